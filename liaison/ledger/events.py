@@ -1,0 +1,124 @@
+"""Event types: a schema for each body and the function that applies it to projections.
+
+Each app declares its event types in its ``events.py``::
+
+    @event_type("session.checked_in")
+    class CheckedIn(Body):
+        session: str
+        ...
+
+        def apply(self, event: Applied) -> None:
+            CheckIn.objects.create(...)
+
+``apply`` must only change projections and must not reject: the rules are checked by
+the action before it appends, so replaying the log always reproduces the projections.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+
+
+class EventRejected(ValueError):
+    """An event that cannot be appended: unknown type or a body that fails its schema."""
+
+
+@dataclass(frozen=True)
+class Applied:
+    """What an apply function knows about the event being applied."""
+
+    pk: int
+    office: str
+    side: str
+    seq: int
+    hash: str
+    at: dt.datetime
+    actor: str
+    type: str
+
+    @property
+    def ref(self) -> str:
+        return f"{self.office}/{self.side or 'charter'}/{self.seq}"
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    type_name: ClassVar[str]
+
+    def apply(self, event: Applied) -> None:  # pragma: no cover - every type overrides it
+        raise NotImplementedError
+
+
+_registry: dict[str, type[Body]] = {}
+
+
+def event_type(name: str) -> Callable[[type[Body]], type[Body]]:
+    def register(cls: type[Body]) -> type[Body]:
+        if name in _registry and _registry[name] is not cls:
+            raise RuntimeError(f"event type {name!r} registered twice")
+        cls.type_name = name
+        _registry[name] = cls
+        return cls
+
+    return register
+
+
+def schema_for(name: str) -> type[Body]:
+    try:
+        return _registry[name]
+    except KeyError:
+        raise EventRejected(f"unknown event type {name!r}") from None
+
+
+def registered_types() -> dict[str, type[Body]]:
+    return dict(_registry)
+
+
+def validate_body(name: str, body: dict[str, Any]) -> Body:
+    """The typed body, or ``EventRejected`` naming the first field at fault."""
+    schema = schema_for(name)
+    try:
+        return schema.model_validate(body)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "body"
+        raise EventRejected(f"{name}: {where}: {first['msg']}") from None
+
+
+# Field types for bodies. Instants and days travel as strings so the stored bytes have
+# one spelling of each.
+
+_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
+_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+def _check_instant(value: str) -> str:
+    if not _INSTANT.match(value):
+        raise ValueError("must be a UTC instant like 2018-11-02T01:00:00.000000Z")
+    dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+    return value
+
+
+def _check_day(value: str) -> str:
+    if not _DAY.match(value):
+        raise ValueError("must be a date like 2018-11-02")
+    dt.date.fromisoformat(value)
+    return value
+
+
+def _check_key(value: str) -> str:
+    if not _KEY.match(value):
+        raise ValueError("must be lowercase letters, digits and hyphens, at most 64")
+    return value
+
+
+Instant = Annotated[str, AfterValidator(_check_instant)]
+Day = Annotated[str, AfterValidator(_check_day)]
+Key = Annotated[str, AfterValidator(_check_key)]

@@ -1,0 +1,183 @@
+"""``liaison verify``: is the record intact?
+
+1. Each log, event by event on the stored bytes: the hash is SHA-256 of the bytes, the
+   bytes are the canonical encoding of what they hold, the columns agree with them,
+   ``seq`` runs 1, 2, 3 … and each ``prev`` is the hash before it, the body passes its
+   type's schema, and the log's cached head matches its last event.
+2. The projections: replay every event of the office, in commit order, into an empty
+   scratch database (in-memory SQLite) and compare table by table with the live rows.
+
+The first place each check breaks is reported; nothing is repaired.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connections
+
+from liaison.ledger.canonical import EVENT_FORMAT_VERSION, GENESIS, CanonicalError, digest, encode
+from liaison.ledger.events import EventRejected, validate_body
+from liaison.ledger.log import apply_event
+from liaison.ledger.models import Event, Log
+from liaison.ledger.projection import Projection, projection_models, rebuilding_into
+from liaison.lib.timezones import format_utc
+
+
+@dataclass(frozen=True)
+class Problem:
+    kind: str  # BROKEN_CHAIN, BAD_HASH, NOT_CANONICAL, SEQ_GAP, BAD_BODY, ...
+    where: str
+    detail: str
+
+    def __str__(self) -> str:
+        return f"{self.kind} at {self.where}: {self.detail}"
+
+
+def offices_in_scope(office: str | None) -> list[str]:
+    from liaison.offices.models import Office
+
+    if office is not None:
+        return [office]
+    names = set(Log.objects.values_list("office", flat=True).distinct())
+    names |= set(Office.objects.values_list("id", flat=True))
+    return sorted(names)
+
+
+def verify_chain(log: Log) -> Problem | None:
+    """The first break in one log, or None."""
+    prev = GENESIS
+    expected_seq = 1
+    where = log.label
+    for event in Event.objects.filter(log=log).order_by("seq").iterator(chunk_size=2000):
+        where = f"{log.label}#{event.seq}"
+        data = bytes(event.data)
+        if event.seq != expected_seq:
+            kind = "SEQ_GAP" if event.seq > expected_seq else "SEQ_REPEAT"
+            return Problem(kind, f"{log.label}#{expected_seq}",
+                           f"expected event {expected_seq}, found {event.seq}")
+        if digest(data) != event.hash:
+            return Problem("BAD_HASH", where, "the stored bytes do not hash to the event's id")
+        try:
+            parsed = json.loads(data)
+            canonical = encode(parsed)
+        except (ValueError, CanonicalError) as exc:
+            return Problem("NOT_CANONICAL", where, f"the stored bytes are not an event: {exc}")
+        if canonical != data:
+            return Problem("NOT_CANONICAL", where, "the stored bytes are not in canonical form")
+        if not isinstance(parsed, dict):
+            return Problem("NOT_CANONICAL", where, "the stored bytes are not a JSON object")
+        if parsed.get("prev") != prev:
+            return Problem("BROKEN_CHAIN", where,
+                           "prev does not name the hash of the event before it")
+        mismatch = _column_mismatch(log, event, parsed)
+        if mismatch:
+            return Problem("COLUMN_MISMATCH", where, mismatch)
+        try:
+            validate_body(parsed["type"], parsed["body"])
+        except EventRejected as exc:
+            return Problem("BAD_BODY", where, str(exc))
+        prev = event.hash
+        expected_seq += 1
+    if log.size != expected_seq - 1 or log.head != prev:
+        return Problem("TRUNCATED" if log.size > expected_seq - 1 else "HEAD_MISMATCH", where,
+                       f"the log records {log.size} events ending in {log.head[:12]}…, "
+                       f"its events run to {expected_seq - 1} ending in {prev[:12]}…")
+    return None
+
+
+def _column_mismatch(log: Log, event: Event, parsed: dict[str, Any]) -> str:
+    expected = {
+        "v": EVENT_FORMAT_VERSION, "office": log.office, "side": log.side or None,
+        "seq": event.seq, "prev": event.prev, "at": format_utc(event.at), "actor": event.actor,
+        "type": event.type,
+    }
+    for key, value in expected.items():
+        if parsed.get(key) != value:
+            return f"field {key!r} reads {parsed.get(key)!r} in the bytes, {value!r} in the row"
+    return ""
+
+
+@contextlib.contextmanager
+def scratch_database() -> Iterator[str]:
+    """An empty in-memory SQLite database holding the projection tables."""
+    alias = f"liaison_scratch_{uuid.uuid4().hex[:8]}"
+    config = connections.configure_settings(
+        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+         alias: {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+    )[alias]
+    connections.settings[alias] = config
+    connection = connections[alias]
+    try:
+        with connection.schema_editor() as editor:
+            for model in projection_models():
+                editor.create_model(model)
+        yield alias
+    finally:
+        connection.close()
+        del connections[alias]
+        del connections.settings[alias]
+
+
+def rebuild(office: str, alias: str) -> None:
+    """Apply every event of ``office`` in commit order to the projections in ``alias``."""
+    events = (
+        Event.objects.filter(log__office=office).select_related("log").order_by("pk")
+        .iterator(chunk_size=2000)
+    )
+    with rebuilding_into(alias):
+        for event in events:
+            parsed = json.loads(bytes(event.data))
+            typed = validate_body(parsed["type"], parsed["body"])
+            apply_event(event, typed, office=office, side=event.log.side)
+
+
+def _rows(model: type[Projection], alias: str, office: str) -> dict[str, dict[str, Any]]:
+    rows = model.objects.using(alias).filter(**{model.office_field: office}).order_by("pk")
+    result = {}
+    for row in rows.values():
+        result[row["id"]] = {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
+    return result
+
+
+def compare(office: str, alias: str) -> Problem | None:
+    """The first difference between live projections and the rebuilt ones."""
+    for model in projection_models():
+        name = model._meta.label
+        live = _rows(model, "default", office)
+        rebuilt = _rows(model, alias, office)
+        for pk in sorted(set(live) | set(rebuilt)):
+            if pk not in rebuilt:
+                return Problem("PROJECTION_MISMATCH", f"{name} {pk}",
+                               "a live row that no event in the log produced")
+            if pk not in live:
+                return Problem("PROJECTION_MISMATCH", f"{name} {pk}",
+                               "a row the log produces is missing from the live database")
+            for field, value in rebuilt[pk].items():
+                if live[pk].get(field) != value:
+                    return Problem(
+                        "PROJECTION_MISMATCH", f"{name} {pk}",
+                        f"{field} is {live[pk].get(field)!r} live but {value!r} from the log",
+                    )
+    return None
+
+
+def verify(office: str | None = None, *, projections: bool = True) -> list[Problem]:
+    """Every problem found, at most one per log and one per office's projections."""
+    problems: list[Problem] = []
+    for name in offices_in_scope(office):
+        logs = list(Log.objects.filter(office=name).order_by("side"))
+        chain_problems = [p for log in logs if (p := verify_chain(log)) is not None]
+        problems.extend(chain_problems)
+        if projections and not chain_problems:
+            with scratch_database() as alias:
+                rebuild(name, alias)
+                mismatch = compare(name, alias)
+            if mismatch is not None:
+                problems.append(mismatch)
+    return problems

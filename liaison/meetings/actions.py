@@ -1,0 +1,261 @@
+"""Every change to cadences, sessions and attendance: check the rules, append one event.
+
+Each action takes the acting member and ``now`` (the caller's clock) and either appends
+exactly one event to the member's side's log or raises ``Refused``/``NotAllowed`` with
+a message for a person, leaving everything as it was.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+
+from liaison.ledger import log
+from liaison.lib.errors import Refused
+from liaison.lib.timezones import format_utc, localize
+from liaison.meetings.cadence import LEVELS, CadenceError, parse_rule
+from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
+from liaison.meetings.schedule import SessionInfo, find_session
+from liaison.offices.access import require_side_speaker
+from liaison.offices.models import Member, Office, Role
+
+
+def _side_of(member: Member) -> str:
+    assert member.side is not None  # require_side_speaker has checked
+    return member.side.key
+
+
+def _local(value: dt.datetime, office: Office) -> str:
+    return value.astimezone(office.zone).strftime("%a %d %b %Y %H:%M %Z")
+
+
+def _session(office: Office, key: str) -> SessionInfo:
+    session = find_session(office, key)
+    if session is None:
+        raise Refused(f"office {office.id} has no session {key!r}", field="session")
+    return session
+
+
+def set_cadence(
+    *, member: Member, key: str, title: str, rule: str, starts_on: dt.date,
+    start_time: dt.time, duration_minutes: int, grace_minutes: int, required_level: str,
+    effective: dt.datetime | None = None, reason: str = "", now: dt.datetime,
+) -> Cadence:
+    """Agree a cadence, or change one from ``effective`` (default: now) on.
+
+    Sessions before ``effective`` keep the version they had; a change cannot reach back.
+    """
+    office = member.office
+    require_side_speaker(member)
+    effective = effective or now
+    if effective < now:
+        raise Refused("a cadence change cannot start in the past", field="effective")
+    if required_level not in LEVELS:
+        raise Refused(f"required level must be one of {', '.join(LEVELS)}", field="required_level")
+    if duration_minutes < 1:
+        raise Refused("a session lasts at least a minute", field="duration_minutes")
+    if grace_minutes < 0 or grace_minutes > duration_minutes:
+        raise Refused("the grace period must be between 0 and the session's length",
+                      field="grace_minutes")
+    try:
+        parse_rule(rule, dt.datetime.combine(starts_on, start_time.replace(second=0, microsecond=0)))
+    except CadenceError as exc:
+        raise Refused(str(exc), field="rule") from None
+    with log.writing(office.id):
+        log.append(
+            office=office.id, side=_side_of(member), actor=member.username, type="cadence.set",
+            at=now,
+            body={
+                "key": key, "title": title, "rule": rule.strip().removeprefix("RRULE:"),
+                "starts_on": starts_on.isoformat(), "start_time": start_time.strftime("%H:%M"),
+                "duration_minutes": duration_minutes, "grace_minutes": grace_minutes,
+                "required_level": required_level, "effective": format_utc(effective),
+                "reason": reason,
+            },
+        )
+    return Cadence.objects.filter(office=office, key=key).order_by("-version").first()  # type: ignore[return-value]
+
+
+def schedule_session(
+    *, member: Member, title: str, start: dt.datetime, duration_minutes: int,
+    grace_minutes: int, required_level: str, now: dt.datetime,
+) -> SessionInfo:
+    """An ad hoc session outside any cadence."""
+    office = member.office
+    require_side_speaker(member)
+    if start <= now:
+        raise Refused("a new session must start in the future", field="start")
+    if required_level not in LEVELS:
+        raise Refused(f"required level must be one of {', '.join(LEVELS)}", field="required_level")
+    if grace_minutes < 0 or grace_minutes > duration_minutes:
+        raise Refused("the grace period must be between 0 and the session's length",
+                      field="grace_minutes")
+    base = f"adhoc-{start.astimezone(office.zone).strftime('%Y%m%dT%H%M')}"
+    with log.writing(office.id):
+        key, n = base, 1
+        while Session.objects.filter(office=office, key=key).exists():
+            n += 1
+            key = f"{base}-{n}"
+        log.append(
+            office=office.id, side=_side_of(member), actor=member.username,
+            type="session.scheduled", at=now,
+            body={
+                "key": key, "title": title, "start": format_utc(start),
+                "duration_minutes": duration_minutes, "grace_minutes": grace_minutes,
+                "required_level": required_level,
+            },
+        )
+    return _session(office, key)
+
+
+def _changeable(session: SessionInfo, office: Office, now: dt.datetime) -> None:
+    if session.status == Status.CANCELLED:
+        raise Refused("this session was cancelled")
+    # A postponed session may be given a new time after its old one has passed.
+    if session.start <= now and session.status != Status.POSTPONED:
+        raise Refused(
+            f"this session started at {_local(session.start, office)}; it can no longer be changed"
+        )
+    if CheckIn.objects.filter(office=office, session_key=session.key).exists():
+        raise Refused("a side has already checked in to this session")
+
+
+def move_session(
+    *, member: Member, key: str, start: dt.datetime, reason: str, now: dt.datetime
+) -> SessionInfo:
+    office = member.office
+    require_side_speaker(member)
+    if start <= now:
+        raise Refused("the new start must be in the future", field="start")
+    with log.writing(office.id):
+        session = _session(office, key)
+        _changeable(session, office, now)
+        log.append(
+            office=office.id, side=_side_of(member), actor=member.username, type="session.moved",
+            at=now, body={"session": key, "start": format_utc(start), "reason": reason},
+        )
+    return _session(office, key)
+
+
+def postpone_session(*, member: Member, key: str, reason: str, now: dt.datetime) -> SessionInfo:
+    office = member.office
+    require_side_speaker(member)
+    if not reason.strip():
+        raise Refused("say why the session is postponed", field="reason")
+    with log.writing(office.id):
+        session = _session(office, key)
+        _changeable(session, office, now)
+        if session.status == Status.POSTPONED:
+            raise Refused("this session is already postponed")
+        log.append(
+            office=office.id, side=_side_of(member), actor=member.username,
+            type="session.postponed", at=now, body={"session": key, "reason": reason},
+        )
+    return _session(office, key)
+
+
+def cancel_session(*, member: Member, key: str, reason: str, now: dt.datetime) -> SessionInfo:
+    office = member.office
+    require_side_speaker(member)
+    if not reason.strip():
+        raise Refused("say why the session is cancelled", field="reason")
+    with log.writing(office.id):
+        session = _session(office, key)
+        _changeable(session, office, now)
+        log.append(
+            office=office.id, side=_side_of(member), actor=member.username,
+            type="session.cancelled", at=now, body={"session": key, "reason": reason},
+        )
+    return _session(office, key)
+
+
+def _eligible(attendee: Member, level: str) -> bool:
+    if level == Role.HEAD:
+        return attendee.role == Role.HEAD
+    if level == "deputy":
+        return attendee.role in (Role.HEAD, Role.DEPUTY)
+    return attendee.role in (Role.HEAD, Role.DEPUTY, Role.STAFF)
+
+
+def check_in_window(session: SessionInfo) -> tuple[dt.datetime, dt.datetime]:
+    """When a side can check in: from shortly before the start until the grace ends."""
+    opens = session.start - dt.timedelta(minutes=settings.LIAISON_CHECK_IN_OPENS_MINUTES)
+    return opens, min(session.grace_end, session.end)
+
+
+def check_in(
+    *, member: Member, key: str, now: dt.datetime, attendee: Member | None = None
+) -> CheckIn:
+    """The member's side states its required attendee is present."""
+    office = member.office
+    require_side_speaker(member)
+    side = _side_of(member)
+    attendee = attendee or member
+    if attendee.side_id != member.side_id:
+        raise Refused("the attendee must be a member of your side", field="attendee")
+    if not attendee.is_active_on(now.astimezone(office.zone).date()):
+        raise Refused(f"{attendee.full_name} is not an active member", field="attendee")
+    with log.writing(office.id):
+        session = _session(office, key)
+        if session.status == Status.CANCELLED:
+            raise Refused("this session was cancelled; there is nothing to check in to")
+        if session.status == Status.POSTPONED:
+            raise Refused("this session is postponed; check in once it has a new time")
+        existing = CheckIn.objects.filter(office=office, session_key=key, side__key=side).first()
+        if existing is not None:
+            raise Refused(
+                f"your side already checked in at {_local(existing.at, office)}"
+            )
+        opens, closes = check_in_window(session)
+        if now < opens:
+            raise Refused(f"check-in opens at {_local(opens, office)}")
+        if now > session.end:
+            raise Refused("this session has finished")
+        if now > closes:
+            raise Refused(
+                f"the grace period ended at {_local(closes, office)}; "
+                "your side is recorded as a no-show"
+            )
+        if not _eligible(attendee, session.required_level):
+            needed = {"head": "the head", "deputy": "the head or deputy"}.get(
+                session.required_level, "a member"
+            )
+            raise Refused(f"this session needs {needed} of your side to attend",
+                          field="attendee")
+        log.append(
+            office=office.id, side=side, actor=member.username, type="session.checked_in",
+            at=now, body={"session": key, "attendee": attendee.username},
+        )
+    return CheckIn.objects.get(office=office, session_key=key, side__key=side)
+
+
+def give_notice_of_absence(
+    *, member: Member, key: str, reason: str, now: dt.datetime
+) -> AbsenceNotice:
+    """Before the start: the side will not attend (``excused``)."""
+    office = member.office
+    require_side_speaker(member)
+    side = _side_of(member)
+    if not reason.strip():
+        raise Refused("give a reason for the absence", field="reason")
+    with log.writing(office.id):
+        session = _session(office, key)
+        if not session.is_scheduled:
+            raise Refused(f"this session is {session.status}; no notice is needed")
+        if now >= session.start:
+            raise Refused("notice of absence must be given before the session starts")
+        if CheckIn.objects.filter(office=office, session_key=key, side__key=side).exists():
+            raise Refused("your side has already checked in to this session")
+        if AbsenceNotice.objects.filter(office=office, session_key=key, side__key=side).exists():
+            raise Refused("your side has already given notice for this session")
+        log.append(
+            office=office.id, side=side, actor=member.username,
+            type="session.absence_noticed", at=now, body={"session": key, "reason": reason},
+        )
+    return AbsenceNotice.objects.get(office=office, session_key=key, side__key=side)
+
+
+def local_start(office: Office, day: dt.date, time: dt.time) -> dt.datetime:
+    """A wall-clock time in the office's zone as UTC (for forms and commands)."""
+    return localize(dt.datetime.combine(day, time), office.zone)

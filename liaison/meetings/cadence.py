@@ -1,0 +1,116 @@
+"""Cadences: RFC 5545 recurrence rules expanded in the office's time zone.
+
+Pure functions: no database, no clock. A rule is expanded on wall-clock times in the
+office's zone (so a 10:00 meeting stays at 10:00 across daylight-saving and zone
+changes) and each occurrence is then turned into a UTC instant.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass
+
+from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
+
+from liaison.lib.timezones import localize
+
+ALLOWED_FREQUENCIES = {DAILY: "DAILY", WEEKLY: "WEEKLY", MONTHLY: "MONTHLY", YEARLY: "YEARLY"}
+LEVELS = ("head", "deputy", "staff")
+KEY_TIME_FORMAT = "%Y%m%dT%H%M"
+
+
+class CadenceError(ValueError):
+    pass
+
+
+def parse_rule(text: str, dtstart: dt.datetime) -> rrule:
+    """Parse an RRULE (with or without the ``RRULE:`` prefix) anchored at a local start."""
+    body = text.strip()
+    if body.upper().startswith("RRULE:"):
+        body = body[6:]
+    if not body:
+        raise CadenceError("the recurrence rule is empty; e.g. FREQ=WEEKLY;BYDAY=FR")
+    upper = body.upper()
+    if "\n" in body or "DTSTART" in upper or "RDATE" in upper or "EXDATE" in upper:
+        raise CadenceError("give one RRULE line only; the start is set separately")
+    if "FREQ=" not in upper:
+        raise CadenceError(f"{text!r} has no FREQ; e.g. FREQ=WEEKLY;BYDAY=FR")
+    try:
+        rule = rrulestr(body, dtstart=dtstart, forceset=False)
+    except (ValueError, TypeError) as exc:
+        raise CadenceError(f"{text!r} is not a valid RRULE: {exc}") from None
+    if not isinstance(rule, rrule):  # pragma: no cover - forceset=False returns an rrule
+        raise CadenceError(f"{text!r} is not a single RRULE")
+    if rule._freq not in ALLOWED_FREQUENCIES:
+        raise CadenceError("a cadence repeats at most daily (FREQ=DAILY, WEEKLY, MONTHLY, YEARLY)")
+    if rule.after(dtstart, inc=True) is None:
+        raise CadenceError(f"{text!r} has no occurrence on or after its start")
+    return rule
+
+
+@dataclass(frozen=True)
+class CadenceSpec:
+    """One version of a cadence: in force from ``valid_from`` until ``valid_until``."""
+
+    key: str
+    version: int
+    title: str
+    rule: str
+    dtstart: dt.datetime  # naive, wall-clock time in the office's zone
+    duration: dt.timedelta
+    grace: dt.timedelta
+    required_level: str
+    valid_from: dt.datetime
+    valid_until: dt.datetime | None
+
+    def covers(self, instant: dt.datetime) -> bool:
+        return self.valid_from <= instant and (self.valid_until is None or instant < self.valid_until)
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    cadence: CadenceSpec
+    start: dt.datetime  # UTC
+    local: dt.datetime  # naive, office's zone
+
+    @property
+    def key(self) -> str:
+        return occurrence_key(self.cadence.key, self.local)
+
+
+def occurrence_key(cadence_key: str, local: dt.datetime) -> str:
+    return f"{cadence_key}-{local.strftime(KEY_TIME_FORMAT)}"
+
+
+def expand(
+    spec: CadenceSpec, zone: zoneinfo.ZoneInfo, start: dt.datetime, end: dt.datetime
+) -> list[Occurrence]:
+    """Occurrences of ``spec`` starting in [start, end] (UTC) while the version is in force."""
+    lower = max(start, spec.valid_from)
+    upper = end if spec.valid_until is None else min(end, spec.valid_until)
+    if lower > upper:
+        return []
+    rule = parse_rule(spec.rule, spec.dtstart)
+    # Widen the local window by a day each way: offsets are at most ±14 hours.
+    local_lower = lower.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
+    local_upper = upper.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
+    result = []
+    for local in rule.between(local_lower, local_upper, inc=True):
+        instant = localize(local, zone)
+        if lower <= instant <= upper and spec.covers(instant):
+            result.append(Occurrence(cadence=spec, start=instant, local=local))
+    return result
+
+
+def occurrence_at(
+    spec: CadenceSpec, zone: zoneinfo.ZoneInfo, local: dt.datetime
+) -> Occurrence | None:
+    """The occurrence of ``spec`` at the local time ``local``, if the rule has one there."""
+    rule = parse_rule(spec.rule, spec.dtstart)
+    if not rule.between(local, local, inc=True):
+        return None
+    instant = localize(local, zone)
+    if not spec.covers(instant):
+        return None
+    return Occurrence(cadence=spec, start=instant, local=local)

@@ -1,0 +1,175 @@
+"""Event types for cadences, sessions, check-ins and notices of absence."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Literal
+
+from pydantic import Field
+
+from liaison.ledger.events import Applied, Body, Instant, Key, event_type
+from liaison.lib.timezones import localize, parse_utc
+from liaison.meetings.cadence import KEY_TIME_FORMAT
+from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
+from liaison.meetings.schedule import cadence_for_key
+from liaison.offices.models import Member, Office, Side
+
+LevelName = Literal["head", "deputy", "staff"]
+
+
+@event_type("cadence.set")
+class CadenceSet(Body):
+    """A cadence starts, or changes from ``effective`` on (a new version)."""
+
+    key: Key
+    title: str = Field(min_length=1, max_length=200)
+    rule: str = Field(min_length=1, max_length=500)
+    starts_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
+    start_time: str = Field(pattern=r"^\d{2}:\d{2}$")
+    duration_minutes: int = Field(ge=1, le=24 * 60)
+    grace_minutes: int = Field(ge=0, le=24 * 60)
+    required_level: LevelName
+    effective: Instant
+    reason: str = Field(max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        effective = parse_utc(self.effective)
+        previous = Cadence.objects.filter(office_id=event.office, key=self.key).order_by(
+            "-version"
+        ).first()
+        version = 1
+        if previous is not None:
+            version = previous.version + 1
+            if previous.valid_until is None or previous.valid_until > effective:
+                Cadence.objects.filter(pk=previous.pk).update(valid_until=effective)
+        Cadence.objects.create(
+            id=Cadence.make_id(event.office, self.key, version), office_id=event.office,
+            key=self.key, version=version, title=self.title, rule=self.rule,
+            starts_on=dt.date.fromisoformat(self.starts_on),
+            start_time=dt.time.fromisoformat(self.start_time),
+            duration_minutes=self.duration_minutes, grace_minutes=self.grace_minutes,
+            required_level=self.required_level, valid_from=effective, valid_until=None,
+            set_by=event.actor, reason=self.reason,
+        )
+
+
+@event_type("cadence.ended")
+class CadenceEnded(Body):
+    key: Key
+    effective: Instant
+    reason: str = Field(max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        Cadence.objects.filter(
+            office_id=event.office, key=self.key, valid_until__isnull=True
+        ).update(valid_until=parse_utc(self.effective))
+
+
+@event_type("session.scheduled")
+class SessionScheduled(Body):
+    """An ad hoc session, outside any cadence."""
+
+    key: str = Field(pattern=r"^adhoc-\d{8}T\d{4}(-\d+)?$")
+    title: str = Field(min_length=1, max_length=200)
+    start: Instant
+    duration_minutes: int = Field(ge=1, le=24 * 60)
+    grace_minutes: int = Field(ge=0, le=24 * 60)
+    required_level: LevelName
+
+    def apply(self, event: Applied) -> None:
+        start = parse_utc(self.start)
+        Session.objects.create(
+            id=Session.make_id(event.office, self.key), office_id=event.office, key=self.key,
+            title=self.title, original_start=start, start=start,
+            duration_minutes=self.duration_minutes, grace_minutes=self.grace_minutes,
+            required_level=self.required_level, changed_by_id=Side.make_id(event.office, event.side),
+        )
+
+
+def _materialise(office: str, key: str) -> Session:
+    """The row of a session, made from its cadence occurrence on its first change."""
+    existing = Session.objects.filter(id=Session.make_id(office, key)).first()
+    if existing is not None:
+        return existing
+    office_obj = Office.objects.get(id=office)
+    cadence = cadence_for_key(office_obj, key)
+    if cadence is None:  # pragma: no cover - actions only append for sessions that exist
+        raise LookupError(f"no session {key} in {office}")
+    local = dt.datetime.strptime(key.rpartition("-")[2], KEY_TIME_FORMAT)
+    start = localize(local, office_obj.zone)
+    return Session.objects.create(
+        id=Session.make_id(office, key), office_id=office, key=key, cadence=cadence,
+        title=cadence.title, original_start=start, start=start,
+        duration_minutes=cadence.duration_minutes, grace_minutes=cadence.grace_minutes,
+        required_level=cadence.required_level,
+    )
+
+
+@event_type("session.moved")
+class SessionMoved(Body):
+    session: str = Field(min_length=1, max_length=100)
+    start: Instant
+    reason: str = Field(max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        row = _materialise(event.office, self.session)
+        Session.objects.filter(pk=row.pk).update(
+            start=parse_utc(self.start), status=Status.SCHEDULED, status_reason=self.reason,
+            changed_by_id=Side.make_id(event.office, event.side),
+        )
+
+
+@event_type("session.postponed")
+class SessionPostponed(Body):
+    session: str = Field(min_length=1, max_length=100)
+    reason: str = Field(max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        row = _materialise(event.office, self.session)
+        Session.objects.filter(pk=row.pk).update(
+            status=Status.POSTPONED, status_reason=self.reason,
+            changed_by_id=Side.make_id(event.office, event.side),
+        )
+
+
+@event_type("session.cancelled")
+class SessionCancelled(Body):
+    session: str = Field(min_length=1, max_length=100)
+    reason: str = Field(max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        row = _materialise(event.office, self.session)
+        Session.objects.filter(pk=row.pk).update(
+            status=Status.CANCELLED, status_reason=self.reason,
+            changed_by_id=Side.make_id(event.office, event.side),
+        )
+
+
+@event_type("session.checked_in")
+class CheckedIn(Body):
+    session: str = Field(min_length=1, max_length=100)
+    attendee: str = Field(min_length=1, max_length=150)
+
+    def apply(self, event: Applied) -> None:
+        CheckIn.objects.create(
+            id=CheckIn.make_id(event.office, self.session, event.side), office_id=event.office,
+            session_key=self.session, side_id=Side.make_id(event.office, event.side),
+            attendee_id=Member.make_id(event.office, self.attendee),
+            checked_in_by_id=Member.make_id(event.office, event.actor), at=event.at,
+            event=event.ref,
+        )
+
+
+@event_type("session.absence_noticed")
+class AbsenceNoticed(Body):
+    session: str = Field(min_length=1, max_length=100)
+    reason: str = Field(min_length=1, max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        AbsenceNotice.objects.create(
+            id=AbsenceNotice.make_id(event.office, self.session, event.side),
+            office_id=event.office, session_key=self.session,
+            side_id=Side.make_id(event.office, event.side),
+            given_by_id=Member.make_id(event.office, event.actor), reason=self.reason,
+            at=event.at, event=event.ref,
+        )

@@ -1,0 +1,165 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+
+from liaison.ledger.projection import Projection, ProjectionQuerySet
+from liaison.meetings.cadence import CadenceSpec
+from liaison.offices.models import Member, Office, Side
+
+
+class Level(models.TextChoices):
+    """Who must attend for a side: its head; its head or deputy; or any of its members."""
+
+    HEAD = "head", "Head"
+    DEPUTY = "deputy", "Head or deputy"
+    STAFF = "staff", "Any member of the side"
+
+
+class CadenceQuerySet(ProjectionQuerySet):
+    def for_office(self, office: Office) -> CadenceQuerySet:
+        return self.filter(office=office)
+
+
+class Cadence(Projection):
+    """One version of an agreed recurrence. A change ends the version in force and
+    starts a new one; sessions before the change keep the version they had."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="cadences")
+    key = models.SlugField(max_length=64)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=200)
+    rule = models.CharField(max_length=500)
+    # The rule's DTSTART, a wall-clock time in the office's zone.
+    starts_on = models.DateField()
+    start_time = models.TimeField()
+    duration_minutes = models.PositiveIntegerField()
+    grace_minutes = models.PositiveIntegerField()
+    required_level = models.CharField(max_length=16, choices=Level.choices)
+    valid_from = models.DateTimeField()
+    valid_until = models.DateTimeField(null=True, blank=True)
+    set_by = models.CharField(max_length=150)
+    reason = models.TextField(blank=True)
+
+    objects = CadenceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["office", "key", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "key", "version"], name="cadence_unique_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} (v{self.version})"
+
+    @staticmethod
+    def make_id(office: str, key: str, version: int) -> str:
+        return f"{office}:{key}:{version}"
+
+    def spec(self) -> CadenceSpec:
+        return CadenceSpec(
+            key=self.key, version=self.version, title=self.title, rule=self.rule,
+            dtstart=dt.datetime.combine(self.starts_on, self.start_time),
+            duration=dt.timedelta(minutes=self.duration_minutes),
+            grace=dt.timedelta(minutes=self.grace_minutes),
+            required_level=self.required_level, valid_from=self.valid_from,
+            valid_until=self.valid_until,
+        )
+
+
+class Status(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    POSTPONED = "postponed", "Postponed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class SessionQuerySet(ProjectionQuerySet):
+    def for_office(self, office: Office) -> SessionQuerySet:
+        return self.filter(office=office)
+
+
+class Session(Projection):
+    """A session that was scheduled ad hoc or changed (moved, postponed, cancelled).
+
+    Occurrences of a cadence that nobody changed have no row: they are computed from the
+    cadence (``meetings.schedule``), and their key names the cadence and local start.
+    """
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="sessions")
+    key = models.SlugField(max_length=100)
+    cadence = models.ForeignKey(Cadence, on_delete=models.PROTECT, null=True, blank=True)
+    title = models.CharField(max_length=200)
+    original_start = models.DateTimeField()
+    start = models.DateTimeField()
+    duration_minutes = models.PositiveIntegerField()
+    grace_minutes = models.PositiveIntegerField()
+    required_level = models.CharField(max_length=16, choices=Level.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.SCHEDULED)
+    status_reason = models.TextField(blank=True)
+    changed_by = models.ForeignKey(
+        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = SessionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "key"], name="session_unique_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.title} {self.key}"
+
+    @staticmethod
+    def make_id(office: str, key: str) -> str:
+        return f"{office}:{key}"
+
+
+class CheckIn(Projection):
+    """A side's statement that its required attendee is present at a session."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="check_ins")
+    session_key = models.SlugField(max_length=100)
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="check_ins")
+    attendee = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    checked_in_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField()
+    event = models.CharField(max_length=200, help_text="office/side/seq of the event")
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "session_key", "side"], name="checkin_once_per_side"
+            ),
+        ]
+
+    @staticmethod
+    def make_id(office: str, session_key: str, side: str) -> str:
+        return f"{office}:{session_key}:{side}"
+
+
+class AbsenceNotice(Projection):
+    """Notice, given before the start, that a side will not attend: ``excused``."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="absence_notices")
+    session_key = models.SlugField(max_length=100)
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="absence_notices")
+    given_by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    reason = models.TextField()
+    at = models.DateTimeField()
+    event = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["office", "session_key", "side"], name="notice_once_per_side"
+            ),
+        ]
+
+    @staticmethod
+    def make_id(office: str, session_key: str, side: str) -> str:
+        return f"{office}:{session_key}:{side}"

@@ -1,0 +1,134 @@
+"""The office's sessions in a window: cadence occurrences merged with session rows.
+
+``SessionInfo`` is what every page, command and rule works with, whether the session
+has a row (ad hoc, or changed) or is an untouched occurrence of a cadence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q
+
+from liaison.meetings.cadence import KEY_TIME_FORMAT, CadenceSpec, expand, occurrence_at
+from liaison.meetings.models import Cadence, Session, Status
+from liaison.offices.models import Office
+
+ADHOC = "adhoc"
+
+
+@dataclass(frozen=True)
+class SessionInfo:
+    key: str
+    title: str
+    start: dt.datetime
+    original_start: dt.datetime
+    duration: dt.timedelta
+    grace: dt.timedelta
+    required_level: str
+    status: str
+    status_reason: str
+    cadence_key: str | None
+    cadence_version: int | None
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.start + self.duration
+
+    @property
+    def grace_end(self) -> dt.datetime:
+        return self.start + self.grace
+
+    @property
+    def is_adhoc(self) -> bool:
+        return self.cadence_key is None
+
+    @property
+    def is_moved(self) -> bool:
+        return self.start != self.original_start
+
+    @property
+    def is_scheduled(self) -> bool:
+        return self.status == Status.SCHEDULED
+
+
+def _from_row(row: Session, cadence: Cadence | None) -> SessionInfo:
+    return SessionInfo(
+        key=row.key, title=row.title, start=row.start, original_start=row.original_start,
+        duration=dt.timedelta(minutes=row.duration_minutes),
+        grace=dt.timedelta(minutes=row.grace_minutes), required_level=row.required_level,
+        status=row.status, status_reason=row.status_reason,
+        cadence_key=cadence.key if cadence else None,
+        cadence_version=cadence.version if cadence else None,
+    )
+
+
+def _from_occurrence(spec: CadenceSpec, start: dt.datetime, key: str) -> SessionInfo:
+    return SessionInfo(
+        key=key, title=spec.title, start=start, original_start=start, duration=spec.duration,
+        grace=spec.grace, required_level=spec.required_level, status=Status.SCHEDULED,
+        status_reason="", cadence_key=spec.key, cadence_version=spec.version,
+    )
+
+
+def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> list[SessionInfo]:
+    """Sessions whose (current) start is in [start, end], in start order. Two queries."""
+    cadences = {c.pk: c for c in Cadence.objects.for_office(office)}
+    rows = list(
+        Session.objects.for_office(office).filter(
+            Q(start__range=(start, end)) | Q(original_start__range=(start, end))
+        )
+    )
+    by_key = {row.key: row for row in rows}
+    result: list[SessionInfo] = []
+    zone = office.zone
+    for cadence in cadences.values():
+        spec = cadence.spec()
+        for occurrence in expand(spec, zone, start, end):
+            if occurrence.key not in by_key:
+                result.append(_from_occurrence(spec, occurrence.start, occurrence.key))
+    for row in rows:
+        cadence = cadences.get(row.cadence_id) if row.cadence_id else None
+        # A changed occurrence that a later cadence version superseded is no longer held.
+        if cadence is not None and not cadence.spec().covers(row.original_start):
+            continue
+        if start <= row.start <= end:
+            result.append(_from_row(row, cadence))
+    result.sort(key=lambda s: (s.start, s.key))
+    return result
+
+
+def find_session(office: Office, key: str) -> SessionInfo | None:
+    """The session with this key, whether it has a row or is a cadence occurrence."""
+    row = Session.objects.filter(id=Session.make_id(office.id, key)).select_related("cadence").first()
+    if row is not None:
+        if row.cadence is not None and not row.cadence.spec().covers(row.original_start):
+            return None
+        return _from_row(row, row.cadence)
+    cadence_key, _, stamp = key.rpartition("-")
+    if not cadence_key or cadence_key == ADHOC:
+        return None
+    try:
+        local = dt.datetime.strptime(stamp, KEY_TIME_FORMAT)
+    except ValueError:
+        return None
+    for cadence in Cadence.objects.for_office(office).filter(key=cadence_key):
+        spec = cadence.spec()
+        occurrence = occurrence_at(spec, office.zone, local)
+        if occurrence is not None:
+            return _from_occurrence(spec, occurrence.start, occurrence.key)
+    return None
+
+
+def cadence_for_key(office: Office, key: str) -> Cadence | None:
+    """The cadence version an occurrence key belongs to (for materialising its row)."""
+    cadence_key, _, stamp = key.rpartition("-")
+    try:
+        local = dt.datetime.strptime(stamp, KEY_TIME_FORMAT)
+    except ValueError:
+        return None
+    for cadence in Cadence.objects.for_office(office).filter(key=cadence_key):
+        if occurrence_at(cadence.spec(), office.zone, local) is not None:
+            return cadence
+    return None

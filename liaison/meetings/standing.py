@@ -1,0 +1,195 @@
+"""The office's standing on a day: last held meeting, attendance and no-show streaks
+per side, and how far the cadence was kept. ``compute`` loads; ``build`` is pure."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+
+from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
+from liaison.meetings.models import AbsenceNotice, CheckIn
+from liaison.meetings.schedule import SessionInfo, sessions_between
+from liaison.offices.models import Office, Side
+
+
+@dataclass(frozen=True)
+class SideStanding:
+    key: str
+    name: str
+    attendance_rate: float | None
+    attended: int
+    excused: int
+    no_shows: int
+    current_no_show_streak: int
+    longest_no_show_streak: int
+
+
+@dataclass(frozen=True)
+class SessionOutcome:
+    session: SessionInfo
+    by_side: dict[str, Attendance]
+    held: bool
+
+
+@dataclass(frozen=True)
+class Standing:
+    office: str
+    as_of: dt.datetime
+    last_held: SessionOutcome | None
+    days_since_last_held: int | None
+    sides: list[SideStanding]
+    cadence_expected: int
+    cadence_held: int
+    window_start: dt.datetime
+    window_days: int
+    outcomes: list[SessionOutcome] = field(repr=False)
+    zone_name: str = "UTC"
+
+    @property
+    def cadence_compliance(self) -> float | None:
+        if not self.cadence_expected:
+            return None
+        return round(self.cadence_held / self.cadence_expected, 4)
+
+    def as_json(self) -> dict[str, Any]:
+        from liaison.lib.timezones import get_zone
+
+        zone = get_zone(self.zone_name)
+        last = self.last_held
+        return {
+            "office": self.office,
+            "as_of": self.as_of.astimezone(zone).isoformat(),
+            "last_held_meeting": last.session.start.astimezone(zone).date().isoformat()
+            if last
+            else None,
+            "last_held_session": last.session.key if last else None,
+            "days_since_last_held": self.days_since_last_held,
+            "sides": [
+                {
+                    "key": s.key,
+                    "name": s.name,
+                    "attendance_rate": s.attendance_rate,
+                    "attended": s.attended,
+                    "excused": s.excused,
+                    "no_shows": s.no_shows,
+                    "current_no_show_streak": s.current_no_show_streak,
+                    "longest_no_show_streak": s.longest_no_show_streak,
+                }
+                for s in self.sides
+            ],
+            "cadence_compliance": {
+                "expected": self.cadence_expected,
+                "held": self.cadence_held,
+                "rate": self.cadence_compliance,
+            },
+            "window": {
+                "from": self.window_start.astimezone(zone).isoformat(),
+                "days": self.window_days,
+            },
+            # Joint projects come with their own issue; until then an office has none.
+            "projects_by_status": {},
+        }
+
+
+def outcomes_for(
+    sessions: list[SessionInfo],
+    sides: list[Side],
+    check_ins: dict[tuple[str, str], dt.datetime],
+    notices: dict[tuple[str, str], dt.datetime],
+    now: dt.datetime,
+) -> list[SessionOutcome]:
+    """Each session's attendance per side as known at ``now``."""
+    result = []
+    for session in sessions:
+        by_side = {}
+        for side in sides:
+            checked = check_ins.get((session.key, side.key))
+            notice = notices.get((session.key, side.key))
+            by_side[side.key] = attendance(
+                session,
+                checked if checked is not None and checked <= now else None,
+                notice if notice is not None and notice <= now else None,
+                now,
+            )
+        result.append(
+            SessionOutcome(session=session, by_side=by_side, held=is_held(list(by_side.values())))
+        )
+    return result
+
+
+def build(
+    office: Office,
+    sides: list[Side],
+    outcomes: list[SessionOutcome],
+    as_of: dt.datetime,
+    window_days: int,
+) -> Standing:
+    zone = office.zone
+    window_start = as_of - dt.timedelta(days=window_days)
+    past = [o for o in outcomes if o.session.start <= as_of]
+    held = [o for o in past if o.held]
+    last = held[-1] if held else None
+    days_since = None
+    if last is not None:
+        days_since = (as_of.astimezone(zone).date() - last.session.start.astimezone(zone).date()).days
+    side_rows = []
+    for side in sides:
+        decided = [o.by_side[side.key] for o in past if o.by_side[side.key].decided]
+        in_window = [
+            o.by_side[side.key]
+            for o in past
+            if o.by_side[side.key].decided and o.session.start >= window_start
+        ]
+        attended = sum(1 for a in in_window if a.attended)
+        current, longest = streaks(decided)
+        side_rows.append(
+            SideStanding(
+                key=side.key, name=side.name,
+                attendance_rate=round(attended / len(in_window), 4) if in_window else None,
+                attended=attended,
+                excused=sum(1 for a in in_window if a == Attendance.EXCUSED),
+                no_shows=sum(1 for a in in_window if a == Attendance.NO_SHOW),
+                current_no_show_streak=current, longest_no_show_streak=longest,
+            )
+        )
+    # Cadence compliance: of the cadence's occurrences whose grace ended in the window,
+    # how many were held. Cancelled and postponed ones count against it.
+    cadence_due = [
+        o for o in past
+        if not o.session.is_adhoc and o.session.original_start >= window_start
+        and o.session.grace_end <= as_of
+    ]
+    return Standing(
+        office=office.id, as_of=as_of, last_held=last, days_since_last_held=days_since,
+        sides=side_rows, cadence_expected=len(cadence_due),
+        cadence_held=sum(1 for o in cadence_due if o.held), window_start=window_start,
+        window_days=window_days, outcomes=outcomes, zone_name=office.time_zone,
+    )
+
+
+def compute(
+    office: Office, as_of: dt.datetime, *, window_days: int | None = None,
+    until: dt.datetime | None = None,
+) -> Standing:
+    """The standing at ``as_of``; ``outcomes`` runs to ``until`` (default ``as_of``)."""
+    window_days = window_days or settings.LIAISON_STANDING_WINDOW_DAYS
+    sides = list(office.sides.all())
+    launched = dt.datetime.combine(office.launched_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    sessions = sessions_between(office, launched, until or as_of)
+    check_ins = {
+        (c.session_key, c.side.key): c.at
+        for c in CheckIn.objects.filter(office=office).select_related("side").only(
+            "session_key", "at", "side__key"
+        )
+    }
+    notices = {
+        (n.session_key, n.side.key): n.at
+        for n in AbsenceNotice.objects.filter(office=office).select_related("side").only(
+            "session_key", "at", "side__key"
+        )
+    }
+    outcomes = outcomes_for(sessions, sides, check_ins, notices, as_of)
+    return build(office, sides, outcomes, as_of, window_days)

@@ -1,0 +1,75 @@
+"""Every permission check, one condition per line.
+
+A member sees the office's joint records and their own side's private content. A user
+who is not an active member of an office gets a 404 for it, never a hint that it
+exists; every refusal is logged.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.http import Http404
+
+from liaison.lib import clock
+from liaison.lib.errors import NotAllowed
+from liaison.offices.models import Member, Office
+
+logger = logging.getLogger("liaison.access")
+
+
+def refuse(user: AbstractBaseUser | AnonymousUser, what: str, reason: str) -> None:
+    logger.warning("refused %s to %s: %s", what, getattr(user, "username", "") or "anonymous",
+                   reason)
+
+
+def membership(user: AbstractBaseUser | AnonymousUser, office: Office) -> Member | None:
+    """The user's active membership of the office today (office time), if any."""
+    if not user.is_authenticated:
+        return None
+    today = clock.now().astimezone(office.zone).date()
+    return (
+        Member.objects.active_on(today)
+        .select_related("side", "office")
+        .filter(office=office, user_id=user.pk)
+        .first()
+    )
+
+
+def offices_for(user: AbstractBaseUser | AnonymousUser) -> list[tuple[Office, Member]]:
+    if not user.is_authenticated:
+        return []
+    members = Member.objects.filter(user_id=user.pk).select_related("office", "side")
+    result = []
+    for member in members:
+        today = clock.now().astimezone(member.office.zone).date()
+        if member.is_active_on(today):
+            result.append((member.office, member))
+    return result
+
+
+def get_office_for_user(user: AbstractBaseUser | AnonymousUser, slug: str) -> tuple[Office, Member]:
+    """The office and the user's membership, or 404 (unknown and not-yours look alike)."""
+    office = Office.objects.filter(id=slug).first()
+    if office is None:
+        refuse(user, f"office {slug}", "no such office")
+        raise Http404("No such office.")
+    member = membership(user, office)
+    if member is None:
+        refuse(user, f"office {slug}", "not an active member")
+        raise Http404("No such office.")
+    return office, member
+
+
+def require_side_speaker(member: Member, side_key: str | None = None) -> None:
+    """Heads and deputies act for their own side; nobody acts for the other side."""
+    if member.side_id is None:
+        refuse(member.user, "acting for a side", "observer on neither side")
+        raise NotAllowed("observers read the office's records; they cannot act for a side")
+    if side_key is not None and member.side_key != side_key:
+        refuse(member.user, f"acting for side {side_key}", "member of the other side")
+        raise NotAllowed("you can act only for your own side")
+    if not member.can_act_for_side:
+        refuse(member.user, "acting for a side", f"role {member.role}")
+        raise NotAllowed("only your side's head or deputy can do this")

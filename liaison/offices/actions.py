@@ -1,0 +1,125 @@
+"""The operator's actions: chartering an office, adding and changing members.
+
+They go to the office's charter log (side ``""``), whose single writer is the operator.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+
+from liaison.ledger import log
+from liaison.lib import clock
+from liaison.lib.errors import Refused
+from liaison.lib.timezones import UnknownTimeZone, get_zone
+from liaison.offices.models import Member, Office, Role
+
+CHARTER = ""
+_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+
+@dataclass(frozen=True)
+class SideSpec:
+    key: str
+    name: str
+    language: str
+    time_zone: str
+
+
+def _check_zone(name: str, field: str) -> None:
+    try:
+        get_zone(name)
+    except UnknownTimeZone as exc:
+        raise Refused(str(exc), field=field) from None
+
+
+def charter_office(
+    *, slug: str, name: str, place: str, time_zone: str, launched_on: dt.date,
+    sides: tuple[SideSpec, SideSpec], actor: str, now: dt.datetime | None = None,
+) -> Office:
+    """Create an office between exactly two sides."""
+    if not _SLUG.match(slug):
+        raise Refused(
+            f"office name {slug!r} must be lowercase letters, digits and hyphens", field="slug"
+        )
+    _check_zone(time_zone, "time_zone")
+    if len(sides) != 2:
+        raise Refused("an office has exactly two sides", field="sides")
+    if sides[0].key == sides[1].key:
+        raise Refused("the two sides need different keys", field="sides")
+    for side in sides:
+        if not _SLUG.match(side.key):
+            raise Refused(f"side key {side.key!r} must be lowercase letters, digits and hyphens")
+        _check_zone(side.time_zone, "sides")
+    with log.writing(slug):
+        if Office.objects.filter(id=slug).exists():
+            raise Refused(f"an office named {slug!r} already exists", field="slug")
+        log.append(
+            office=slug, side=CHARTER, actor=actor, type="office.chartered",
+            at=now or clock.now(),
+            body={
+                "name": name, "place": place, "time_zone": time_zone,
+                "launched_on": launched_on.isoformat(),
+                "sides": [
+                    {"key": s.key, "name": s.name, "language": s.language,
+                     "time_zone": s.time_zone}
+                    for s in sides
+                ],
+            },
+        )
+    return Office.objects.get(id=slug)
+
+
+def add_member(
+    *, office: Office, username: str, full_name: str, role: str, side: str | None,
+    title: str = "", time_zone: str = "", active_from: dt.date | None = None, actor: str,
+    now: dt.datetime | None = None,
+) -> Member:
+    """Tie an account to an office as a member of a side (or of neither, for observers)."""
+    now = now or clock.now()
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise Refused(f"there is no account named {username!r}; create it first", field="username")
+    if role not in Role.values:
+        raise Refused(f"role must be one of {', '.join(Role.values)}", field="role")
+    if side is None and role != Role.OBSERVER:
+        raise Refused("only an observer can belong to neither side", field="side")
+    if time_zone:
+        _check_zone(time_zone, "time_zone")
+    active_from = active_from or now.astimezone(office.zone).date()
+    with log.writing(office.id):
+        if side is not None and not office.sides.filter(key=side).exists():
+            raise Refused(f"office {office.id} has no side {side!r}", field="side")
+        if office.members.filter(username=username).exists():
+            raise Refused(f"{username} is already a member of {office.id}", field="username")
+        if role == Role.HEAD and office.members.active_on(active_from).filter(
+            side__key=side, role=Role.HEAD
+        ).exists():
+            raise Refused(f"side {side} already has a head; end that membership first", field="role")
+        log.append(
+            office=office.id, side=CHARTER, actor=actor, type="member.added", at=now,
+            body={
+                "username": username, "user_id": user.pk, "full_name": full_name,
+                "title": title, "role": role, "side": side, "time_zone": time_zone,
+                "active_from": active_from.isoformat(),
+            },
+        )
+    return office.members.get(username=username)
+
+
+def end_membership(
+    *, member: Member, active_until: dt.date, actor: str, now: dt.datetime | None = None
+) -> Member:
+    if active_until < member.active_from:
+        raise Refused("a membership cannot end before it began", field="active_until")
+    with log.writing(member.office_id):
+        log.append(
+            office=member.office_id, side=CHARTER, actor=actor, type="member.ended",
+            at=now or clock.now(),
+            body={"username": member.username, "active_until": active_until.isoformat()},
+        )
+    member.refresh_from_db()
+    return member
