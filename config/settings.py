@@ -19,7 +19,9 @@ VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 LIAISON_ENV = env_str("LIAISON_ENV", "development")
 if LIAISON_ENV not in {"development", "production"}:
-    raise ImproperlyConfigured(f"LIAISON_ENV must be development or production, not {LIAISON_ENV!r}")
+    raise ImproperlyConfigured(
+        f"LIAISON_ENV must be development or production, not {LIAISON_ENV!r}"
+    )
 PRODUCTION = LIAISON_ENV == "production"
 
 SECRET_KEY = env_str("SECRET_KEY")

@@ -45,14 +45,37 @@ class Account:
 
 ACCOUNTS = (
     Account("chun", "Chun Hae-sung", "Vice Minister of Unification", Role.HEAD, "south"),
-    Account("jon", "Jon Jong-su",
-            "Vice chairman, Committee for the Peaceful Reunification of Korea", Role.HEAD, "north"),
-    Account("south-staff", "South liaison officer", "Liaison officer (illustrative)",
-            Role.STAFF, "south", illustrative=True),
-    Account("north-staff", "North liaison officer", "Liaison officer (illustrative)",
-            Role.STAFF, "north", illustrative=True),
-    Account("observer", "Oversight observer", "Observer (illustrative)", Role.OBSERVER, None,
-            illustrative=True),
+    Account(
+        "jon",
+        "Jon Jong-su",
+        "Vice chairman, Committee for the Peaceful Reunification of Korea",
+        Role.HEAD,
+        "north",
+    ),
+    Account(
+        "south-staff",
+        "South liaison officer",
+        "Liaison officer (illustrative)",
+        Role.STAFF,
+        "south",
+        illustrative=True,
+    ),
+    Account(
+        "north-staff",
+        "North liaison officer",
+        "Liaison officer (illustrative)",
+        Role.STAFF,
+        "north",
+        illustrative=True,
+    ),
+    Account(
+        "observer",
+        "Oversight observer",
+        "Observer (illustrative)",
+        Role.OBSERVER,
+        None,
+        illustrative=True,
+    ),
 )
 
 
@@ -71,12 +94,11 @@ def set_passwords(password: str) -> None:
 
 def _ensure_accounts(password: str) -> None:
     User = get_user_model()
-    operator, _ = User.objects.get_or_create(
-        username=OPERATOR, defaults={"is_staff": True, "is_superuser": True}
-    )
+    User.objects.get_or_create(username=OPERATOR, defaults={"is_staff": True, "is_superuser": True})
     for account in ACCOUNTS:
-        User.objects.get_or_create(username=account.username,
-                                   defaults={"first_name": account.full_name})
+        User.objects.get_or_create(
+            username=account.username, defaults={"first_name": account.full_name}
+        )
     set_passwords(password)
 
 
@@ -86,19 +108,29 @@ def build(password: str) -> Office:
     _ensure_accounts(password)
     launch = _at("2018-09-14", "09:00")  # ILLUSTRATIVE hour of the launch
     office = offices.charter_office(
-        slug=SLUG, name="Inter-Korean Joint Liaison Office", place="Kaesong",
-        time_zone=ZONE, launched_on=dt.date(2018, 9, 14),
+        slug=SLUG,
+        name="Inter-Korean Joint Liaison Office",
+        place="Kaesong",
+        time_zone=ZONE,
+        launched_on=dt.date(2018, 9, 14),
         sides=(
             offices.SideSpec("south", "South Korea (Republic of Korea)", "ko", "Asia/Seoul"),
             offices.SideSpec("north", "North Korea (DPRK)", "ko", "Asia/Pyongyang"),
         ),
-        actor=OPERATOR, now=launch,
+        actor=OPERATOR,
+        now=launch,
     )
     for account in ACCOUNTS:
         offices.add_member(
-            office=office, username=account.username, full_name=account.full_name,
-            title=account.title, role=account.role, side=account.side,
-            active_from=dt.date(2018, 9, 14), actor=OPERATOR, now=launch,
+            office=office,
+            username=account.username,
+            full_name=account.full_name,
+            title=account.title,
+            role=account.role,
+            side=account.side,
+            active_from=dt.date(2018, 9, 14),
+            actor=OPERATOR,
+            now=launch,
         )
     chun = Member.objects.select_related("office", "side").get(office=office, username="chun")
     jon = Member.objects.select_related("office", "side").get(office=office, username="jon")
@@ -106,9 +138,15 @@ def build(password: str) -> Office:
     # At the launch the co-heads agreed to meet every week. ILLUSTRATIVE: Fridays at
     # 10:00 office time, an hour, 30 minutes' grace, first session on 28 Sep.
     meetings.set_cadence(
-        member=chun, key="weekly", title="Weekly meeting of the co-heads",
-        rule="FREQ=WEEKLY;BYDAY=FR", starts_on=dt.date(2018, 9, 28), start_time=dt.time(10, 0),
-        duration_minutes=60, grace_minutes=30, required_level="head",
+        member=chun,
+        key="weekly",
+        title="Weekly meeting of the co-heads",
+        rule="FREQ=WEEKLY;BYDAY=FR",
+        starts_on=dt.date(2018, 9, 28),
+        start_time=dt.time(10, 0),
+        duration_minutes=60,
+        grace_minutes=30,
+        required_level="head",
         reason="Agreed by the co-heads at the office's launch",
         now=launch + dt.timedelta(hours=2),
     )
@@ -117,8 +155,9 @@ def build(password: str) -> Office:
     meetings.check_in(member=jon, key="weekly-20180928T1000", now=_at("2018-09-28", "09:56"))
     # Five, twelve, nineteen and twenty-six October: the South's head came, the North's did not.
     for day in ("2018-10-05", "2018-10-12", "2018-10-19", "2018-10-26"):
-        meetings.check_in(member=chun, key=f"weekly-{day.replace('-', '')}T1000",
-                          now=_at(day, "09:50"))
+        meetings.check_in(
+            member=chun, key=f"weekly-{day.replace('-', '')}T1000", now=_at(day, "09:50")
+        )
     # 2 Nov: the hour-long meeting after a month of no-shows.
     meetings.check_in(member=chun, key="weekly-20181102T1000", now=_at("2018-11-02", "09:51"))
     meetings.check_in(member=jon, key="weekly-20181102T1000", now=_at("2018-11-02", "09:58"))

@@ -24,6 +24,8 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from liaison.lib.timezones import parse_utc
+
 
 class EventRejected(ValueError):
     """An event that cannot be appended: unknown type or a body that fails its schema."""
@@ -102,7 +104,7 @@ _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 def _check_instant(value: str) -> str:
     if not _INSTANT.match(value):
         raise ValueError("must be a UTC instant like 2018-11-02T01:00:00.000000Z")
-    dt.datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%fZ")
+    parse_utc(value)
     return value
 
 

@@ -48,7 +48,14 @@ def writing(office: str) -> Iterator[None]:
 
 
 def envelope(
-    *, office: str, side: str, seq: int, prev: str, at: dt.datetime, actor: str, type: str,
+    *,
+    office: str,
+    side: str,
+    seq: int,
+    prev: str,
+    at: dt.datetime,
+    actor: str,
+    type: str,
     body: dict[str, Any],
 ) -> dict[str, Any]:
     return {
@@ -76,13 +83,27 @@ def append(
         seq = log.size + 1
         try:
             data = encode(
-                envelope(office=office, side=side, seq=seq, prev=log.head, at=at, actor=actor,
-                         type=type, body=clean)
+                envelope(
+                    office=office,
+                    side=side,
+                    seq=seq,
+                    prev=log.head,
+                    at=at,
+                    actor=actor,
+                    type=type,
+                    body=clean,
+                )
             )
         except CanonicalError as exc:
             raise EventRejected(f"{type}: {exc}") from None
         event = Event.objects.create(
-            log=log, seq=seq, hash=digest(data), prev=log.head, at=at, actor=actor, type=type,
+            log=log,
+            seq=seq,
+            hash=digest(data),
+            prev=log.head,
+            at=at,
+            actor=actor,
+            type=type,
             data=data,
         )
         updated = Log.objects.filter(pk=log.pk, size=log.size).update(size=seq, head=event.hash)
@@ -96,7 +117,13 @@ def apply_event(event: Event, typed: Body, *, office: str, side: str) -> None:
     with applying():
         typed.apply(
             Applied(
-                pk=event.pk, office=office, side=side, seq=event.seq, hash=event.hash,
-                at=event.at, actor=event.actor, type=event.type,
+                pk=event.pk,
+                office=office,
+                side=side,
+                seq=event.seq,
+                hash=event.hash,
+                at=event.at,
+                actor=event.actor,
+                type=event.type,
             )
         )

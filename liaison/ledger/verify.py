@@ -59,8 +59,11 @@ def verify_chain(log: Log) -> Problem | None:
         data = bytes(event.data)
         if event.seq != expected_seq:
             kind = "SEQ_GAP" if event.seq > expected_seq else "SEQ_REPEAT"
-            return Problem(kind, f"{log.label}#{expected_seq}",
-                           f"expected event {expected_seq}, found {event.seq}")
+            return Problem(
+                kind,
+                f"{log.label}#{expected_seq}",
+                f"expected event {expected_seq}, found {event.seq}",
+            )
         if digest(data) != event.hash:
             return Problem("BAD_HASH", where, "the stored bytes do not hash to the event's id")
         try:
@@ -73,8 +76,9 @@ def verify_chain(log: Log) -> Problem | None:
         if not isinstance(parsed, dict):
             return Problem("NOT_CANONICAL", where, "the stored bytes are not a JSON object")
         if parsed.get("prev") != prev:
-            return Problem("BROKEN_CHAIN", where,
-                           "prev does not name the hash of the event before it")
+            return Problem(
+                "BROKEN_CHAIN", where, "prev does not name the hash of the event before it"
+            )
         mismatch = _column_mismatch(log, event, parsed)
         if mismatch:
             return Problem("COLUMN_MISMATCH", where, mismatch)
@@ -85,16 +89,24 @@ def verify_chain(log: Log) -> Problem | None:
         prev = event.hash
         expected_seq += 1
     if log.size != expected_seq - 1 or log.head != prev:
-        return Problem("TRUNCATED" if log.size > expected_seq - 1 else "HEAD_MISMATCH", where,
-                       f"the log records {log.size} events ending in {log.head[:12]}…, "
-                       f"its events run to {expected_seq - 1} ending in {prev[:12]}…")
+        return Problem(
+            "TRUNCATED" if log.size > expected_seq - 1 else "HEAD_MISMATCH",
+            where,
+            f"the log records {log.size} events ending in {log.head[:12]}…, "
+            f"its events run to {expected_seq - 1} ending in {prev[:12]}…",
+        )
     return None
 
 
 def _column_mismatch(log: Log, event: Event, parsed: dict[str, Any]) -> str:
     expected = {
-        "v": EVENT_FORMAT_VERSION, "office": log.office, "side": log.side or None,
-        "seq": event.seq, "prev": event.prev, "at": format_utc(event.at), "actor": event.actor,
+        "v": EVENT_FORMAT_VERSION,
+        "office": log.office,
+        "side": log.side or None,
+        "seq": event.seq,
+        "prev": event.prev,
+        "at": format_utc(event.at),
+        "actor": event.actor,
         "type": event.type,
     }
     for key, value in expected.items():
@@ -108,8 +120,10 @@ def scratch_database() -> Iterator[str]:
     """An empty in-memory SQLite database holding the projection tables."""
     alias = f"liaison_scratch_{uuid.uuid4().hex[:8]}"
     config = connections.configure_settings(
-        {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
-         alias: {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"}}
+        {
+            "default": {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+            alias: {"ENGINE": "django.db.backends.sqlite3", "NAME": ":memory:"},
+        }
     )[alias]
     connections.settings[alias] = config
     connection = connections[alias]
@@ -127,7 +141,9 @@ def scratch_database() -> Iterator[str]:
 def rebuild(office: str, alias: str) -> None:
     """Apply every event of ``office`` in commit order to the projections in ``alias``."""
     events = (
-        Event.objects.filter(log__office=office).select_related("log").order_by("pk")
+        Event.objects.filter(log__office=office)
+        .select_related("log")
+        .order_by("pk")
         .iterator(chunk_size=2000)
     )
     with rebuilding_into(alias):
@@ -141,7 +157,9 @@ def _rows(model: type[Projection], alias: str, office: str) -> dict[str, dict[st
     rows = model.objects.using(alias).filter(**{model.office_field: office}).order_by("pk")
     result = {}
     for row in rows.values():
-        result[row["id"]] = {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
+        result[row["id"]] = {
+            k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()
+        }
     return result
 
 
@@ -153,15 +171,22 @@ def compare(office: str, alias: str) -> Problem | None:
         rebuilt = _rows(model, alias, office)
         for pk in sorted(set(live) | set(rebuilt)):
             if pk not in rebuilt:
-                return Problem("PROJECTION_MISMATCH", f"{name} {pk}",
-                               "a live row that no event in the log produced")
+                return Problem(
+                    "PROJECTION_MISMATCH",
+                    f"{name} {pk}",
+                    "a live row that no event in the log produced",
+                )
             if pk not in live:
-                return Problem("PROJECTION_MISMATCH", f"{name} {pk}",
-                               "a row the log produces is missing from the live database")
+                return Problem(
+                    "PROJECTION_MISMATCH",
+                    f"{name} {pk}",
+                    "a row the log produces is missing from the live database",
+                )
             for field, value in rebuilt[pk].items():
                 if live[pk].get(field) != value:
                     return Problem(
-                        "PROJECTION_MISMATCH", f"{name} {pk}",
+                        "PROJECTION_MISMATCH",
+                        f"{name} {pk}",
                         f"{field} is {live[pk].get(field)!r} live but {value!r} from the log",
                     )
     return None

@@ -22,7 +22,8 @@ from liaison.offices.models import Member, Office, Role
 
 
 def _side_of(member: Member) -> str:
-    assert member.side is not None  # require_side_speaker has checked
+    if member.side is None:  # require_side_speaker refuses this first
+        raise Refused("observers cannot act for a side")
     return member.side.key
 
 
@@ -38,9 +39,19 @@ def _session(office: Office, key: str) -> SessionInfo:
 
 
 def set_cadence(
-    *, member: Member, key: str, title: str, rule: str, starts_on: dt.date,
-    start_time: dt.time, duration_minutes: int, grace_minutes: int, required_level: str,
-    effective: dt.datetime | None = None, reason: str = "", now: dt.datetime,
+    *,
+    member: Member,
+    key: str,
+    title: str,
+    rule: str,
+    starts_on: dt.date,
+    start_time: dt.time,
+    duration_minutes: int,
+    grace_minutes: int,
+    required_level: str,
+    effective: dt.datetime | None = None,
+    reason: str = "",
+    now: dt.datetime,
 ) -> Cadence:
     """Agree a cadence, or change one from ``effective`` (default: now) on.
 
@@ -56,21 +67,32 @@ def set_cadence(
     if duration_minutes < 1:
         raise Refused("a session lasts at least a minute", field="duration_minutes")
     if grace_minutes < 0 or grace_minutes > duration_minutes:
-        raise Refused("the grace period must be between 0 and the session's length",
-                      field="grace_minutes")
+        raise Refused(
+            "the grace period must be between 0 and the session's length", field="grace_minutes"
+        )
     try:
-        parse_rule(rule, dt.datetime.combine(starts_on, start_time.replace(second=0, microsecond=0)))
+        parse_rule(
+            rule, dt.datetime.combine(starts_on, start_time.replace(second=0, microsecond=0))
+        )
     except CadenceError as exc:
         raise Refused(str(exc), field="rule") from None
     with log.writing(office.id):
         log.append(
-            office=office.id, side=_side_of(member), actor=member.username, type="cadence.set",
+            office=office.id,
+            side=_side_of(member),
+            actor=member.username,
+            type="cadence.set",
             at=now,
             body={
-                "key": key, "title": title, "rule": rule.strip().removeprefix("RRULE:"),
-                "starts_on": starts_on.isoformat(), "start_time": start_time.strftime("%H:%M"),
-                "duration_minutes": duration_minutes, "grace_minutes": grace_minutes,
-                "required_level": required_level, "effective": format_utc(effective),
+                "key": key,
+                "title": title,
+                "rule": rule.strip().removeprefix("RRULE:"),
+                "starts_on": starts_on.isoformat(),
+                "start_time": start_time.strftime("%H:%M"),
+                "duration_minutes": duration_minutes,
+                "grace_minutes": grace_minutes,
+                "required_level": required_level,
+                "effective": format_utc(effective),
                 "reason": reason,
             },
         )
@@ -78,8 +100,14 @@ def set_cadence(
 
 
 def schedule_session(
-    *, member: Member, title: str, start: dt.datetime, duration_minutes: int,
-    grace_minutes: int, required_level: str, now: dt.datetime,
+    *,
+    member: Member,
+    title: str,
+    start: dt.datetime,
+    duration_minutes: int,
+    grace_minutes: int,
+    required_level: str,
+    now: dt.datetime,
 ) -> SessionInfo:
     """An ad hoc session outside any cadence."""
     office = member.office
@@ -89,8 +117,9 @@ def schedule_session(
     if required_level not in LEVELS:
         raise Refused(f"required level must be one of {', '.join(LEVELS)}", field="required_level")
     if grace_minutes < 0 or grace_minutes > duration_minutes:
-        raise Refused("the grace period must be between 0 and the session's length",
-                      field="grace_minutes")
+        raise Refused(
+            "the grace period must be between 0 and the session's length", field="grace_minutes"
+        )
     base = f"adhoc-{start.astimezone(office.zone).strftime('%Y%m%dT%H%M')}"
     with log.writing(office.id):
         key, n = base, 1
@@ -98,11 +127,17 @@ def schedule_session(
             n += 1
             key = f"{base}-{n}"
         log.append(
-            office=office.id, side=_side_of(member), actor=member.username,
-            type="session.scheduled", at=now,
+            office=office.id,
+            side=_side_of(member),
+            actor=member.username,
+            type="session.scheduled",
+            at=now,
             body={
-                "key": key, "title": title, "start": format_utc(start),
-                "duration_minutes": duration_minutes, "grace_minutes": grace_minutes,
+                "key": key,
+                "title": title,
+                "start": format_utc(start),
+                "duration_minutes": duration_minutes,
+                "grace_minutes": grace_minutes,
                 "required_level": required_level,
             },
         )
@@ -132,8 +167,12 @@ def move_session(
         session = _session(office, key)
         _changeable(session, office, now)
         log.append(
-            office=office.id, side=_side_of(member), actor=member.username, type="session.moved",
-            at=now, body={"session": key, "start": format_utc(start), "reason": reason},
+            office=office.id,
+            side=_side_of(member),
+            actor=member.username,
+            type="session.moved",
+            at=now,
+            body={"session": key, "start": format_utc(start), "reason": reason},
         )
     return _session(office, key)
 
@@ -149,8 +188,12 @@ def postpone_session(*, member: Member, key: str, reason: str, now: dt.datetime)
         if session.status == Status.POSTPONED:
             raise Refused("this session is already postponed")
         log.append(
-            office=office.id, side=_side_of(member), actor=member.username,
-            type="session.postponed", at=now, body={"session": key, "reason": reason},
+            office=office.id,
+            side=_side_of(member),
+            actor=member.username,
+            type="session.postponed",
+            at=now,
+            body={"session": key, "reason": reason},
         )
     return _session(office, key)
 
@@ -164,8 +207,12 @@ def cancel_session(*, member: Member, key: str, reason: str, now: dt.datetime) -
         session = _session(office, key)
         _changeable(session, office, now)
         log.append(
-            office=office.id, side=_side_of(member), actor=member.username,
-            type="session.cancelled", at=now, body={"session": key, "reason": reason},
+            office=office.id,
+            side=_side_of(member),
+            actor=member.username,
+            type="session.cancelled",
+            at=now,
+            body={"session": key, "reason": reason},
         )
     return _session(office, key)
 
@@ -204,9 +251,7 @@ def check_in(
             raise Refused("this session is postponed; check in once it has a new time")
         existing = CheckIn.objects.filter(office=office, session_key=key, side__key=side).first()
         if existing is not None:
-            raise Refused(
-                f"your side already checked in at {_local(existing.at, office)}"
-            )
+            raise Refused(f"your side already checked in at {_local(existing.at, office)}")
         opens, closes = check_in_window(session)
         if now < opens:
             raise Refused(f"check-in opens at {_local(opens, office)}")
@@ -221,11 +266,14 @@ def check_in(
             needed = {"head": "the head", "deputy": "the head or deputy"}.get(
                 session.required_level, "a member"
             )
-            raise Refused(f"this session needs {needed} of your side to attend",
-                          field="attendee")
+            raise Refused(f"this session needs {needed} of your side to attend", field="attendee")
         log.append(
-            office=office.id, side=side, actor=member.username, type="session.checked_in",
-            at=now, body={"session": key, "attendee": attendee.username},
+            office=office.id,
+            side=side,
+            actor=member.username,
+            type="session.checked_in",
+            at=now,
+            body={"session": key, "attendee": attendee.username},
         )
     return CheckIn.objects.get(office=office, session_key=key, side__key=side)
 
@@ -250,8 +298,12 @@ def give_notice_of_absence(
         if AbsenceNotice.objects.filter(office=office, session_key=key, side__key=side).exists():
             raise Refused("your side has already given notice for this session")
         log.append(
-            office=office.id, side=side, actor=member.username,
-            type="session.absence_noticed", at=now, body={"session": key, "reason": reason},
+            office=office.id,
+            side=side,
+            actor=member.username,
+            type="session.absence_noticed",
+            at=now,
+            body={"session": key, "reason": reason},
         )
     return AbsenceNotice.objects.get(office=office, session_key=key, side__key=side)
 

@@ -65,7 +65,9 @@ class CadenceSpec:
     valid_until: dt.datetime | None
 
     def covers(self, instant: dt.datetime) -> bool:
-        return self.valid_from <= instant and (self.valid_until is None or instant < self.valid_until)
+        return self.valid_from <= instant and (
+            self.valid_until is None or instant < self.valid_until
+        )
 
 
 @dataclass(frozen=True)
@@ -81,6 +83,19 @@ class Occurrence:
 
 def occurrence_key(cadence_key: str, local: dt.datetime) -> str:
     return f"{cadence_key}-{local.strftime(KEY_TIME_FORMAT)}"
+
+
+def split_key(key: str) -> tuple[str, dt.datetime] | None:
+    """``weekly-20181005T1000`` -> ("weekly", the naive local start), or None."""
+    cadence_key, _, stamp = key.rpartition("-")
+    if not cadence_key:
+        return None
+    try:
+        # A wall-clock time in the office's zone, naive on purpose.
+        local = dt.datetime.strptime(stamp, KEY_TIME_FORMAT)  # noqa: DTZ007
+    except ValueError:
+        return None
+    return cadence_key, local
 
 
 def expand(

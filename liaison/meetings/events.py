@@ -9,7 +9,7 @@ from pydantic import Field
 
 from liaison.ledger.events import Applied, Body, Instant, Key, event_type
 from liaison.lib.timezones import localize, parse_utc
-from liaison.meetings.cadence import KEY_TIME_FORMAT
+from liaison.meetings.cadence import split_key
 from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
 from liaison.meetings.schedule import cadence_for_key
 from liaison.offices.models import Member, Office, Side
@@ -34,22 +34,32 @@ class CadenceSet(Body):
 
     def apply(self, event: Applied) -> None:
         effective = parse_utc(self.effective)
-        previous = Cadence.objects.filter(office_id=event.office, key=self.key).order_by(
-            "-version"
-        ).first()
+        previous = (
+            Cadence.objects.filter(office_id=event.office, key=self.key)
+            .order_by("-version")
+            .first()
+        )
         version = 1
         if previous is not None:
             version = previous.version + 1
             if previous.valid_until is None or previous.valid_until > effective:
                 Cadence.objects.filter(pk=previous.pk).update(valid_until=effective)
         Cadence.objects.create(
-            id=Cadence.make_id(event.office, self.key, version), office_id=event.office,
-            key=self.key, version=version, title=self.title, rule=self.rule,
+            id=Cadence.make_id(event.office, self.key, version),
+            office_id=event.office,
+            key=self.key,
+            version=version,
+            title=self.title,
+            rule=self.rule,
             starts_on=dt.date.fromisoformat(self.starts_on),
             start_time=dt.time.fromisoformat(self.start_time),
-            duration_minutes=self.duration_minutes, grace_minutes=self.grace_minutes,
-            required_level=self.required_level, valid_from=effective, valid_until=None,
-            set_by=event.actor, reason=self.reason,
+            duration_minutes=self.duration_minutes,
+            grace_minutes=self.grace_minutes,
+            required_level=self.required_level,
+            valid_from=effective,
+            valid_until=None,
+            set_by=event.actor,
+            reason=self.reason,
         )
 
 
@@ -79,10 +89,16 @@ class SessionScheduled(Body):
     def apply(self, event: Applied) -> None:
         start = parse_utc(self.start)
         Session.objects.create(
-            id=Session.make_id(event.office, self.key), office_id=event.office, key=self.key,
-            title=self.title, original_start=start, start=start,
-            duration_minutes=self.duration_minutes, grace_minutes=self.grace_minutes,
-            required_level=self.required_level, changed_by_id=Side.make_id(event.office, event.side),
+            id=Session.make_id(event.office, self.key),
+            office_id=event.office,
+            key=self.key,
+            title=self.title,
+            original_start=start,
+            start=start,
+            duration_minutes=self.duration_minutes,
+            grace_minutes=self.grace_minutes,
+            required_level=self.required_level,
+            changed_by_id=Side.make_id(event.office, event.side),
         )
 
 
@@ -95,12 +111,20 @@ def _materialise(office: str, key: str) -> Session:
     cadence = cadence_for_key(office_obj, key)
     if cadence is None:  # pragma: no cover - actions only append for sessions that exist
         raise LookupError(f"no session {key} in {office}")
-    local = dt.datetime.strptime(key.rpartition("-")[2], KEY_TIME_FORMAT)
-    start = localize(local, office_obj.zone)
+    parts = split_key(key)
+    if parts is None:  # pragma: no cover - cadence_for_key parsed it
+        raise LookupError(key)
+    start = localize(parts[1], office_obj.zone)
     return Session.objects.create(
-        id=Session.make_id(office, key), office_id=office, key=key, cadence=cadence,
-        title=cadence.title, original_start=start, start=start,
-        duration_minutes=cadence.duration_minutes, grace_minutes=cadence.grace_minutes,
+        id=Session.make_id(office, key),
+        office_id=office,
+        key=key,
+        cadence=cadence,
+        title=cadence.title,
+        original_start=start,
+        start=start,
+        duration_minutes=cadence.duration_minutes,
+        grace_minutes=cadence.grace_minutes,
         required_level=cadence.required_level,
     )
 
@@ -114,7 +138,9 @@ class SessionMoved(Body):
     def apply(self, event: Applied) -> None:
         row = _materialise(event.office, self.session)
         Session.objects.filter(pk=row.pk).update(
-            start=parse_utc(self.start), status=Status.SCHEDULED, status_reason=self.reason,
+            start=parse_utc(self.start),
+            status=Status.SCHEDULED,
+            status_reason=self.reason,
             changed_by_id=Side.make_id(event.office, event.side),
         )
 
@@ -127,7 +153,8 @@ class SessionPostponed(Body):
     def apply(self, event: Applied) -> None:
         row = _materialise(event.office, self.session)
         Session.objects.filter(pk=row.pk).update(
-            status=Status.POSTPONED, status_reason=self.reason,
+            status=Status.POSTPONED,
+            status_reason=self.reason,
             changed_by_id=Side.make_id(event.office, event.side),
         )
 
@@ -140,7 +167,8 @@ class SessionCancelled(Body):
     def apply(self, event: Applied) -> None:
         row = _materialise(event.office, self.session)
         Session.objects.filter(pk=row.pk).update(
-            status=Status.CANCELLED, status_reason=self.reason,
+            status=Status.CANCELLED,
+            status_reason=self.reason,
             changed_by_id=Side.make_id(event.office, event.side),
         )
 
@@ -152,10 +180,13 @@ class CheckedIn(Body):
 
     def apply(self, event: Applied) -> None:
         CheckIn.objects.create(
-            id=CheckIn.make_id(event.office, self.session, event.side), office_id=event.office,
-            session_key=self.session, side_id=Side.make_id(event.office, event.side),
+            id=CheckIn.make_id(event.office, self.session, event.side),
+            office_id=event.office,
+            session_key=self.session,
+            side_id=Side.make_id(event.office, event.side),
             attendee_id=Member.make_id(event.office, self.attendee),
-            checked_in_by_id=Member.make_id(event.office, event.actor), at=event.at,
+            checked_in_by_id=Member.make_id(event.office, event.actor),
+            at=event.at,
             event=event.ref,
         )
 
@@ -168,8 +199,11 @@ class AbsenceNoticed(Body):
     def apply(self, event: Applied) -> None:
         AbsenceNotice.objects.create(
             id=AbsenceNotice.make_id(event.office, self.session, event.side),
-            office_id=event.office, session_key=self.session,
+            office_id=event.office,
+            session_key=self.session,
             side_id=Side.make_id(event.office, event.side),
-            given_by_id=Member.make_id(event.office, event.actor), reason=self.reason,
-            at=event.at, event=event.ref,
+            given_by_id=Member.make_id(event.office, event.actor),
+            reason=self.reason,
+            at=event.at,
+            event=event.ref,
         )

@@ -42,12 +42,14 @@ class Cadence(Projection):
     set_by = models.CharField(max_length=150)
     reason = models.TextField(blank=True)
 
-    objects = CadenceQuerySet.as_manager()
+    objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["office", "key", "version"]
         constraints = [
-            models.UniqueConstraint(fields=["office", "key", "version"], name="cadence_unique_version"),
+            models.UniqueConstraint(
+                fields=["office", "key", "version"], name="cadence_unique_version"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -59,11 +61,15 @@ class Cadence(Projection):
 
     def spec(self) -> CadenceSpec:
         return CadenceSpec(
-            key=self.key, version=self.version, title=self.title, rule=self.rule,
+            key=self.key,
+            version=self.version,
+            title=self.title,
+            rule=self.rule,
             dtstart=dt.datetime.combine(self.starts_on, self.start_time),
             duration=dt.timedelta(minutes=self.duration_minutes),
             grace=dt.timedelta(minutes=self.grace_minutes),
-            required_level=self.required_level, valid_from=self.valid_from,
+            required_level=self.required_level,
+            valid_from=self.valid_from,
             valid_until=self.valid_until,
         )
 
@@ -101,7 +107,7 @@ class Session(Projection):
         Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
 
-    objects = SessionQuerySet.as_manager()
+    objects = SessionQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["start"]

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
-from liaison.meetings.cadence import KEY_TIME_FORMAT, CadenceSpec, expand, occurrence_at
+from liaison.meetings.cadence import CadenceSpec, expand, occurrence_at, split_key
 from liaison.meetings.models import Cadence, Session, Status
 from liaison.offices.models import Office
 
@@ -55,10 +55,15 @@ class SessionInfo:
 
 def _from_row(row: Session, cadence: Cadence | None) -> SessionInfo:
     return SessionInfo(
-        key=row.key, title=row.title, start=row.start, original_start=row.original_start,
+        key=row.key,
+        title=row.title,
+        start=row.start,
+        original_start=row.original_start,
         duration=dt.timedelta(minutes=row.duration_minutes),
-        grace=dt.timedelta(minutes=row.grace_minutes), required_level=row.required_level,
-        status=row.status, status_reason=row.status_reason,
+        grace=dt.timedelta(minutes=row.grace_minutes),
+        required_level=row.required_level,
+        status=row.status,
+        status_reason=row.status_reason,
         cadence_key=cadence.key if cadence else None,
         cadence_version=cadence.version if cadence else None,
     )
@@ -66,9 +71,17 @@ def _from_row(row: Session, cadence: Cadence | None) -> SessionInfo:
 
 def _from_occurrence(spec: CadenceSpec, start: dt.datetime, key: str) -> SessionInfo:
     return SessionInfo(
-        key=key, title=spec.title, start=start, original_start=start, duration=spec.duration,
-        grace=spec.grace, required_level=spec.required_level, status=Status.SCHEDULED,
-        status_reason="", cadence_key=spec.key, cadence_version=spec.version,
+        key=key,
+        title=spec.title,
+        start=start,
+        original_start=start,
+        duration=spec.duration,
+        grace=spec.grace,
+        required_level=spec.required_level,
+        status=Status.SCHEDULED,
+        status_reason="",
+        cadence_key=spec.key,
+        cadence_version=spec.version,
     )
 
 
@@ -101,18 +114,17 @@ def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> li
 
 def find_session(office: Office, key: str) -> SessionInfo | None:
     """The session with this key, whether it has a row or is a cadence occurrence."""
-    row = Session.objects.filter(id=Session.make_id(office.id, key)).select_related("cadence").first()
+    row = (
+        Session.objects.filter(id=Session.make_id(office.id, key)).select_related("cadence").first()
+    )
     if row is not None:
         if row.cadence is not None and not row.cadence.spec().covers(row.original_start):
             return None
         return _from_row(row, row.cadence)
-    cadence_key, _, stamp = key.rpartition("-")
-    if not cadence_key or cadence_key == ADHOC:
+    parts = split_key(key)
+    if parts is None or parts[0] == ADHOC:
         return None
-    try:
-        local = dt.datetime.strptime(stamp, KEY_TIME_FORMAT)
-    except ValueError:
-        return None
+    cadence_key, local = parts
     for cadence in Cadence.objects.for_office(office).filter(key=cadence_key):
         spec = cadence.spec()
         occurrence = occurrence_at(spec, office.zone, local)
@@ -123,11 +135,10 @@ def find_session(office: Office, key: str) -> SessionInfo | None:
 
 def cadence_for_key(office: Office, key: str) -> Cadence | None:
     """The cadence version an occurrence key belongs to (for materialising its row)."""
-    cadence_key, _, stamp = key.rpartition("-")
-    try:
-        local = dt.datetime.strptime(stamp, KEY_TIME_FORMAT)
-    except ValueError:
+    parts = split_key(key)
+    if parts is None:
         return None
+    cadence_key, local = parts
     for cadence in Cadence.objects.for_office(office).filter(key=cadence_key):
         if occurrence_at(cadence.spec(), office.zone, local) is not None:
             return cadence

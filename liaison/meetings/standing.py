@@ -134,7 +134,9 @@ def build(
     last = held[-1] if held else None
     days_since = None
     if last is not None:
-        days_since = (as_of.astimezone(zone).date() - last.session.start.astimezone(zone).date()).days
+        days_since = (
+            as_of.astimezone(zone).date() - last.session.start.astimezone(zone).date()
+        ).days
     side_rows = []
     for side in sides:
         decided = [o.by_side[side.key] for o in past if o.by_side[side.key].decided]
@@ -147,49 +149,65 @@ def build(
         current, longest = streaks(decided)
         side_rows.append(
             SideStanding(
-                key=side.key, name=side.name,
+                key=side.key,
+                name=side.name,
                 attendance_rate=round(attended / len(in_window), 4) if in_window else None,
                 attended=attended,
                 excused=sum(1 for a in in_window if a == Attendance.EXCUSED),
                 no_shows=sum(1 for a in in_window if a == Attendance.NO_SHOW),
-                current_no_show_streak=current, longest_no_show_streak=longest,
+                current_no_show_streak=current,
+                longest_no_show_streak=longest,
             )
         )
     # Cadence compliance: of the cadence's occurrences whose grace ended in the window,
     # how many were held. Cancelled and postponed ones count against it.
     cadence_due = [
-        o for o in past
-        if not o.session.is_adhoc and o.session.original_start >= window_start
+        o
+        for o in past
+        if not o.session.is_adhoc
+        and o.session.original_start >= window_start
         and o.session.grace_end <= as_of
     ]
     return Standing(
-        office=office.id, as_of=as_of, last_held=last, days_since_last_held=days_since,
-        sides=side_rows, cadence_expected=len(cadence_due),
-        cadence_held=sum(1 for o in cadence_due if o.held), window_start=window_start,
-        window_days=window_days, outcomes=outcomes, zone_name=office.time_zone,
+        office=office.id,
+        as_of=as_of,
+        last_held=last,
+        days_since_last_held=days_since,
+        sides=side_rows,
+        cadence_expected=len(cadence_due),
+        cadence_held=sum(1 for o in cadence_due if o.held),
+        window_start=window_start,
+        window_days=window_days,
+        outcomes=outcomes,
+        zone_name=office.time_zone,
     )
 
 
 def compute(
-    office: Office, as_of: dt.datetime, *, window_days: int | None = None,
+    office: Office,
+    as_of: dt.datetime,
+    *,
+    window_days: int | None = None,
     until: dt.datetime | None = None,
 ) -> Standing:
     """The standing at ``as_of``; ``outcomes`` runs to ``until`` (default ``as_of``)."""
     window_days = window_days or settings.LIAISON_STANDING_WINDOW_DAYS
     sides = list(office.sides.all())
-    launched = dt.datetime.combine(office.launched_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(days=1)
+    launched = dt.datetime.combine(office.launched_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(
+        days=1
+    )
     sessions = sessions_between(office, launched, until or as_of)
     check_ins = {
         (c.session_key, c.side.key): c.at
-        for c in CheckIn.objects.filter(office=office).select_related("side").only(
-            "session_key", "at", "side__key"
-        )
+        for c in CheckIn.objects.filter(office=office)
+        .select_related("side")
+        .only("session_key", "at", "side__key")
     }
     notices = {
         (n.session_key, n.side.key): n.at
-        for n in AbsenceNotice.objects.filter(office=office).select_related("side").only(
-            "session_key", "at", "side__key"
-        )
+        for n in AbsenceNotice.objects.filter(office=office)
+        .select_related("side")
+        .only("session_key", "at", "side__key")
     }
     outcomes = outcomes_for(sessions, sides, check_ins, notices, as_of)
     return build(office, sides, outcomes, as_of, window_days)

@@ -20,8 +20,9 @@ logger = logging.getLogger("liaison.access")
 
 
 def refuse(user: AbstractBaseUser | AnonymousUser, what: str, reason: str) -> None:
-    logger.warning("refused %s to %s: %s", what, getattr(user, "username", "") or "anonymous",
-                   reason)
+    logger.warning(
+        "refused %s to %s: %s", what, getattr(user, "username", "") or "anonymous", reason
+    )
 
 
 def membership(user: AbstractBaseUser | AnonymousUser, office: Office) -> Member | None:

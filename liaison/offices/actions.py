@@ -37,8 +37,15 @@ def _check_zone(name: str, field: str) -> None:
 
 
 def charter_office(
-    *, slug: str, name: str, place: str, time_zone: str, launched_on: dt.date,
-    sides: tuple[SideSpec, SideSpec], actor: str, now: dt.datetime | None = None,
+    *,
+    slug: str,
+    name: str,
+    place: str,
+    time_zone: str,
+    launched_on: dt.date,
+    sides: tuple[SideSpec, SideSpec],
+    actor: str,
+    now: dt.datetime | None = None,
 ) -> Office:
     """Create an office between exactly two sides."""
     if not _SLUG.match(slug):
@@ -58,14 +65,18 @@ def charter_office(
         if Office.objects.filter(id=slug).exists():
             raise Refused(f"an office named {slug!r} already exists", field="slug")
         log.append(
-            office=slug, side=CHARTER, actor=actor, type="office.chartered",
+            office=slug,
+            side=CHARTER,
+            actor=actor,
+            type="office.chartered",
             at=now or clock.now(),
             body={
-                "name": name, "place": place, "time_zone": time_zone,
+                "name": name,
+                "place": place,
+                "time_zone": time_zone,
                 "launched_on": launched_on.isoformat(),
                 "sides": [
-                    {"key": s.key, "name": s.name, "language": s.language,
-                     "time_zone": s.time_zone}
+                    {"key": s.key, "name": s.name, "language": s.language, "time_zone": s.time_zone}
                     for s in sides
                 ],
             },
@@ -74,8 +85,16 @@ def charter_office(
 
 
 def add_member(
-    *, office: Office, username: str, full_name: str, role: str, side: str | None,
-    title: str = "", time_zone: str = "", active_from: dt.date | None = None, actor: str,
+    *,
+    office: Office,
+    username: str,
+    full_name: str,
+    role: str,
+    side: str | None,
+    title: str = "",
+    time_zone: str = "",
+    active_from: dt.date | None = None,
+    actor: str,
     now: dt.datetime | None = None,
 ) -> Member:
     """Tie an account to an office as a member of a side (or of neither, for observers)."""
@@ -95,15 +114,29 @@ def add_member(
             raise Refused(f"office {office.id} has no side {side!r}", field="side")
         if office.members.filter(username=username).exists():
             raise Refused(f"{username} is already a member of {office.id}", field="username")
-        if role == Role.HEAD and office.members.active_on(active_from).filter(
-            side__key=side, role=Role.HEAD
-        ).exists():
-            raise Refused(f"side {side} already has a head; end that membership first", field="role")
+        if (
+            role == Role.HEAD
+            and office.members.active_on(active_from)
+            .filter(side__key=side, role=Role.HEAD)
+            .exists()
+        ):
+            raise Refused(
+                f"side {side} already has a head; end that membership first", field="role"
+            )
         log.append(
-            office=office.id, side=CHARTER, actor=actor, type="member.added", at=now,
+            office=office.id,
+            side=CHARTER,
+            actor=actor,
+            type="member.added",
+            at=now,
             body={
-                "username": username, "user_id": user.pk, "full_name": full_name,
-                "title": title, "role": role, "side": side, "time_zone": time_zone,
+                "username": username,
+                "user_id": user.pk,
+                "full_name": full_name,
+                "title": title,
+                "role": role,
+                "side": side,
+                "time_zone": time_zone,
                 "active_from": active_from.isoformat(),
             },
         )
@@ -117,7 +150,10 @@ def end_membership(
         raise Refused("a membership cannot end before it began", field="active_until")
     with log.writing(member.office_id):
         log.append(
-            office=member.office_id, side=CHARTER, actor=actor, type="member.ended",
+            office=member.office_id,
+            side=CHARTER,
+            actor=actor,
+            type="member.ended",
             at=now or clock.now(),
             body={"username": member.username, "active_until": active_until.isoformat()},
         )

@@ -28,13 +28,21 @@ class OfficeChartered(Body):
 
     def apply(self, event: Applied) -> None:
         office = Office.objects.create(
-            id=event.office, name=self.name, place=self.place, time_zone=self.time_zone,
-            launched_on=dt.date.fromisoformat(self.launched_on), chartered_at=event.at,
+            id=event.office,
+            name=self.name,
+            place=self.place,
+            time_zone=self.time_zone,
+            launched_on=dt.date.fromisoformat(self.launched_on),
+            chartered_at=event.at,
         )
         for position, side in enumerate(self.sides, start=1):
             Side.objects.create(
-                id=Side.make_id(event.office, side.key), office=office, key=side.key,
-                name=side.name, language=side.language, time_zone=side.time_zone,
+                id=Side.make_id(event.office, side.key),
+                office=office,
+                key=side.key,
+                name=side.name,
+                language=side.language,
+                time_zone=side.time_zone,
                 position=position,
             )
 
@@ -55,10 +63,15 @@ class MemberAdded(Body):
 
     def apply(self, event: Applied) -> None:
         Member.objects.create(
-            id=Member.make_id(event.office, self.username), office_id=event.office,
+            id=Member.make_id(event.office, self.username),
+            office_id=event.office,
             side_id=Side.make_id(event.office, self.side) if self.side else None,
-            user_id=self.user_id, username=self.username, full_name=self.full_name,
-            title=self.title, role=self.role, time_zone=self.time_zone,
+            user_id=self.user_id,
+            username=self.username,
+            full_name=self.full_name,
+            title=self.title,
+            role=self.role,
+            time_zone=self.time_zone,
             active_from=dt.date.fromisoformat(self.active_from),
         )
 

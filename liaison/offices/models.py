@@ -82,7 +82,9 @@ class Member(Projection):
     # Accounts are not part of the record; the username is. No database constraint, so a
     # rebuild of the projections needs no copy of the accounts table.
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False,
+        settings.AUTH_USER_MODEL,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
         related_name="memberships",
     )
     username = models.CharField(max_length=150)
@@ -93,7 +95,7 @@ class Member(Projection):
     active_from = models.DateField()
     active_until = models.DateField(null=True, blank=True)
 
-    objects = MemberQuerySet.as_manager()
+    objects = MemberQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["office", "side__position", "role", "full_name"]

@@ -17,8 +17,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", nargs="?", help="an export bundle (not yet supported)")
         parser.add_argument("--office", help="only this office (default: all)")
-        parser.add_argument("--chains-only", action="store_true",
-                            help="skip rebuilding the projections")
+        parser.add_argument(
+            "--chains-only", action="store_true", help="skip rebuilding the projections"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"]:

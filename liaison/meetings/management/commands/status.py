@@ -17,8 +17,9 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("office")
-        parser.add_argument("--as-of", help="a date (YYYY-MM-DD): the standing at its end, "
-                            "office time; default now")
+        parser.add_argument(
+            "--as-of", help="a date (YYYY-MM-DD): the standing at its end, office time; default now"
+        )
         parser.add_argument("--window", type=int, help="days of attendance to rate (default 90)")
         parser.add_argument("--json", action="store_true")
 
@@ -30,7 +31,9 @@ class Command(BaseCommand):
             try:
                 day = dt.date.fromisoformat(options["as_of"])
             except ValueError:
-                raise CommandError(f"--as-of {options['as_of']!r} is not a date like 2018-11-01") from None
+                raise CommandError(
+                    f"--as-of {options['as_of']!r} is not a date like 2018-11-01"
+                ) from None
             as_of = end_of_day(day, office.zone)
         else:
             as_of = clock.now()
@@ -44,8 +47,10 @@ class Command(BaseCommand):
             return
         self.stdout.write(f"{office.name} — as of {data['as_of']}")
         if data["last_held_meeting"]:
-            self.stdout.write(f"Last held meeting: {data['last_held_meeting']} "
-                              f"({data['days_since_last_held']} days ago)")
+            self.stdout.write(
+                f"Last held meeting: {data['last_held_meeting']} "
+                f"({data['days_since_last_held']} days ago)"
+            )
         else:
             self.stdout.write("No meeting held yet.")
         for side in data["sides"]:
