@@ -1,0 +1,69 @@
+"""API tokens: how a script or another tool signs in to the JSON API.
+
+A plain model, not a projection: tokens are credentials, not part of the office's
+record, and are never exported. Only the SHA-256 of a key is stored; the key itself is
+shown once, when it is issued. The first characters (``prefix``) name a token in
+listings and when revoking it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import models
+
+PREFIX_LENGTH = 8
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def active(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+    def with_prefix(self, prefix: str) -> ApiTokenQuerySet:
+        return self.filter(prefix=prefix)
+
+
+class ApiToken(models.Model):
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    name = models.CharField(max_length=100, blank=True)
+    prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
+    key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, hex")
+    created_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user", "created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.name or 'unnamed'})"
+
+    @property
+    def is_revoked(self) -> bool:
+        return self.revoked_at is not None
+
+
+def issue_token(user: AbstractBaseUser, *, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
+    """A new token for ``user`` and its key, which is not stored anywhere."""
+    while True:
+        # Hex: a key (and its prefix) never starts with "-" or needs quoting in a shell.
+        key = secrets.token_hex(32)
+        # A prefix names one token: draw again in the unlikely case it is taken.
+        if not ApiToken.objects.with_prefix(key[:PREFIX_LENGTH]).exists():
+            break
+    token = ApiToken.objects.create(
+        user=user, name=name, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key), created_at=now
+    )
+    return token, key
