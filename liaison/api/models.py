@@ -64,6 +64,10 @@ def issue_token(user: AbstractBaseUser, *, name: str, now: dt.datetime) -> tuple
         if not ApiToken.objects.with_prefix(key[:PREFIX_LENGTH]).exists():
             break
     token = ApiToken.objects.create(
-        user=user, name=name, prefix=key[:PREFIX_LENGTH], key_hash=hash_key(key), created_at=now
+        user_id=user.pk,
+        name=name,
+        prefix=key[:PREFIX_LENGTH],
+        key_hash=hash_key(key),
+        created_at=now,
     )
     return token, key

@@ -1,0 +1,61 @@
+"""How a refusal reads over HTTP: ``{"detail": message, "field": field-or-null}``.
+
+- 401: no credentials, or a bad token (``auth``).
+- 403: ``NotAllowed`` (role or side), or a failed CSRF check on a session call.
+- 404: an unknown office, one the caller is not a member of, or an unknown session;
+  the three read alike so nothing leaks about offices a caller cannot see.
+- 400: ``Refused`` naming a field: the value given is wrong (a start in the past, a
+  naive datetime, a reversed range).
+- 409: ``Refused`` naming no field: the request is fine but the office's state forbids
+  it now (the grace period ended, the side already checked in, the session was cancelled).
+- 422: the body or query does not match the schema (ninja's own answer).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja.errors import AuthenticationError
+
+from liaison.ledger.events import EventRejected
+from liaison.lib.errors import NotAllowed, Refused
+
+if TYPE_CHECKING:
+    from ninja import NinjaAPI
+
+
+def status_for(exc: Refused) -> int:
+    if isinstance(exc, NotAllowed):
+        return 403
+    if exc.field == "session":  # an action found no such session
+        return 404
+    if exc.field:
+        return 400
+    return 409
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(Refused)
+    def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": exc.message, "field": exc.field}, status=status_for(exc)
+        )
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return api.create_response(
+            request, {"detail": str(exc) or "Not found.", "field": None}, status=404
+        )
+
+    @api.exception_handler(EventRejected)
+    def rejected(request: HttpRequest, exc: EventRejected) -> HttpResponse:
+        # The schemas check every field first; this is a backstop, never a 500.
+        return api.create_response(request, {"detail": str(exc), "field": None}, status=400)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        message = exc.message if exc.message != "Unauthorized" else "Authentication required."
+        response = api.create_response(request, {"detail": message, "field": None}, status=401)
+        response["WWW-Authenticate"] = 'Bearer realm="liaison"'
+        return response

@@ -1,0 +1,90 @@
+"""``liaison api_token create USER [--name N] | list [USER] | revoke PREFIX``.
+
+The key is printed once, by ``create``; only its SHA-256 is kept, so a lost key is
+revoked and replaced, never recovered.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from liaison.api.models import PREFIX_LENGTH, ApiToken, issue_token
+from liaison.lib import clock
+
+
+def _user(username: str) -> AbstractBaseUser:
+    user = get_user_model().objects.filter(username=username).first()
+    if user is None:
+        raise CommandError(f"no account named {username!r}")
+    return user
+
+
+def _when(value: Any) -> str:
+    return value.strftime("%Y-%m-%d %H:%M UTC") if value else "never"
+
+
+class Command(BaseCommand):
+    help = "Create, list and revoke tokens for the JSON API (Authorization: Bearer <token>)."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+        create = actions.add_parser("create", help="issue a token; its key is printed once")
+        create.add_argument("user", help="the account the token acts as")
+        create.add_argument("--name", default="", help="what the token is for, e.g. a script")
+        listing = actions.add_parser("list", help="tokens (all, or one account's)")
+        listing.add_argument("user", nargs="?")
+        revoke = actions.add_parser("revoke", help="revoke a token by its prefix")
+        revoke.add_argument("prefix", help=f"the first {PREFIX_LENGTH} characters of the key")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        action = options["action"]
+        if action == "create":
+            self.create_token(options["user"], options["name"])
+        elif action == "list":
+            self.list_tokens(options["user"])
+        else:
+            self.revoke_token(options["prefix"])
+
+    def create_token(self, username: str, name: str) -> None:
+        user = _user(username)
+        if not user.is_active:
+            raise CommandError(f"the account {username!r} is inactive")
+        if len(name) > 100:
+            raise CommandError("--name is at most 100 characters")
+        token, key = issue_token(user, name=name, now=clock.now())
+        self.stdout.write(key)
+        self.stderr.write(
+            f"Token {token.prefix} for {username}: shown once; send it as "
+            "'Authorization: Bearer <token>'."
+        )
+
+    def list_tokens(self, username: str | None) -> None:
+        tokens = ApiToken.objects.select_related("user").order_by("user__username", "created_at")
+        if username is not None:
+            tokens = tokens.filter(user_id=_user(username).pk)
+        rows = list(tokens)
+        if not rows:
+            self.stdout.write("No tokens.")
+            return
+        for token in rows:
+            state = f"revoked {_when(token.revoked_at)}" if token.is_revoked else "active"
+            self.stdout.write(
+                f"{token.prefix}  {token.user.get_username():<20} {token.name or '-':<20} "
+                f"created {_when(token.created_at)}  last used {_when(token.last_used_at)}  "
+                f"{state}"
+            )
+
+    def revoke_token(self, prefix: str) -> None:
+        if len(prefix) != PREFIX_LENGTH:
+            raise CommandError(f"a token's prefix is its first {PREFIX_LENGTH} characters")
+        token = ApiToken.objects.with_prefix(prefix).first()
+        if token is None:
+            raise CommandError(f"no token starts with {prefix!r}")
+        if token.is_revoked:
+            raise CommandError(f"token {prefix} was already revoked at {_when(token.revoked_at)}")
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
+        self.stdout.write(f"Revoked token {prefix} ({token.user.get_username()}).")

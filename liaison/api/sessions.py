@@ -1,0 +1,253 @@
+"""Sessions: the schedule with attendance, one session in full, and the actions on them.
+
+Every write calls one function of ``meetings.actions`` with the caller's membership
+and ``clock.now()``; the action checks the rules and appends exactly one event, or
+refuses and writes nothing. The answer is the session as it stands afterwards.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.http import HttpRequest
+from ninja import P, QueryEx, Router, Status
+
+from liaison.api.access import attendee_for, member_for, session_for
+from liaison.api.schemas import (
+    CheckInIn,
+    ErrorOut,
+    MoveIn,
+    ReasonIn,
+    ScheduleIn,
+    SessionDetailOut,
+    SessionOut,
+    aware,
+)
+from liaison.lib import clock
+from liaison.lib.errors import Refused
+from liaison.lib.timezones import end_of_day, localize
+from liaison.meetings import actions
+from liaison.meetings.models import AbsenceNotice, CheckIn
+from liaison.meetings.overview import SessionDetail, session_detail
+from liaison.meetings.schedule import SessionInfo, sessions_between
+from liaison.meetings.standing import outcomes_for
+from liaison.offices.models import Member, Office
+
+router = Router(tags=["sessions"])
+
+DEFAULT_BACK = dt.timedelta(weeks=4)
+DEFAULT_AHEAD = dt.timedelta(weeks=8)
+MAX_RANGE_DAYS = 3660
+
+READ_ERRORS: dict[int, Any] = {404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+
+
+def session_data(session: SessionInfo, attendance: dict[str, str]) -> dict[str, Any]:
+    return {
+        "key": session.key,
+        "title": session.title,
+        "start": session.start,
+        "end": session.end,
+        "grace_end": session.grace_end,
+        "original_start": session.original_start,
+        "status": session.status,
+        "status_reason": session.status_reason,
+        "required_level": session.required_level,
+        "cadence": session.cadence_key,
+        "cadence_version": session.cadence_version,
+        "attendance": attendance,
+    }
+
+
+def detail_data(detail: SessionDetail) -> dict[str, Any]:
+    sides = []
+    for entry in detail.sides:
+        check_in = entry.check_in
+        notice = entry.notice
+        sides.append(
+            {
+                "side": entry.side.key,
+                "name": entry.side.name,
+                "attendance": entry.attendance.value,
+                "check_in": {
+                    "attendee": check_in.attendee.username,
+                    "checked_in_by": check_in.checked_in_by.username,
+                    "at": check_in.at,
+                }
+                if check_in
+                else None,
+                "notice": {
+                    "given_by": notice.given_by.username,
+                    "reason": notice.reason,
+                    "at": notice.at,
+                }
+                if notice
+                else None,
+            }
+        )
+    return {
+        **session_data(detail.session, {s.side.key: s.attendance.value for s in detail.sides}),
+        "held": detail.held,
+        "check_in_opens": detail.check_in_opens,
+        "check_in_closes": detail.check_in_closes,
+        "check_in_open": detail.check_in_open,
+        "changeable": detail.changeable,
+        "sides": sides,
+    }
+
+
+def _detail(office: Office, key: str, now: dt.datetime) -> dict[str, Any]:
+    detail = session_detail(office, key, now)
+    if detail is None:  # pragma: no cover - callers found the session first
+        raise Refused(f"office {office.id} has no session {key!r}", field="session")
+    return detail_data(detail)
+
+
+def _range(
+    office: Office, start: dt.date | None, end: dt.date | None, now: dt.datetime
+) -> tuple[dt.datetime, dt.datetime]:
+    """[from, to] as instants: whole days in the office's zone, or the default window."""
+    span = DEFAULT_BACK + DEFAULT_AHEAD
+    if start is not None:
+        lower = localize(dt.datetime.combine(start, dt.time()), office.zone)
+        upper = end_of_day(end, office.zone) if end is not None else lower + span
+    elif end is not None:
+        upper = end_of_day(end, office.zone)
+        lower = upper - span
+    else:
+        return now - DEFAULT_BACK, now + DEFAULT_AHEAD
+    if upper < lower:
+        raise Refused("to is before from", field="to")
+    if (upper - lower).days >= MAX_RANGE_DAYS:
+        raise Refused(f"ask for at most {MAX_RANGE_DAYS} days at a time", field="to")
+    return lower, upper
+
+
+@router.get(
+    "/offices/{slug}/sessions", response={200: list[SessionOut], 400: ErrorOut, **READ_ERRORS}
+)
+def list_sessions(
+    request: HttpRequest,
+    slug: str,
+    from_: QueryEx[dt.date | None, P(alias="from")] = None,
+    to: QueryEx[dt.date | None, P(alias="to")] = None,
+) -> list[dict[str, Any]]:
+    """Sessions starting between ``from`` and ``to`` (whole days, office time), with each
+    side's attendance as known now. Default: four weeks back to eight weeks ahead; with
+    one end given, the other is twelve weeks away from it. At most 3660 days."""
+    office, _member = member_for(request, slug)
+    now = clock.now()
+    lower, upper = _range(office, from_, to, now)
+    sessions = sessions_between(office, lower, upper)
+    sides = list(office.sides.all())
+    check_ins = {
+        (c.session_key, c.side.key): c.at
+        for c in CheckIn.objects.filter(office=office)
+        .select_related("side")
+        .only("session_key", "at", "side__key")
+    }
+    notices = {
+        (n.session_key, n.side.key): n.at
+        for n in AbsenceNotice.objects.filter(office=office)
+        .select_related("side")
+        .only("session_key", "at", "side__key")
+    }
+    return [
+        session_data(o.session, {key: value.value for key, value in o.by_side.items()})
+        for o in outcomes_for(sessions, sides, check_ins, notices, now)
+    ]
+
+
+@router.get("/offices/{slug}/sessions/{key}", response={200: SessionDetailOut, **READ_ERRORS})
+def get_session(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
+    """One session: its times, status, and each side's check-in or notice of absence."""
+    office, member = member_for(request, slug)
+    session_for(member, key)
+    return _detail(office, key, clock.now())
+
+
+@router.post("/offices/{slug}/sessions", response={201: SessionDetailOut, **WRITE_ERRORS})
+def schedule_session(request: HttpRequest, slug: str, payload: ScheduleIn) -> Status[Any]:
+    """Schedule an ad hoc session, outside any cadence (a side's head or deputy)."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    session = actions.schedule_session(
+        member=member,
+        title=payload.title,
+        start=aware(payload.start, "start"),
+        duration_minutes=payload.duration_minutes,
+        grace_minutes=payload.grace_minutes,
+        required_level=payload.required_level,
+        now=now,
+    )
+    return Status(201, _detail(office, session.key, now))
+
+
+@router.post(
+    "/offices/{slug}/sessions/{key}/check-in", response={201: SessionDetailOut, **WRITE_ERRORS}
+)
+def check_in(
+    request: HttpRequest, slug: str, key: str, payload: CheckInIn | None = None
+) -> Status[Any]:
+    """Your side states its required attendee is present (you, or ``attendee``)."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    session_for(member, key)
+    attendee: Member | None = attendee_for(member, payload.attendee if payload else None)
+    actions.check_in(member=member, key=key, attendee=attendee, now=now)
+    return Status(201, _detail(office, key, now))
+
+
+@router.post(
+    "/offices/{slug}/sessions/{key}/absence", response={201: SessionDetailOut, **WRITE_ERRORS}
+)
+def give_notice_of_absence(
+    request: HttpRequest, slug: str, key: str, payload: ReasonIn
+) -> Status[Any]:
+    """Before the start: your side will not attend (``excused``)."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    session_for(member, key)
+    actions.give_notice_of_absence(member=member, key=key, reason=payload.reason, now=now)
+    return Status(201, _detail(office, key, now))
+
+
+@router.post(
+    "/offices/{slug}/sessions/{key}/move", response={200: SessionDetailOut, **WRITE_ERRORS}
+)
+def move_session(request: HttpRequest, slug: str, key: str, payload: MoveIn) -> dict[str, Any]:
+    """Give the session a new start (before it starts, or once postponed)."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    session_for(member, key)
+    start = aware(payload.start, "start")
+    actions.move_session(member=member, key=key, start=start, reason=payload.reason, now=now)
+    return _detail(office, key, now)
+
+
+@router.post(
+    "/offices/{slug}/sessions/{key}/postpone", response={200: SessionDetailOut, **WRITE_ERRORS}
+)
+def postpone_session(
+    request: HttpRequest, slug: str, key: str, payload: ReasonIn
+) -> dict[str, Any]:
+    """Postpone the session without a new time yet."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    session_for(member, key)
+    actions.postpone_session(member=member, key=key, reason=payload.reason, now=now)
+    return _detail(office, key, now)
+
+
+@router.post(
+    "/offices/{slug}/sessions/{key}/cancel", response={200: SessionDetailOut, **WRITE_ERRORS}
+)
+def cancel_session(request: HttpRequest, slug: str, key: str, payload: ReasonIn) -> dict[str, Any]:
+    """Cancel the session."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    session_for(member, key)
+    actions.cancel_session(member=member, key=key, reason=payload.reason, now=now)
+    return _detail(office, key, now)

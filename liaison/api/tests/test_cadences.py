@@ -1,0 +1,104 @@
+import datetime as dt
+
+from liaison.api.tests.conftest import BEFORE_FIRST, office_url
+from liaison.ledger.models import Event
+
+MONTHLY = {
+    "key": "monthly",
+    "title": "Monthly review",
+    "rule": "FREQ=MONTHLY;BYMONTHDAY=1",
+    "starts_on": "2024-02-01",
+    "start_time": "10:00",
+    "duration_minutes": 90,
+    "grace_minutes": 15,
+    "required_level": "deputy",
+}
+
+
+def post(client, world, body):
+    return client.post(office_url(world, "/cadences"), body, content_type="application/json")
+
+
+def test_a_new_cadence_is_version_one_in_force_from_now(cadenced, api_as, frozen):
+    with frozen(BEFORE_FIRST):
+        response = post(api_as("north_deputy"), cadenced, MONTHLY)
+        listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
+        sessions = api_as("observer").get(
+            office_url(cadenced, "/sessions?from=2024-02-01&to=2024-02-01")
+        )
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["key"], body["version"], body["set_by"]) == (
+        "monthly",
+        1,
+        "testoffice-north-deputy",
+    )
+    assert body["valid_from"] == "2024-01-05T00:30:00Z"
+    assert [c["key"] for c in listing["current"]] == ["monthly", "weekly"]
+    assert [s["key"] for s in sessions.json()] == ["monthly-20240201T1000"]
+
+
+def test_a_change_with_a_future_effective_date_is_a_new_version(cadenced, api_as, frozen):
+    change = {
+        **MONTHLY,
+        "key": "weekly",
+        "rule": "FREQ=WEEKLY;BYDAY=TH",
+        "effective": "2024-02-01T00:00:00+09:00",
+        "reason": "Fridays clash",
+    }
+    with frozen(BEFORE_FIRST):
+        response = post(api_as("south_head"), cadenced, change)
+        listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
+    assert response.status_code == 201
+    assert response.json()["version"] == 2
+    assert response.json()["valid_from"] == "2024-01-31T15:00:00Z"
+    assert [(c["version"], c["valid_until"]) for c in listing["current"]] == [
+        (1, "2024-01-31T15:00:00Z"),
+        (2, None),
+    ]
+
+
+def test_a_change_cannot_reach_back(cadenced, api_as, frozen):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = post(
+            api_as("south_head"), cadenced, {**MONTHLY, "effective": "2024-01-02T00:00:00Z"}
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "a cadence change cannot start in the past",
+        "field": "effective",
+    }
+    assert Event.objects.count() == before
+
+
+def test_a_naive_effective_date_is_400(cadenced, api_as, frozen):
+    with frozen(BEFORE_FIRST):
+        response = post(
+            api_as("south_head"), cadenced, {**MONTHLY, "effective": "2024-03-01T00:00:00"}
+        )
+    assert response.status_code == 400 and response.json()["field"] == "effective"
+
+
+def test_a_bad_rule_is_400_naming_the_rule(cadenced, api_as, frozen):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = post(api_as("south_head"), cadenced, {**MONTHLY, "rule": "FREQ=HOURLY"})
+    assert response.status_code == 400 and response.json()["field"] == "rule"
+    assert Event.objects.count() == before
+
+
+def test_a_bad_key_is_a_schema_error(cadenced, api_as, frozen):
+    with frozen(BEFORE_FIRST):
+        response = post(api_as("south_head"), cadenced, {**MONTHLY, "key": "Weekly Meeting"})
+    assert response.status_code == 422
+
+
+def test_ended_versions_are_history(cadenced, api_as, frozen):
+    change = {**MONTHLY, "key": "weekly", "effective": "2024-01-20T00:00:00Z"}
+    with frozen(BEFORE_FIRST):
+        post(api_as("south_head"), cadenced, change)
+    with frozen(dt.datetime(2024, 1, 21, tzinfo=dt.UTC)):
+        listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
+    assert [c["version"] for c in listing["history"]] == [1]
+    assert [c["version"] for c in listing["current"]] == [2]

@@ -1,0 +1,47 @@
+from django.test import Client
+
+PATHS = {
+    "/api/offices": {"get"},
+    "/api/offices/{slug}": {"get"},
+    "/api/offices/{slug}/standing": {"get"},
+    "/api/offices/{slug}/sessions": {"get", "post"},
+    "/api/offices/{slug}/sessions/{key}": {"get"},
+    "/api/offices/{slug}/sessions/{key}/check-in": {"post"},
+    "/api/offices/{slug}/sessions/{key}/absence": {"post"},
+    "/api/offices/{slug}/sessions/{key}/move": {"post"},
+    "/api/offices/{slug}/sessions/{key}/postpone": {"post"},
+    "/api/offices/{slug}/sessions/{key}/cancel": {"post"},
+    "/api/offices/{slug}/cadences": {"get", "post"},
+}
+
+
+def test_the_openapi_schema_loads_and_lists_every_endpoint(db):
+    response = Client().get("/api/openapi.json")
+    assert response.status_code == 200
+    schema = response.json()
+    assert schema["openapi"].startswith("3.1")
+    assert schema["info"]["title"] == "Liaison API"
+    assert {path: set(ops) for path, ops in schema["paths"].items()} == PATHS
+
+
+def test_every_operation_has_a_plain_id_and_needs_sign_in(db):
+    schema = Client().get("/api/openapi.json").json()
+    ids = [op["operationId"] for ops in schema["paths"].values() for op in ops.values()]
+    assert len(ids) == len(set(ids)) and "check_in" in ids and "list_sessions" in ids
+    schemes = schema["components"]["securitySchemes"]
+    assert {s["type"] for s in schemes.values()} == {"http", "apiKey"}
+    for ops in schema["paths"].values():
+        for op in ops.values():
+            assert op["security"], op["operationId"]
+
+
+def test_the_sessions_list_documents_the_from_parameter(db):
+    schema = Client().get("/api/openapi.json").json()
+    params = schema["paths"]["/api/offices/{slug}/sessions"]["get"]["parameters"]
+    assert {p["name"] for p in params} == {"slug", "from", "to"}
+
+
+def test_the_docs_page_is_served(db):
+    response = Client().get("/api/docs")
+    assert response.status_code == 200
+    assert b"openapi.json" in response.content

@@ -1,0 +1,107 @@
+"""Every endpoint for every kind of caller: the same permissions as the web UI."""
+
+import pytest
+
+from liaison.api.tests.conftest import (
+    BEFORE_FIRST,
+    READERS_ONLY,
+    READS,
+    ROLES,
+    SPEAKERS,
+    WRITES,
+    office_url,
+)
+from liaison.ledger.models import Event
+
+
+def post(client, world, write, actor):
+    path, body, _type = WRITES[write]
+    return client.post(office_url(world, path), body(world, actor), content_type="application/json")
+
+
+@pytest.mark.parametrize("read", READS)
+@pytest.mark.parametrize("role", ROLES)
+def test_every_member_reads_every_record(cadenced, api_as, frozen, role, read):
+    with frozen(BEFORE_FIRST):
+        response = api_as(role).get(office_url(cadenced, read))
+    assert response.status_code == 200, response.content
+
+
+@pytest.mark.parametrize("read", READS)
+def test_an_outsider_gets_404_like_an_unknown_office(cadenced, api_as, frozen, read):
+    client = api_as("outsider")
+    with frozen(BEFORE_FIRST):
+        theirs = client.get(office_url(cadenced, read))
+        unknown = client.get(f"/api/offices/no-such-office{read}")
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json() == unknown.json() == {"detail": "No such office.", "field": None}
+
+
+@pytest.mark.parametrize("read", ["/api/offices", *[f"/api/offices/testoffice{r}" for r in READS]])
+def test_anonymous_reads_get_401(cadenced, api_as, read):
+    response = api_as("anonymous").get(read)
+    assert response.status_code == 401
+    assert response.json()["detail"] == "Authentication required."
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("speaker", SPEAKERS)
+def test_heads_and_deputies_of_either_side_write_one_event(
+    cadenced, api_as, frozen, speaker, write
+):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = post(api_as(speaker), cadenced, write, speaker)
+    assert response.status_code in (200, 201), response.content
+    assert Event.objects.count() == before + 1
+    event = Event.objects.select_related("log").latest("pk")
+    assert event.type == WRITES[write][2]
+    assert event.actor == cadenced.members[speaker].username
+    assert event.log.side == speaker.split("_")[0]
+
+
+@pytest.mark.parametrize("write", WRITES)
+@pytest.mark.parametrize("reader", READERS_ONLY)
+def test_staff_and_observers_get_403_and_nothing_is_written(
+    cadenced, api_as, frozen, reader, write
+):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = post(api_as(reader), cadenced, write, reader)
+    assert response.status_code == 403, response.content
+    assert response.json()["detail"]
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_an_outsider_writing_gets_404_and_nothing_is_written(cadenced, api_as, frozen, write):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = post(api_as("outsider"), cadenced, write, "outsider")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "No such office.", "field": None}
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("write", WRITES)
+def test_anonymous_writes_get_401_not_a_csrf_403(cadenced, api_as, frozen, write):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = post(api_as("anonymous"), cadenced, write, "anonymous")
+    assert response.status_code == 401
+    assert Event.objects.count() == before
+
+
+def test_the_other_sides_head_cannot_check_in_for_a_side(cadenced, api_as, frozen):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = api_as("north_head").post(
+            office_url(cadenced, "/sessions/weekly-20240105T1000/check-in"),
+            {"attendee": cadenced.south_head.username},
+            content_type="application/json",
+        )
+        detail = api_as("south_head").get(office_url(cadenced, "/sessions/weekly-20240105T1000"))
+    assert response.status_code == 403
+    assert response.json()["detail"] == "you can act only for your own side"
+    assert Event.objects.count() == before
+    assert detail.json()["attendance"] == {"south": "expected", "north": "expected"}
