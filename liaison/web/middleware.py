@@ -7,9 +7,11 @@ from django.utils import timezone
 
 
 class MemberTimezoneMiddleware:
-    """Shows times in the signed-in person's zone (their membership's, else UTC).
+    """Starts every request in UTC and leaves no zone behind for the next one.
 
-    Office pages refine this to the member's zone in that office.
+    A person's zone depends on the office (their membership there, else their side's,
+    else the office's), so office pages activate it once they know the membership
+    (``liaison.web.views.office_page``); pages outside an office show times in UTC.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
@@ -17,4 +19,7 @@ class MemberTimezoneMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         timezone.deactivate()
-        return self.get_response(request)
+        try:
+            return self.get_response(request)
+        finally:
+            timezone.deactivate()

@@ -1,0 +1,45 @@
+"""Helpers for the web tests: the shared world with its weekly cadence, and a client
+signed in as any of its people.
+
+The weekly session on Friday 5 Jan 2024 starts at 10:00 in Seoul (01:00 UTC); check-in
+opens an hour before and the grace period ends at 10:15.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+
+from liaison.offices.models import Member
+from liaison.testing import T0, World, weekly
+
+KEY = "weekly-20240105T1000"
+START = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
+BEFORE = T0  # days before the session: notices, moves, postponements, cancellations
+OPEN = START - dt.timedelta(minutes=5)  # check-in open, before the start
+AFTER_GRACE = START + dt.timedelta(minutes=16)
+
+
+@pytest.fixture
+def office(world: World) -> World:
+    """The shared world with the weekly cadence agreed."""
+    weekly(world)
+    return world
+
+
+@pytest.fixture
+def as_user(client: Client) -> Callable[[Member | object | None], Client]:
+    """``as_user(member)`` (or a User, or None for anonymous): the client, signed in."""
+
+    def sign_in(who: Member | object | None) -> Client:
+        client.logout()
+        if isinstance(who, Member):
+            client.force_login(who.user)
+        elif who is not None:
+            client.force_login(who)  # type: ignore[arg-type]
+        return client
+
+    return sign_in

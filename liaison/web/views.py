@@ -1,0 +1,305 @@
+"""The web pages. Each view parses input with a form, checks access through
+``offices.access``, calls one action or read model, and renders or redirects.
+
+Refusals: ``NotAllowed`` is a 403 page with its message; any other ``Refused`` is shown
+as an error on the form that was sent. Unknown offices, offices the user is not a member
+of and unknown sessions are the same 404 page, so nobody learns what exists elsewhere.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import wraps
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST, require_safe
+
+from liaison.lib import clock
+from liaison.lib.errors import NotAllowed, Refused
+from liaison.meetings import actions, overview
+from liaison.meetings.models import Status
+from liaison.meetings.schedule import SessionInfo, find_session
+from liaison.meetings.standing import SessionOutcome
+from liaison.offices import access
+from liaison.offices.models import Member, Office
+from liaison.web import forms
+from liaison.web.templatetags.liaison_web import when
+
+
+def not_found(request: HttpRequest) -> HttpResponse:
+    return render(request, "404.html", status=404)
+
+
+def office_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sign-in required; the user's membership of the office or 404; times in their zone."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, slug: str, **kwargs: str) -> HttpResponse:
+        try:
+            office, member = access.get_office_for_user(request.user, slug)
+        except Http404:
+            return not_found(request)
+        timezone.activate(member.zone_name())
+        try:
+            return view(request, office, member, **kwargs)
+        except Http404:
+            return not_found(request)
+        except NotAllowed as exc:
+            return render(
+                request,
+                "403.html",
+                {"message": exc.message, "office": office, "member": member},
+                status=403,
+            )
+
+    return login_required(wrapper)
+
+
+def _today(office: Office, now: dt.datetime) -> dt.date:
+    return now.astimezone(office.zone).date()
+
+
+@require_safe
+@login_required
+def office_list(request: HttpRequest) -> HttpResponse:
+    memberships = access.offices_for(request.user)
+    return render(request, "web/office_list.html", {"memberships": memberships})
+
+
+@dataclass(frozen=True)
+class OpenSession:
+    """A session open for check-in now, with the viewer's check-in form if they may use it."""
+
+    outcome: SessionOutcome
+    form: forms.CheckInForm | None
+
+
+def _open_sessions(
+    member: Member, outcomes: list[SessionOutcome], now: dt.datetime
+) -> list[OpenSession]:
+    result = []
+    for outcome in outcomes:
+        form = None
+        mine = outcome.by_side.get(member.side_key or "")
+        if member.can_act_for_side and mine is not None and not mine.attended:
+            attendees = overview.eligible_attendees(
+                member, outcome.session, _today(member.office, now)
+            )
+            form = forms.CheckInForm(
+                attendees=attendees,
+                initial={"attendee": member.username},
+                auto_id=f"open-{outcome.session.key}-%s",
+            )
+        result.append(OpenSession(outcome=outcome, form=form))
+    return result
+
+
+@require_safe
+@office_page
+def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    now = clock.now()
+    board = overview.dashboard(office, now)
+    return render(
+        request,
+        "web/dashboard.html",
+        {
+            "office": office,
+            "member": member,
+            "board": board,
+            "standing": board.standing,
+            "open_sessions": _open_sessions(member, board.open_now, now),
+            # The attendance window, unless it reaches back before the office's launch.
+            "window_since": max(
+                board.standing.window_start.astimezone(timezone.get_current_timezone()).date(),
+                office.launched_on,
+            ),
+            "now": now,
+        },
+    )
+
+
+def _action_forms(
+    office: Office,
+    member: Member,
+    detail: overview.SessionDetail,
+    now: dt.datetime,
+    sent: dict[str, forms.ActionForm],
+) -> dict[str, forms.ActionForm]:
+    """The forms the member may use on this session now; a form just sent replaces its blank."""
+    if not member.can_act_for_side:
+        return {}
+    session = detail.session
+    mine = detail.for_side(member.side_key)
+    result: dict[str, forms.ActionForm] = {}
+    if detail.check_in_open and mine is not None and mine.check_in is None:
+        attendees = overview.eligible_attendees(member, session, _today(office, now))
+        result["check_in"] = forms.CheckInForm(
+            attendees=attendees, initial={"attendee": member.username}
+        )
+    if (
+        session.is_scheduled
+        and now < session.start
+        and mine is not None
+        and mine.check_in is None
+        and mine.notice is None
+    ):
+        result["absence"] = forms.AbsenceForm()
+    if detail.changeable:
+        result["move"] = forms.MoveForm(zone_name=office.time_zone)
+        if session.status != Status.POSTPONED:
+            result["postpone"] = forms.PostponeForm()
+        result["cancel"] = forms.CancelForm()
+    result.update(sent)
+    return result
+
+
+def _session_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    sent: dict[str, forms.ActionForm] | None = None,
+) -> HttpResponse:
+    now = clock.now()
+    detail = overview.session_detail(office, key, now)
+    if detail is None:
+        access.refuse(request.user, f"session {office.id}/{key}", "no such session")
+        raise Http404("No such session.")
+    action_forms = _action_forms(office, member, detail, now, sent or {})
+    return render(
+        request,
+        "web/session.html",
+        {
+            "office": office,
+            "member": member,
+            "detail": detail,
+            "session": detail.session,
+            "mine": detail.for_side(member.side_key),
+            "forms": action_forms,
+            "now": now,
+        },
+        status=400 if sent else 200,
+    )
+
+
+@require_safe
+@office_page
+def session_detail(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    return _session_page(request, office, member, key)
+
+
+def _session_or_404(request: HttpRequest, office: Office, key: str) -> SessionInfo:
+    session = find_session(office, key)
+    if session is None:
+        access.refuse(request.user, f"session {office.id}/{key}", "no such session")
+        raise Http404("No such session.")
+    return session
+
+
+def _act(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    name: str,
+    form: forms.ActionForm,
+    perform: Callable[[dict[str, Any]], str],
+) -> HttpResponse:
+    """Run ``perform`` on the form's data: redirect with its message, or show the refusal."""
+    if form.is_valid():
+        try:
+            success = perform(form.cleaned_data)
+        except NotAllowed:
+            raise
+        except Refused as exc:
+            form.add_refusal(exc)
+        else:
+            messages.success(request, success)
+            return redirect("session-detail", slug=office.id, key=key)
+    return _session_page(request, office, member, key, sent={name: form})
+
+
+@require_POST
+@office_page
+def session_check_in(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_speaker(member)
+    now = clock.now()
+    session = _session_or_404(request, office, key)
+    attendees = overview.eligible_attendees(member, session, _today(office, now))
+    form = forms.CheckInForm(request.POST, attendees=attendees)
+
+    def perform(data: dict[str, Any]) -> str:
+        attendee: Member = data["attendee"]
+        done = actions.check_in(member=member, key=key, now=now, attendee=attendee)
+        return f"{member.side} checked in at {when(done.at)}: {attendee.full_name} attends."
+
+    return _act(request, office, member, key, "check_in", form, perform)
+
+
+@require_POST
+@office_page
+def session_absence(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    access.require_side_speaker(member)
+    _session_or_404(request, office, key)
+
+    def perform(data: dict[str, Any]) -> str:
+        actions.give_notice_of_absence(
+            member=member, key=key, reason=data["reason"], now=clock.now()
+        )
+        return f"Notice of absence given for {member.side}."
+
+    return _act(request, office, member, key, "absence", forms.AbsenceForm(request.POST), perform)
+
+
+@require_POST
+@office_page
+def session_move(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    access.require_side_speaker(member)
+    _session_or_404(request, office, key)
+
+    def perform(data: dict[str, Any]) -> str:
+        start = actions.local_start(office, data["date"], data["time"])
+        moved = actions.move_session(
+            member=member, key=key, start=start, reason=data["reason"], now=clock.now()
+        )
+        return f"Session moved to {when(moved.start)}."
+
+    form = forms.MoveForm(request.POST, zone_name=office.time_zone)
+    return _act(request, office, member, key, "move", form, perform)
+
+
+@require_POST
+@office_page
+def session_postpone(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_speaker(member)
+    _session_or_404(request, office, key)
+
+    def perform(data: dict[str, Any]) -> str:
+        actions.postpone_session(member=member, key=key, reason=data["reason"], now=clock.now())
+        return "Session postponed. Move it to give it a new time."
+
+    return _act(request, office, member, key, "postpone", forms.PostponeForm(request.POST), perform)
+
+
+@require_POST
+@office_page
+def session_cancel(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    access.require_side_speaker(member)
+    _session_or_404(request, office, key)
+
+    def perform(data: dict[str, Any]) -> str:
+        actions.cancel_session(member=member, key=key, reason=data["reason"], now=clock.now())
+        return "Session cancelled."
+
+    return _act(request, office, member, key, "cancel", forms.CancelForm(request.POST), perform)
