@@ -3,6 +3,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from liaison.testing import World, make_world
 
@@ -16,3 +17,23 @@ def _fast_password_hashing(settings: Any) -> None:
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()
+
+
+# ``verify`` rebuilds the projections in a scratch SQLite database registered under a
+# fresh alias; pytest-django refuses connections to aliases a test did not declare, and
+# this one cannot be declared ahead. Tests that run verify ask for ``scratch_allowed``.
+SCRATCH_PREFIX = "liaison_scratch_"
+
+
+@pytest.fixture
+def scratch_allowed(db: None, django_db_blocker, monkeypatch: pytest.MonkeyPatch) -> None:
+    guarded = BaseDatabaseWrapper.ensure_connection  # the test case's guard, now in place
+    with django_db_blocker.unblock():
+        real = BaseDatabaseWrapper.ensure_connection
+
+    def ensure_connection(self: BaseDatabaseWrapper, *args: object, **kwargs: object) -> None:
+        if self.alias.startswith(SCRATCH_PREFIX):
+            return real(self, *args, **kwargs)
+        return guarded(self, *args, **kwargs)
+
+    monkeypatch.setattr(BaseDatabaseWrapper, "ensure_connection", ensure_connection)

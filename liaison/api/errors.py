@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError
 
-from liaison.ledger.events import EventRejected
 from liaison.lib.errors import NotAllowed, Refused
 
 if TYPE_CHECKING:
@@ -47,11 +46,6 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": str(exc) or "Not found.", "field": None}, status=404
         )
-
-    @api.exception_handler(EventRejected)
-    def rejected(request: HttpRequest, exc: EventRejected) -> HttpResponse:
-        # The schemas check every field first; this is a backstop, never a 500.
-        return api.create_response(request, {"detail": str(exc), "field": None}, status=400)
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:

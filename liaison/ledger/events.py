@@ -24,11 +24,15 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
 
+from liaison.lib.errors import Refused
 from liaison.lib.timezones import parse_utc
 
 
-class EventRejected(ValueError):
-    """An event that cannot be appended: unknown type or a body that fails its schema."""
+class EventRejected(Refused):
+    """An event that cannot be appended: unknown type or a body that fails its schema.
+
+    A ``Refused``, so a value that slipped past an action's own checks still reaches the
+    person as a message (and a field), never as a server error."""
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,8 @@ def validate_body(name: str, body: dict[str, Any]) -> Body:
     except ValidationError as exc:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
-        raise EventRejected(f"{name}: {where}: {first['msg']}") from None
+        field = str(first["loc"][0]) if first["loc"] else None
+        raise EventRejected(f"{name}: {where}: {first['msg']}", field=field) from None
 
 
 # Field types for bodies. Instants and days travel as strings so the stored bytes have

@@ -138,19 +138,25 @@ def scratch_database() -> Iterator[str]:
         del connections.settings[alias]
 
 
-def rebuild(office: str, alias: str) -> None:
-    """Apply every event of ``office`` in commit order to the projections in ``alias``."""
-    events = (
-        Event.objects.filter(log__office=office)
-        .select_related("log")
-        .order_by("pk")
-        .iterator(chunk_size=2000)
-    )
+def rebuild(office: str, alias: str) -> Problem | None:
+    """Apply every event of ``office`` in commit order to the projections in ``alias``.
+
+    An event that cannot be applied (it names a row no earlier event made, say, because
+    an event was cut from another log) is reported, not raised."""
+    events = list(Event.objects.filter(log__office=office).select_related("log").order_by("pk"))
     with rebuilding_into(alias):
         for event in events:
-            parsed = json.loads(bytes(event.data))
-            typed = validate_body(parsed["type"], parsed["body"])
-            apply_event(event, typed, office=office, side=event.log.side)
+            try:
+                parsed = json.loads(bytes(event.data))
+                typed = validate_body(parsed["type"], parsed["body"])
+                apply_event(event, typed, office=office, side=event.log.side)
+            except Exception as exc:
+                return Problem(
+                    "REBUILD_FAILED",
+                    f"{event.log.label}#{event.seq}",
+                    f"the event cannot be applied to what came before it: {exc}",
+                )
+    return None
 
 
 def _rows(model: type[Projection], alias: str, office: str) -> dict[str, dict[str, Any]]:
@@ -201,8 +207,7 @@ def verify(office: str | None = None, *, projections: bool = True) -> list[Probl
         problems.extend(chain_problems)
         if projections and not chain_problems:
             with scratch_database() as alias:
-                rebuild(name, alias)
-                mismatch = compare(name, alias)
+                mismatch = rebuild(name, alias) or compare(name, alias)
             if mismatch is not None:
                 problems.append(mismatch)
     return problems

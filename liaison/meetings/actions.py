@@ -72,7 +72,9 @@ def set_cadence(
         )
     try:
         parse_rule(
-            rule, dt.datetime.combine(starts_on, start_time.replace(second=0, microsecond=0))
+            rule,
+            dt.datetime.combine(starts_on, start_time.replace(second=0, microsecond=0)),
+            office.zone,
         )
     except CadenceError as exc:
         raise Refused(str(exc), field="rule") from None

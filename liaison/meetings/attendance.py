@@ -47,7 +47,8 @@ def attendance(
         return Attendance.PRESENT if checked_in_at <= session.start else Attendance.LATE
     if notice_at is not None and notice_at < session.start:
         return Attendance.EXCUSED
-    if now >= session.grace_end:
+    # At the very end of the grace period a side may still check in (late).
+    if now > session.grace_end:
         return Attendance.NO_SHOW
     return Attendance.EXPECTED
 

@@ -8,6 +8,8 @@ changes) and each occurrence is then turned into a UTC instant.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import re
 import zoneinfo
 from dataclasses import dataclass
 
@@ -24,8 +26,31 @@ class CadenceError(ValueError):
     pass
 
 
-def parse_rule(text: str, dtstart: dt.datetime) -> rrule:
-    """Parse an RRULE (with or without the ``RRULE:`` prefix) anchored at a local start."""
+_UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
+_TIME_OF_DAY = re.compile(r"\bBY(HOUR|MINUTE|SECOND)=", re.IGNORECASE)
+
+
+def _until_to_local(body: str, zone: zoneinfo.ZoneInfo | None) -> str:
+    """RFC 5545 writes UNTIL in UTC when the start has a zone; the rule is expanded on
+    wall-clock times, so turn it into the zone's wall-clock time."""
+    match = _UNTIL_UTC.search(body)
+    if match is None:
+        return body
+    if zone is None:
+        zone = zoneinfo.ZoneInfo("UTC")
+    instant = dt.datetime.strptime(match.group(1), "%Y%m%dT%H%M%S").replace(tzinfo=dt.UTC)
+    local = instant.astimezone(zone).strftime("%Y%m%dT%H%M%S")
+    return body[: match.start()] + f"UNTIL={local}" + body[match.end() :]
+
+
+def parse_rule(text: str, dtstart: dt.datetime, zone: zoneinfo.ZoneInfo | None = None) -> rrule:
+    """Parse an RRULE (with or without the ``RRULE:`` prefix) anchored at a local start
+    in ``zone``. Parsed rules are cached: they are immutable."""
+    return _parse_rule(text, dtstart, zone)
+
+
+@functools.lru_cache(maxsize=512)
+def _parse_rule(text: str, dtstart: dt.datetime, zone: zoneinfo.ZoneInfo | None) -> rrule:
     body = text.strip()
     if body.upper().startswith("RRULE:"):
         body = body[6:]
@@ -36,12 +61,18 @@ def parse_rule(text: str, dtstart: dt.datetime) -> rrule:
         raise CadenceError("give one RRULE line only; the start is set separately")
     if "FREQ=" not in upper:
         raise CadenceError(f"{text!r} has no FREQ; e.g. FREQ=WEEKLY;BYDAY=FR")
+    if _TIME_OF_DAY.search(body):
+        raise CadenceError(
+            "BYHOUR, BYMINUTE and BYSECOND are not allowed: the start time is set separately"
+        )
     try:
-        rule = rrulestr(body, dtstart=dtstart, forceset=False)
+        rule = rrulestr(_until_to_local(body, zone), dtstart=dtstart, forceset=False)
     except (ValueError, TypeError) as exc:
         raise CadenceError(f"{text!r} is not a valid RRULE: {exc}") from None
     if not isinstance(rule, rrule):  # pragma: no cover - forceset=False returns an rrule
         raise CadenceError(f"{text!r} is not a single RRULE")
+    if rule._interval < 1:
+        raise CadenceError("INTERVAL must be 1 or more")
     if rule._freq not in ALLOWED_FREQUENCIES:
         raise CadenceError("a cadence repeats at most daily (FREQ=DAILY, WEEKLY, MONTHLY, YEARLY)")
     if rule.after(dtstart, inc=True) is None:
@@ -106,7 +137,7 @@ def expand(
     upper = end if spec.valid_until is None else min(end, spec.valid_until)
     if lower > upper:
         return []
-    rule = parse_rule(spec.rule, spec.dtstart)
+    rule = parse_rule(spec.rule, spec.dtstart, zone)
     # Widen the local window by a day each way: offsets are at most ±14 hours.
     local_lower = lower.astimezone(zone).replace(tzinfo=None) - dt.timedelta(days=1)
     local_upper = upper.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
@@ -122,7 +153,7 @@ def occurrence_at(
     spec: CadenceSpec, zone: zoneinfo.ZoneInfo, local: dt.datetime
 ) -> Occurrence | None:
     """The occurrence of ``spec`` at the local time ``local``, if the rule has one there."""
-    rule = parse_rule(spec.rule, spec.dtstart)
+    rule = parse_rule(spec.rule, spec.dtstart, zone)
     if not rule.between(local, local, inc=True):
         return None
     instant = localize(local, zone)

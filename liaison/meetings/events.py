@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
+from django.db.models import Q
 from pydantic import Field
 
 from liaison.ledger.events import Applied, Body, Instant, Key, event_type
@@ -34,16 +35,13 @@ class CadenceSet(Body):
 
     def apply(self, event: Applied) -> None:
         effective = parse_utc(self.effective)
-        previous = (
-            Cadence.objects.filter(office_id=event.office, key=self.key)
-            .order_by("-version")
-            .first()
+        versions = Cadence.objects.filter(office_id=event.office, key=self.key)
+        latest = versions.order_by("-version").first()
+        version = latest.version + 1 if latest is not None else 1
+        # Every version still in force at ``effective`` (a pending change too) ends there.
+        versions.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=effective)).update(
+            valid_until=effective
         )
-        version = 1
-        if previous is not None:
-            version = previous.version + 1
-            if previous.valid_until is None or previous.valid_until > effective:
-                Cadence.objects.filter(pk=previous.pk).update(valid_until=effective)
         Cadence.objects.create(
             id=Cadence.make_id(event.office, self.key, version),
             office_id=event.office,

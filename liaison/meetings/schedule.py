@@ -53,6 +53,16 @@ class SessionInfo:
         return self.status == Status.SCHEDULED
 
 
+def superseded(row: Session, cadence: Cadence | None) -> bool:
+    """A changed occurrence that a later cadence version replaced: neither its original
+    nor its actual time falls in its version's period. (One moved earlier and held
+    before a change stays.)"""
+    if cadence is None:
+        return False
+    spec = cadence.spec()
+    return not spec.covers(row.original_start) and not spec.covers(row.start)
+
+
 def _from_row(row: Session, cadence: Cadence | None) -> SessionInfo:
     return SessionInfo(
         key=row.key,
@@ -103,8 +113,7 @@ def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> li
                 result.append(_from_occurrence(spec, occurrence.start, occurrence.key))
     for row in rows:
         cadence = cadences.get(row.cadence_id) if row.cadence_id else None
-        # A changed occurrence that a later cadence version superseded is no longer held.
-        if cadence is not None and not cadence.spec().covers(row.original_start):
+        if superseded(row, cadence):
             continue
         if start <= row.start <= end:
             result.append(_from_row(row, cadence))
@@ -118,7 +127,7 @@ def find_session(office: Office, key: str) -> SessionInfo | None:
         Session.objects.filter(id=Session.make_id(office.id, key)).select_related("cadence").first()
     )
     if row is not None:
-        if row.cadence is not None and not row.cadence.spec().covers(row.original_start):
+        if superseded(row, row.cadence):
             return None
         return _from_row(row, row.cadence)
     parts = split_key(key)

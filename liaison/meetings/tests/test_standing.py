@@ -1,0 +1,177 @@
+"""The office's standing on a given instant: attendance rates, no-show streaks, how far the
+cadence was kept, and the last held meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from liaison.meetings import actions
+from liaison.meetings.standing import compute
+from liaison.testing import weekly
+
+MINUTE = dt.timedelta(minutes=1)
+
+
+def utc(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=dt.UTC)
+
+
+def friday(month: int, day: int) -> tuple[str, dt.datetime]:
+    """The weekly session's key and start (10:00 in Seoul is 01:00Z)."""
+    return f"weekly-2024{month:02}{day:02}T1000", utc(2024, month, day, 1)
+
+
+AS_OF = utc(2024, 2, 20)  # Tuesday 09:00 in Seoul
+
+
+@pytest.fixture
+def record(world):
+    """Seven Fridays. South attends all. North: present, no-show, excused, no-show,
+    (cancelled), late, no-show."""
+    weekly(world)
+    south, north = world.south_head, world.north_head
+
+    def both(month, day, *, north_late=False):
+        key, start = friday(month, day)
+        actions.check_in(member=south, key=key, now=start - 5 * MINUTE)
+        actions.check_in(member=north, key=key, now=start + (3 * MINUTE if north_late else -MINUTE))
+
+    def south_only(month, day):
+        key, start = friday(month, day)
+        actions.check_in(member=south, key=key, now=start - 5 * MINUTE)
+
+    both(1, 5)
+    south_only(1, 12)
+    key, start = friday(1, 19)
+    actions.give_notice_of_absence(
+        member=north, key=key, reason="Plenum", now=start - 24 * 60 * MINUTE
+    )
+    south_only(1, 19)
+    south_only(1, 26)
+    key, start = friday(2, 2)
+    actions.cancel_session(member=south, key=key, reason="Lunar new year", now=utc(2024, 1, 30))
+    both(2, 9, north_late=True)
+    south_only(2, 16)
+    return world
+
+
+def _side(standing, key):
+    return next(s for s in standing.sides if s.key == key)
+
+
+def test_attendance_rate_counts_decided_sessions_in_the_window(record):
+    standing = compute(record.office, AS_OF, window_days=90)
+    north, south = _side(standing, "north"), _side(standing, "south")
+    # North: present, no-show, excused, no-show, late, no-show; the cancelled one is not due.
+    assert (north.attended, north.excused, north.no_shows) == (2, 1, 3)
+    assert north.attendance_rate == pytest.approx(2 / 6, abs=1e-4)
+    assert (south.attended, south.no_shows, south.attendance_rate) == (6, 0, 1.0)
+
+
+def test_attendance_rate_only_looks_back_over_the_window(record):
+    standing = compute(record.office, AS_OF, window_days=14)  # 9 and 16 Feb
+    north = _side(standing, "north")
+    assert (north.attended, north.no_shows, north.attendance_rate) == (1, 1, 0.5)
+    assert standing.window_start == utc(2024, 2, 6)
+
+
+def test_no_show_streaks_are_current_and_longest(record):
+    standing = compute(record.office, AS_OF)
+    north, south = _side(standing, "north"), _side(standing, "south")
+    # no-show, excused, no-show is a run of two; the late check-in on 9 Feb ended it.
+    assert (north.current_no_show_streak, north.longest_no_show_streak) == (1, 2)
+    assert (south.current_no_show_streak, south.longest_no_show_streak) == (0, 0)
+
+
+def test_cadence_compliance_counts_a_cancelled_session_against_it(record):
+    standing = compute(record.office, AS_OF)
+    # Seven Fridays were due (2 Feb was cancelled); held: 5 Jan and 9 Feb.
+    assert (standing.cadence_expected, standing.cadence_held) == (7, 2)
+    assert standing.cadence_compliance == pytest.approx(2 / 7, abs=1e-4)
+    assert standing.as_json()["cadence_compliance"] == {
+        "expected": 7,
+        "held": 2,
+        "rate": round(2 / 7, 4),
+    }
+
+
+def test_last_held_meeting_and_days_since(record):
+    standing = compute(record.office, AS_OF)
+    assert standing.last_held.session.key == "weekly-20240209T1000"
+    data = standing.as_json()
+    assert data["last_held_meeting"] == "2024-02-09"
+    assert data["days_since_last_held"] == 11
+    assert data["last_held_session"] == "weekly-20240209T1000"
+
+
+def test_days_since_last_held_count_in_the_offices_days(record):
+    # 23:30 UTC on 9 Feb is already 10 Feb in Seoul: one day after the meeting.
+    standing = compute(record.office, utc(2024, 2, 9, 23, 30))
+    assert standing.days_since_last_held == 1
+    standing = compute(record.office, utc(2024, 2, 9, 14, 30))  # 23:30 in Seoul
+    assert standing.days_since_last_held == 0
+
+
+def test_a_past_as_of_ignores_what_came_after(record):
+    standing = compute(record.office, utc(2024, 1, 13))
+    north = _side(standing, "north")
+    assert standing.as_json()["last_held_meeting"] == "2024-01-05"
+    assert (north.attended, north.no_shows) == (1, 1)
+    assert (north.current_no_show_streak, north.longest_no_show_streak) == (1, 1)
+    assert (standing.cadence_expected, standing.cadence_held) == (2, 1)
+
+
+def test_a_check_in_recorded_after_as_of_is_not_counted(record):
+    _, start = friday(2, 9)  # North checked in late, at 01:03Z
+    before = compute(record.office, start + 2 * MINUTE)
+    north = _side(before, "north")
+    assert before.as_json()["last_held_meeting"] == "2024-01-05"
+    assert north.attended == 1
+    assert north.current_no_show_streak == 2  # 9 Feb not decided yet
+    after = compute(record.office, start + 4 * MINUTE)
+    assert after.as_json()["last_held_meeting"] == "2024-02-09"
+    assert _side(after, "north").attended == 2
+    assert _side(after, "north").current_no_show_streak == 0
+
+
+def test_a_session_in_its_grace_period_is_not_yet_counted(record):
+    _, start = friday(2, 23)
+    standing = compute(record.office, start + 5 * MINUTE)  # nobody in yet, grace runs
+    north = _side(standing, "north")
+    assert north.current_no_show_streak == 1
+    assert (standing.cadence_expected, standing.cadence_held) == (7, 2)
+    later = compute(record.office, start + 16 * MINUTE)
+    assert _side(later, "north").current_no_show_streak == 2
+    assert _side(later, "south").no_shows == 1
+    assert later.cadence_expected == 8
+
+
+def test_ad_hoc_sessions_count_for_attendance_but_not_the_cadence(record):
+    start = utc(2024, 2, 14, 5)  # Wednesday 14:00 in Seoul
+    session = actions.schedule_session(
+        member=record.north_head,
+        title="Business visit",
+        start=start,
+        duration_minutes=60,
+        grace_minutes=15,
+        required_level="head",
+        now=utc(2024, 2, 10),
+    )
+    actions.check_in(member=record.south_head, key=session.key, now=start)
+    actions.check_in(member=record.north_head, key=session.key, now=start)
+    standing = compute(record.office, utc(2024, 2, 15))
+    assert standing.last_held.session.key == "adhoc-20240214T1400"
+    assert _side(standing, "north").attended == 3
+    assert (standing.cadence_expected, standing.cadence_held) == (6, 2)
+
+
+def test_an_office_with_no_sessions_has_an_empty_standing(world):
+    standing = compute(world.office, utc(2024, 3, 1))
+    data = standing.as_json()
+    assert data["last_held_meeting"] is None
+    assert data["days_since_last_held"] is None
+    assert [s["attendance_rate"] for s in data["sides"]] == [None, None]
+    assert data["cadence_compliance"] == {"expected": 0, "held": 0, "rate": None}
+    assert data["projects_by_status"] == {}
