@@ -26,7 +26,7 @@ SCRATCH_PREFIX = "liaison_scratch_"
 
 
 @pytest.fixture
-def scratch_allowed(db: None, django_db_blocker, monkeypatch: pytest.MonkeyPatch) -> None:
+def scratch_allowed(db: None, django_db_blocker: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     guarded = BaseDatabaseWrapper.ensure_connection  # the test case's guard, now in place
     with django_db_blocker.unblock():
         real = BaseDatabaseWrapper.ensure_connection
