@@ -28,10 +28,9 @@ from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import end_of_day, localize
 from liaison.meetings import actions
-from liaison.meetings.models import AbsenceNotice, CheckIn
 from liaison.meetings.overview import SessionDetail, session_detail
-from liaison.meetings.schedule import SessionInfo, sessions_between
-from liaison.meetings.standing import outcomes_for
+from liaison.meetings.schedule import SessionInfo
+from liaison.meetings.standing import outcomes_between
 from liaison.offices.models import Member, Office
 
 router = Router(tags=["sessions"])
@@ -140,23 +139,10 @@ def list_sessions(
     office, _member = member_for(request, slug)
     now = clock.now()
     lower, upper = _range(office, from_, to, now)
-    sessions = sessions_between(office, lower, upper)
-    sides = list(office.sides.all())
-    check_ins = {
-        (c.session_key, c.side.key): c.at
-        for c in CheckIn.objects.filter(office=office)
-        .select_related("side")
-        .only("session_key", "at", "side__key")
-    }
-    notices = {
-        (n.session_key, n.side.key): n.at
-        for n in AbsenceNotice.objects.filter(office=office)
-        .select_related("side")
-        .only("session_key", "at", "side__key")
-    }
+    outcomes = outcomes_between(office, list(office.sides.all()), lower, upper, now)
     return [
         session_data(o.session, {key: value.value for key, value in o.by_side.items()})
-        for o in outcomes_for(sessions, sides, check_ins, notices, now)
+        for o in outcomes
     ]
 
 

@@ -8,6 +8,7 @@ a message for a person, leaving everything as it was.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.conf import settings
 
@@ -25,6 +26,18 @@ def _side_of(member: Member) -> str:
     if member.side is None:  # require_side_speaker refuses this first
         raise Refused("observers cannot act for a side")
     return member.side.key
+
+
+def _append(member: Member, type: str, body: dict[str, Any], now: dt.datetime) -> None:
+    """Append to the acting member's side's log (inside the caller's ``log.writing``)."""
+    log.append(
+        office=member.office_id,
+        side=_side_of(member),
+        actor=member.username,
+        type=type,
+        at=now,
+        body=body,
+    )
 
 
 def _local(value: dt.datetime, office: Office) -> str:
@@ -79,13 +92,10 @@ def set_cadence(
     except CadenceError as exc:
         raise Refused(str(exc), field="rule") from None
     with log.writing(office.id):
-        log.append(
-            office=office.id,
-            side=_side_of(member),
-            actor=member.username,
-            type="cadence.set",
-            at=now,
-            body={
+        _append(
+            member,
+            "cadence.set",
+            {
                 "key": key,
                 "title": title,
                 "rule": rule.strip().removeprefix("RRULE:"),
@@ -97,6 +107,7 @@ def set_cadence(
                 "effective": format_utc(effective),
                 "reason": reason,
             },
+            now,
         )
     return Cadence.objects.filter(office=office, key=key).order_by("-version").first()  # type: ignore[return-value]
 
@@ -128,13 +139,10 @@ def schedule_session(
         while Session.objects.filter(office=office, key=key).exists():
             n += 1
             key = f"{base}-{n}"
-        log.append(
-            office=office.id,
-            side=_side_of(member),
-            actor=member.username,
-            type="session.scheduled",
-            at=now,
-            body={
+        _append(
+            member,
+            "session.scheduled",
+            {
                 "key": key,
                 "title": title,
                 "start": format_utc(start),
@@ -142,6 +150,7 @@ def schedule_session(
                 "grace_minutes": grace_minutes,
                 "required_level": required_level,
             },
+            now,
         )
     return _session(office, key)
 
@@ -168,55 +177,38 @@ def move_session(
     with log.writing(office.id):
         session = _session(office, key)
         _changeable(session, office, now)
-        log.append(
-            office=office.id,
-            side=_side_of(member),
-            actor=member.username,
-            type="session.moved",
-            at=now,
-            body={"session": key, "start": format_utc(start), "reason": reason},
+        _append(
+            member,
+            "session.moved",
+            {"session": key, "start": format_utc(start), "reason": reason},
+            now,
         )
+    return _session(office, key)
+
+
+def _set_status(
+    member: Member, key: str, reason: str, now: dt.datetime, *, status: Status, verb: str
+) -> SessionInfo:
+    office = member.office
+    require_side_speaker(member)
+    if not reason.strip():
+        raise Refused(f"say why the session is {verb}", field="reason")
+    with log.writing(office.id):
+        session = _session(office, key)
+        _changeable(session, office, now)
+        if session.status == status:
+            raise Refused(f"this session is already {verb}")
+        _append(member, f"session.{verb}", {"session": key, "reason": reason}, now)
     return _session(office, key)
 
 
 def postpone_session(*, member: Member, key: str, reason: str, now: dt.datetime) -> SessionInfo:
-    office = member.office
-    require_side_speaker(member)
-    if not reason.strip():
-        raise Refused("say why the session is postponed", field="reason")
-    with log.writing(office.id):
-        session = _session(office, key)
-        _changeable(session, office, now)
-        if session.status == Status.POSTPONED:
-            raise Refused("this session is already postponed")
-        log.append(
-            office=office.id,
-            side=_side_of(member),
-            actor=member.username,
-            type="session.postponed",
-            at=now,
-            body={"session": key, "reason": reason},
-        )
-    return _session(office, key)
+    """The session will not take place at its time; it keeps its key and can be moved."""
+    return _set_status(member, key, reason, now, status=Status.POSTPONED, verb="postponed")
 
 
 def cancel_session(*, member: Member, key: str, reason: str, now: dt.datetime) -> SessionInfo:
-    office = member.office
-    require_side_speaker(member)
-    if not reason.strip():
-        raise Refused("say why the session is cancelled", field="reason")
-    with log.writing(office.id):
-        session = _session(office, key)
-        _changeable(session, office, now)
-        log.append(
-            office=office.id,
-            side=_side_of(member),
-            actor=member.username,
-            type="session.cancelled",
-            at=now,
-            body={"session": key, "reason": reason},
-        )
-    return _session(office, key)
+    return _set_status(member, key, reason, now, status=Status.CANCELLED, verb="cancelled")
 
 
 def _eligible(attendee: Member, level: str) -> bool:
@@ -269,14 +261,7 @@ def check_in(
                 session.required_level, "a member"
             )
             raise Refused(f"this session needs {needed} of your side to attend", field="attendee")
-        log.append(
-            office=office.id,
-            side=side,
-            actor=member.username,
-            type="session.checked_in",
-            at=now,
-            body={"session": key, "attendee": attendee.username},
-        )
+        _append(member, "session.checked_in", {"session": key, "attendee": attendee.username}, now)
     return CheckIn.objects.get(office=office, session_key=key, side__key=side)
 
 
@@ -299,14 +284,7 @@ def give_notice_of_absence(
             raise Refused("your side has already checked in to this session")
         if AbsenceNotice.objects.filter(office=office, session_key=key, side__key=side).exists():
             raise Refused("your side has already given notice for this session")
-        log.append(
-            office=office.id,
-            side=side,
-            actor=member.username,
-            type="session.absence_noticed",
-            at=now,
-            body={"session": key, "reason": reason},
-        )
+        _append(member, "session.absence_noticed", {"session": key, "reason": reason}, now)
     return AbsenceNotice.objects.get(office=office, session_key=key, side__key=side)
 
 

@@ -143,18 +143,22 @@ class SessionMoved(Body):
         )
 
 
+def _set_status(event: Applied, key: str, status: Status, reason: str) -> None:
+    row = _materialise(event.office, key)
+    Session.objects.filter(pk=row.pk).update(
+        status=status,
+        status_reason=reason,
+        changed_by_id=Side.make_id(event.office, event.side),
+    )
+
+
 @event_type("session.postponed")
 class SessionPostponed(Body):
     session: str = Field(min_length=1, max_length=100)
     reason: str = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
-        row = _materialise(event.office, self.session)
-        Session.objects.filter(pk=row.pk).update(
-            status=Status.POSTPONED,
-            status_reason=self.reason,
-            changed_by_id=Side.make_id(event.office, event.side),
-        )
+        _set_status(event, self.session, Status.POSTPONED, self.reason)
 
 
 @event_type("session.cancelled")
@@ -163,12 +167,7 @@ class SessionCancelled(Body):
     reason: str = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
-        row = _materialise(event.office, self.session)
-        Session.objects.filter(pk=row.pk).update(
-            status=Status.CANCELLED,
-            status_reason=self.reason,
-            changed_by_id=Side.make_id(event.office, event.side),
-        )
+        _set_status(event, self.session, Status.CANCELLED, self.reason)
 
 
 @event_type("session.checked_in")

@@ -196,7 +196,16 @@ def compute(
     launched = dt.datetime.combine(office.launched_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(
         days=1
     )
-    sessions = sessions_between(office, launched, until or as_of)
+    outcomes = outcomes_between(office, sides, launched, until or as_of, as_of)
+    return build(office, sides, outcomes, as_of, window_days)
+
+
+def outcomes_between(
+    office: Office, sides: list[Side], start: dt.datetime, end: dt.datetime, now: dt.datetime
+) -> list[SessionOutcome]:
+    """Sessions starting in [start, end] with each side's attendance as known at ``now``.
+    Four queries, however many sessions."""
+    sessions = sessions_between(office, start, end)
     check_ins = {
         (c.session_key, c.side.key): c.at
         for c in CheckIn.objects.filter(office=office)
@@ -209,5 +218,4 @@ def compute(
         .select_related("side")
         .only("session_key", "at", "side__key")
     }
-    outcomes = outcomes_for(sessions, sides, check_ins, notices, as_of)
-    return build(office, sides, outcomes, as_of, window_days)
+    return outcomes_for(sessions, sides, check_ins, notices, now)
