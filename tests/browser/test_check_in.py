@@ -13,6 +13,7 @@ from pathlib import Path
 
 import pytest
 import time_machine
+from django.db import connections
 
 from liaison.ledger.models import Event
 from liaison.testing import PASSWORD, make_world, weekly
@@ -53,6 +54,9 @@ def page():
             yield context.new_page()
         finally:
             browser.close()
+            # Under Playwright's event loop the test's ORM calls get connections of their
+            # own; close them here, or they outlive the test and block dropping its database.
+            connections.close_all()
 
 
 @pytest.fixture
