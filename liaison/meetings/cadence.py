@@ -28,6 +28,8 @@ class CadenceError(ValueError):
 
 _UNTIL_UTC = re.compile(r"UNTIL=(\d{8}T\d{6})Z", re.IGNORECASE)
 _TIME_OF_DAY = re.compile(r"\bBY(HOUR|MINUTE|SECOND)=", re.IGNORECASE)
+_FREQ = re.compile(r"(?:^|;)\s*FREQ=(\w+)", re.IGNORECASE)
+_INTERVAL = re.compile(r"(?:^|;)\s*INTERVAL=([+-]?\d+)", re.IGNORECASE)
 
 
 def _until_to_local(body: str, zone: zoneinfo.ZoneInfo | None) -> str:
@@ -71,9 +73,13 @@ def _parse_rule(text: str, dtstart: dt.datetime, zone: zoneinfo.ZoneInfo | None)
         raise CadenceError(f"{text!r} is not a valid RRULE: {exc}") from None
     if not isinstance(rule, rrule):  # pragma: no cover - forceset=False returns an rrule
         raise CadenceError(f"{text!r} is not a single RRULE")
-    if rule._interval < 1:
+    # Read from the text once dateutil has accepted it: the parsed rule's fields are
+    # private and untyped.
+    interval = _INTERVAL.search(body)
+    if interval is not None and int(interval.group(1)) < 1:
         raise CadenceError("INTERVAL must be 1 or more")
-    if rule._freq not in ALLOWED_FREQUENCIES:
+    freq = _FREQ.search(body)
+    if freq is None or freq.group(1).upper() not in ALLOWED_FREQUENCIES.values():
         raise CadenceError("a cadence repeats at most daily (FREQ=DAILY, WEEKLY, MONTHLY, YEARLY)")
     if rule.after(dtstart, inc=True) is None:
         raise CadenceError(f"{text!r} has no occurrence on or after its start")
