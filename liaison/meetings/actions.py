@@ -13,7 +13,7 @@ from typing import Any
 from django.conf import settings
 
 from liaison.ledger import log
-from liaison.lib.errors import Refused
+from liaison.lib.errors import NotAllowed, Refused
 from liaison.lib.timezones import format_utc, localize
 from liaison.meetings.cadence import LEVELS, CadenceError, parse_rule
 from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
@@ -26,6 +26,13 @@ def _side_of(member: Member) -> str:
     if member.side is None:  # require_side_speaker refuses this first
         raise Refused("observers cannot act for a side")
     return member.side.key
+
+
+def _speaker(member: Member, now: dt.datetime) -> None:
+    """The member may act for their side now: a head or deputy whose membership runs."""
+    require_side_speaker(member)
+    if not member.is_active_on(now.astimezone(member.office.zone).date()):
+        raise NotAllowed("your membership of this office is not active")
 
 
 def _append(member: Member, type: str, body: dict[str, Any], now: dt.datetime) -> None:
@@ -71,7 +78,7 @@ def set_cadence(
     Sessions before ``effective`` keep the version they had; a change cannot reach back.
     """
     office = member.office
-    require_side_speaker(member)
+    _speaker(member, now)
     effective = effective or now
     if effective < now:
         raise Refused("a cadence change cannot start in the past", field="effective")
@@ -124,7 +131,7 @@ def schedule_session(
 ) -> SessionInfo:
     """An ad hoc session outside any cadence."""
     office = member.office
-    require_side_speaker(member)
+    _speaker(member, now)
     if start <= now:
         raise Refused("a new session must start in the future", field="start")
     if required_level not in LEVELS:
@@ -171,7 +178,7 @@ def move_session(
     *, member: Member, key: str, start: dt.datetime, reason: str, now: dt.datetime
 ) -> SessionInfo:
     office = member.office
-    require_side_speaker(member)
+    _speaker(member, now)
     if start <= now:
         raise Refused("the new start must be in the future", field="start")
     with log.writing(office.id):
@@ -190,7 +197,7 @@ def _set_status(
     member: Member, key: str, reason: str, now: dt.datetime, *, status: Status, verb: str
 ) -> SessionInfo:
     office = member.office
-    require_side_speaker(member)
+    _speaker(member, now)
     if not reason.strip():
         raise Refused(f"say why the session is {verb}", field="reason")
     with log.writing(office.id):
@@ -230,7 +237,7 @@ def check_in(
 ) -> CheckIn:
     """The member's side states its required attendee is present."""
     office = member.office
-    require_side_speaker(member)
+    _speaker(member, now)
     side = _side_of(member)
     attendee = attendee or member
     if attendee.side_id != member.side_id:
@@ -270,7 +277,7 @@ def give_notice_of_absence(
 ) -> AbsenceNotice:
     """Before the start: the side will not attend (``excused``)."""
     office = member.office
-    require_side_speaker(member)
+    _speaker(member, now)
     side = _side_of(member)
     if not reason.strip():
         raise Refused("give a reason for the absence", field="reason")

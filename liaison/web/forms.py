@@ -1,6 +1,7 @@
-"""Forms for the session page's actions. They parse input; the rules live in the actions.
+"""Forms for the actions on the session and schedule pages. They parse input; the rules
+live in the actions.
 
-Every form on the session page gets its own ``auto_id`` so that two forms with a
+Every form on a page gets its own ``auto_id`` so that two forms with a
 ``reason`` field still have distinct element ids (and labels that point at the right one).
 """
 
@@ -12,6 +13,7 @@ from typing import Any, ClassVar, cast
 from django import forms
 
 from liaison.lib.errors import Refused
+from liaison.meetings.models import Level
 from liaison.offices.models import Member
 
 REASON_MAX = 2000  # the events' schema limit
@@ -93,3 +95,111 @@ class CancelForm(ActionForm):
     form_id = "cancel"
 
     reason = _reason("Reason for cancelling")
+
+
+# The schedule page's forms. Dates and times in them are wall-clock times in the
+# office's zone, which their labels name.
+
+KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # the events' schema for a cadence key
+MINUTES_MAX = 24 * 60  # the events' schema limit for a duration or a grace period
+
+
+def _minutes(label: str, *, minimum: int, initial: int) -> forms.IntegerField:
+    return forms.IntegerField(
+        label=label,
+        min_value=minimum,
+        max_value=MINUTES_MAX,
+        initial=initial,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+
+
+def _level() -> forms.ChoiceField:
+    return forms.ChoiceField(label="Required level", choices=Level.choices, initial=Level.HEAD)
+
+
+def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+    return forms.DateField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+
+def _time(label: str, *, required: bool = True) -> forms.TimeField:
+    return forms.TimeField(
+        label=label, required=required, widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+class _OfficeTimesForm(ActionForm):
+    """Labels the fields that take office-zone times with the office's zone."""
+
+    zoned_fields: ClassVar[tuple[str, ...]] = ()
+
+    def __init__(self, *args: Any, zone_name: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.zone_name = zone_name
+        if zone_name:
+            for name in self.zoned_fields:
+                field = self.fields[name]
+                field.label = f"{field.label} ({zone_name})"
+
+
+class CadenceForm(_OfficeTimesForm):
+    form_id = "cadence"
+    zoned_fields = ("starts_on", "start_time", "effective_date", "effective_time")
+    refusal_fields = {"effective": "effective_date"}
+
+    key = forms.RegexField(
+        label="Key",
+        regex=KEY_PATTERN,
+        max_length=64,
+        help_text="An existing key changes that cadence; a new one agrees a new cadence.",
+        error_messages={"invalid": "Use lowercase letters, digits and hyphens, e.g. weekly."},
+        widget=forms.TextInput(attrs={"list": "cadence-keys", "autocomplete": "off"}),
+    )
+    title = forms.CharField(label="Title", max_length=200, strip=True)
+    rule = forms.CharField(
+        label="Recurrence rule (RRULE)",
+        max_length=500,
+        strip=True,
+        help_text="RFC 5545, e.g. FREQ=WEEKLY;BYDAY=FR or FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH. "
+        "The start time is set below, not in the rule.",
+        widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
+    )
+    starts_on = _date("First date")
+    start_time = _time("Start time")
+    duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
+    grace_minutes = _minutes("Grace period in minutes", minimum=0, initial=15)
+    required_level = _level()
+    effective_date = _date(
+        "In force from: date", required=False, help_text="Leave date and time empty for now."
+    )
+    effective_time = _time("In force from: time", required=False)
+    reason = _reason(
+        "Reason", required=False, help_text="Shown with this version in the cadence's history."
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        day, time = data.get("effective_date"), data.get("effective_time")
+        if time is not None and day is None and "effective_date" not in self.errors:
+            self.add_error("effective_date", "Give the date as well, or leave both empty.")
+        if day is not None and time is None and "effective_time" not in self.errors:
+            self.add_error("effective_time", "Give the time as well, or leave both empty.")
+        return data
+
+
+class AdHocSessionForm(_OfficeTimesForm):
+    form_id = "adhoc"
+    zoned_fields = ("date", "time")
+    refusal_fields = {"start": "date"}
+
+    title = forms.CharField(label="Title", max_length=200, strip=True)
+    date = _date("Date")
+    time = _time("Time")
+    duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
+    grace_minutes = _minutes("Grace period in minutes", minimum=0, initial=15)
+    required_level = _level()

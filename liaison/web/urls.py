@@ -18,6 +18,17 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", views.office_list, name="office-list"),
     path("offices/<slug:slug>/", views.dashboard, name="office-dashboard"),
+    path("offices/<slug:slug>/schedule/", views.office_schedule, name="office-schedule"),
+    path(
+        "offices/<slug:slug>/schedule/cadence/",
+        views.office_cadence_set,
+        name="office-cadence-set",
+    ),
+    path(
+        "offices/<slug:slug>/schedule/session/",
+        views.office_session_schedule,
+        name="office-session-schedule",
+    ),
     path(session, views.session_detail, name="session-detail"),
     path(f"{session}check-in/", views.session_check_in, name="session-check-in"),
     path(f"{session}absence/", views.session_absence, name="session-absence"),

@@ -18,7 +18,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.lib import clock
@@ -26,10 +28,10 @@ from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import actions, overview
 from liaison.meetings.models import Status
 from liaison.meetings.schedule import SessionInfo, find_session
-from liaison.meetings.standing import SessionOutcome
+from liaison.meetings.standing import SessionOutcome, outcomes_between
 from liaison.offices import access
 from liaison.offices.models import Member, Office
-from liaison.web import forms
+from liaison.web import forms, schedule
 from liaison.web.templatetags.liaison_web import when
 
 
@@ -121,6 +123,7 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
                 office.launched_on,
             ),
             "now": now,
+            "nav": "dashboard",
         },
     )
 
@@ -303,3 +306,184 @@ def session_cancel(request: HttpRequest, office: Office, member: Member, key: st
         return "Session cancelled."
 
     return _act(request, office, member, key, "cancel", forms.CancelForm(request.POST), perform)
+
+
+# The schedule page: cadences with their history, the sessions of a month, and (for a
+# side's head or deputy) agreeing a cadence and scheduling an ad hoc session.
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    outcome: SessionOutcome
+    status: str
+
+
+def _schedule_url(office: Office, month: str = "") -> str:
+    url = reverse("office-schedule", args=[office.slug])
+    return f"{url}?{urlencode({'month': month})}" if month else url
+
+
+def _cadence_initial(cards: list[schedule.CadenceCard], key: str) -> dict[str, Any]:
+    """The form's starting values to change cadence ``key``: its version shown now."""
+    card = next((c for c in cards if c.key == key), None)
+    if card is None:
+        return {}
+    cadence = card.shown.cadence
+    return {
+        "key": cadence.key,
+        "title": cadence.title,
+        "rule": cadence.rule,
+        "starts_on": cadence.starts_on,
+        "start_time": cadence.start_time,
+        "duration_minutes": cadence.duration_minutes,
+        "grace_minutes": cadence.grace_minutes,
+        "required_level": cadence.required_level,
+    }
+
+
+def _schedule_forms(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    cards: list[schedule.CadenceCard],
+    sent: dict[str, forms.ActionForm],
+) -> dict[str, forms.ActionForm]:
+    """The forms the member may use on the schedule page; a form just sent replaces its blank."""
+    if not member.can_act_for_side:
+        return {}
+    result: dict[str, forms.ActionForm] = {
+        "cadence": forms.CadenceForm(
+            zone_name=office.time_zone,
+            initial=_cadence_initial(cards, request.GET.get("change", "")),
+        ),
+        "adhoc": forms.AdHocSessionForm(zone_name=office.time_zone),
+    }
+    result.update(sent)
+    return result
+
+
+def _schedule_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    sent: dict[str, forms.ActionForm] | None = None,
+) -> HttpResponse:
+    now = clock.now()
+    zone = timezone.get_current_timezone()  # the viewer's, set by ``office_page``
+    this_month = schedule.Month.of(now.astimezone(zone).date())
+    lowest = min(schedule.Month.of(office.launched_on), this_month)
+    highest = this_month.shift(schedule.MONTHS_AHEAD)
+    month, month_error = schedule.parse_month(
+        request.GET.get("month", ""), this_month, lowest, highest
+    )
+    start, end = month.bounds(zone)
+    sides = list(office.sides.all())
+    rows = [
+        ScheduleRow(outcome=o, status=schedule.session_status(o, now))
+        for o in outcomes_between(office, sides, start, end, now)
+    ]
+    cards = schedule.cadence_cards(office, now)
+    query = urlencode({"month": month.param}) if month != this_month else ""
+    return render(
+        request,
+        "web/schedule.html",
+        {
+            "office": office,
+            "member": member,
+            "now": now,
+            "sides": sides,
+            "cadences": cards,
+            "month": month,
+            "this_month": this_month,
+            "month_error": month_error,
+            "previous_month": month.shift(-1) if month > lowest else None,
+            "next_month": month.shift(1) if month < highest else None,
+            "rows": rows,
+            "query": f"?{query}" if query else "",
+            "forms": _schedule_forms(request, office, member, cards, sent or {}),
+            "nav": "schedule",
+        },
+        status=400 if sent or month_error else 200,
+    )
+
+
+@require_safe
+@office_page
+def office_schedule(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    return _schedule_page(request, office, member)
+
+
+def _schedule_act(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    name: str,
+    form: forms.ActionForm,
+    perform: Callable[[dict[str, Any]], tuple[str, str]],
+) -> HttpResponse:
+    """Run ``perform`` on the form's data: it returns the success message and where to go
+    next. A refusal is shown on the schedule page, on the field it names."""
+    if form.is_valid():
+        try:
+            success, url = perform(form.cleaned_data)
+        except NotAllowed:
+            raise
+        except Refused as exc:
+            form.add_refusal(exc)
+        else:
+            messages.success(request, success)
+            return redirect(url)
+    return _schedule_page(request, office, member, sent={name: form})
+
+
+@require_POST
+@office_page
+def office_cadence_set(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        effective = None
+        if data["effective_date"] is not None:
+            effective = actions.local_start(office, data["effective_date"], data["effective_time"])
+        cadence = actions.set_cadence(
+            member=member,
+            key=data["key"],
+            title=data["title"],
+            rule=data["rule"],
+            starts_on=data["starts_on"],
+            start_time=data["start_time"],
+            duration_minutes=data["duration_minutes"],
+            grace_minutes=data["grace_minutes"],
+            required_level=data["required_level"],
+            effective=effective,
+            reason=data["reason"],
+            now=clock.now(),
+        )
+        done = "agreed" if cadence.version == 1 else f"changed (version {cadence.version})"
+        message = f"Cadence {cadence.key} {done}: in force from {when(cadence.valid_from)}."
+        return message, _schedule_url(office, request.GET.get("month", ""))
+
+    form = forms.CadenceForm(request.POST, zone_name=office.time_zone)
+    return _schedule_act(request, office, member, "cadence", form, perform)
+
+
+@require_POST
+@office_page
+def office_session_schedule(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        session = actions.schedule_session(
+            member=member,
+            title=data["title"],
+            start=actions.local_start(office, data["date"], data["time"]),
+            duration_minutes=data["duration_minutes"],
+            grace_minutes=data["grace_minutes"],
+            required_level=data["required_level"],
+            now=clock.now(),
+        )
+        message = f"Session scheduled for {when(session.start)}."
+        return message, reverse("session-detail", args=[office.slug, session.key])
+
+    form = forms.AdHocSessionForm(request.POST, zone_name=office.time_zone)
+    return _schedule_act(request, office, member, "adhoc", form, perform)

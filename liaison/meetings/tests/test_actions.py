@@ -17,6 +17,7 @@ from liaison.meetings.overview import session_detail
 from liaison.meetings.schedule import find_session, sessions_between
 from liaison.meetings.standing import compute
 from liaison.offices import actions as offices
+from liaison.offices.models import Member
 from liaison.testing import OPERATOR, T0, weekly
 
 KEY = "weekly-20240105T1000"
@@ -451,3 +452,18 @@ def test_a_cadence_change_does_not_erase_a_meeting_already_held_at_a_moved_time(
     standing = compute(cadence.office, utc(2024, 1, 18))
     assert standing.as_json()["last_held_meeting"] == "2024-01-16"
     assert session_detail(cadence.office, key, utc(2024, 1, 18)).held
+
+
+def test_a_deputy_whose_membership_ended_cannot_check_in_the_head(world):
+    weekly(world)
+    deputy = offices.end_membership(
+        member=world.south_deputy, active_until=dt.date(2024, 1, 3), actor=OPERATOR, now=T0
+    )
+    deputy = Member.objects.select_related("office", "side").get(pk=deputy.pk)
+    before = Event.objects.count()
+    start = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
+    with pytest.raises(NotAllowed, match="membership of this office is not active"):
+        actions.check_in(
+            member=deputy, attendee=world.south_head, key="weekly-20240105T1000", now=start
+        )
+    assert Event.objects.count() == before

@@ -87,3 +87,16 @@ def held_label(outcome: SessionOutcome) -> str:
     if any(a == Attendance.EXPECTED for a in outcome.by_side.values()):
         return "not yet"
     return "no"
+
+
+@register.filter
+def minutes(value: int | None) -> str:
+    """A length in minutes for a person: ``45 minutes``, ``1 hour``, ``1 h 30 min``."""
+    if value is None:
+        return ""
+    hours, rest = divmod(int(value), 60)
+    if not hours:
+        return f"{rest} minute{'s' if rest != 1 else ''}"
+    if not rest:
+        return f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{hours} h {rest} min"
