@@ -9,7 +9,14 @@ from ninja import Router, Status
 
 from liaison.api.access import member_for
 from liaison.api.offices import cadence_data, cadences_data
-from liaison.api.schemas import CadenceIn, CadenceOut, CadencesOut, ErrorOut, aware
+from liaison.api.schemas import (
+    CadenceEndIn,
+    CadenceIn,
+    CadenceOut,
+    CadencesOut,
+    ErrorOut,
+    aware,
+)
 from liaison.lib import clock
 from liaison.meetings import actions
 
@@ -49,3 +56,20 @@ def set_cadence(request: HttpRequest, slug: str, payload: CadenceIn) -> Status[A
         now=clock.now(),
     )
     return Status(201, cadence_data(cadence))
+
+
+@router.post(
+    "/offices/{slug}/cadences/{key}/end",
+    response={200: CadencesOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def end_cadence(request: HttpRequest, slug: str, key: str, payload: CadenceEndIn) -> dict[str, Any]:
+    """End a cadence from ``effective`` (default now): no occurrences from then on.
+
+    Sessions before ``effective`` keep their cadence and their record. Answers with the
+    office's cadences as they now stand.
+    """
+    office, member = member_for(request, slug)
+    effective = aware(payload.effective, "effective") if payload.effective else None
+    now = clock.now()
+    actions.end_cadence(member=member, key=key, reason=payload.reason, effective=effective, now=now)
+    return cadences_data(office, now)

@@ -61,6 +61,8 @@ def cadence_data(cadence: Cadence) -> dict[str, Any]:
         "valid_until": cadence.valid_until,
         "set_by": cadence.set_by,
         "reason": cadence.reason,
+        "ended_by": cadence.ended_by or None,
+        "end_reason": cadence.end_reason or None,
     }
 
 

@@ -92,6 +92,8 @@ class CadenceOut(Schema):
     valid_until: UtcInstant | None
     set_by: str
     reason: str
+    ended_by: str | None = Field(description="who ended the cadence; null if it was not ended")
+    end_reason: str | None
 
 
 class CadencesOut(Schema):
@@ -216,6 +218,13 @@ class MoveIn(Schema):
 
 
 # Cadences
+
+
+class CadenceEndIn(Schema):
+    reason: Reason = Field(min_length=1)
+    effective: dt.datetime | None = Field(
+        None, description="when the cadence ends (ISO 8601 with an offset); default now"
+    )
 
 
 class CadenceIn(Schema):

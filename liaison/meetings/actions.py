@@ -11,13 +11,14 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from liaison.ledger import log
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.lib.timezones import format_utc, localize
 from liaison.meetings.cadence import LEVELS, CadenceError, parse_rule
 from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
-from liaison.meetings.schedule import SessionInfo, find_session
+from liaison.meetings.schedule import ADHOC, SessionInfo, find_session
 from liaison.offices.access import require_side_speaker
 from liaison.offices.models import Member, Office, Role
 
@@ -119,6 +120,39 @@ def set_cadence(
     return Cadence.objects.filter(office=office, key=key).order_by("-version").first()  # type: ignore[return-value]
 
 
+def end_cadence(
+    *,
+    member: Member,
+    key: str,
+    reason: str,
+    effective: dt.datetime | None = None,
+    now: dt.datetime,
+) -> None:
+    """End cadence ``key`` from ``effective`` (default: now): no occurrences from then on.
+
+    Sessions before ``effective`` keep their cadence and their record.
+    """
+    office = member.office
+    _speaker(member, now)
+    effective = effective or now
+    if effective < now:
+        raise Refused("a cadence cannot end in the past", field="effective")
+    if not reason.strip():
+        raise Refused("say why the cadence ends", field="reason")
+    with log.writing(office.id):
+        versions = Cadence.objects.filter(office=office, key=key)
+        if not versions.exists():
+            raise Refused(f"there is no cadence {key!r} in this office", field="key")
+        if not versions.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=effective)).exists():
+            raise Refused(f"cadence {key!r} has already ended", field="key")
+        _append(
+            member,
+            "cadence.ended",
+            {"key": key, "effective": format_utc(effective), "reason": reason.strip()},
+            now,
+        )
+
+
 def schedule_session(
     *,
     member: Member,
@@ -140,7 +174,7 @@ def schedule_session(
         raise Refused(
             "the grace period must be between 0 and the session's length", field="grace_minutes"
         )
-    base = f"adhoc-{start.astimezone(office.zone).strftime('%Y%m%dT%H%M')}"
+    base = f"{ADHOC}-{start.astimezone(office.zone).strftime('%Y%m%dT%H%M')}"
     with log.writing(office.id):
         key, n = base, 1
         while Session.objects.filter(office=office, key=key).exists():

@@ -6,13 +6,13 @@ import datetime as dt
 from typing import Literal
 
 from django.db.models import Q
-from pydantic import Field
+from pydantic import Field, field_validator
 
 from liaison.ledger.events import Applied, Body, Instant, Key, event_type
 from liaison.lib.timezones import localize, parse_utc
 from liaison.meetings.cadence import split_key
 from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
-from liaison.meetings.schedule import cadence_for_key
+from liaison.meetings.schedule import ADHOC, cadence_for_key
 from liaison.offices.models import Member, Office, Side
 
 LevelName = Literal["head", "deputy", "staff"]
@@ -33,14 +33,23 @@ class CadenceSet(Body):
     effective: Instant
     reason: str = Field(max_length=2000)
 
+    @field_validator("key")
+    @classmethod
+    def _not_adhoc(cls, key: str) -> str:
+        # Its sessions' keys would read as ad hoc sessions' keys (adhoc-YYYYMMDDTHHMM).
+        if key == ADHOC:
+            raise ValueError(f"“{ADHOC}” is kept for ad hoc sessions; choose another key")
+        return key
+
     def apply(self, event: Applied) -> None:
         effective = parse_utc(self.effective)
         versions = Cadence.objects.filter(office_id=event.office, key=self.key)
         latest = versions.order_by("-version").first()
         version = latest.version + 1 if latest is not None else 1
         # Every version still in force at ``effective`` (a pending change too) ends there.
+        # An end agreed for later is overtaken by the change: the change ends it instead.
         versions.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=effective)).update(
-            valid_until=effective
+            valid_until=effective, ended_by="", end_reason=""
         )
         Cadence.objects.create(
             id=Cadence.make_id(event.office, self.key, version),
@@ -68,9 +77,11 @@ class CadenceEnded(Body):
     reason: str = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
-        Cadence.objects.filter(
-            office_id=event.office, key=self.key, valid_until__isnull=True
-        ).update(valid_until=parse_utc(self.effective))
+        # Like a change: every version in force at ``effective`` (a pending one too) ends.
+        effective = parse_utc(self.effective)
+        Cadence.objects.filter(office_id=event.office, key=self.key).filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=effective)
+        ).update(valid_until=effective, ended_by=event.actor, end_reason=self.reason)
 
 
 @event_type("session.scheduled")

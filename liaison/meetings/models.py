@@ -41,6 +41,9 @@ class Cadence(Projection):
     valid_until = models.DateTimeField(null=True, blank=True)
     set_by = models.CharField(max_length=150)
     reason = models.TextField(blank=True)
+    # Set when the cadence was ended (not when a change replaced this version).
+    ended_by = models.CharField(max_length=150, blank=True)
+    end_reason = models.TextField(blank=True)
 
     objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
 

@@ -183,13 +183,42 @@ class CadenceForm(_OfficeTimesForm):
     )
 
     def clean(self) -> dict[str, Any] | None:
-        data = super().clean() or {}
-        day, time = data.get("effective_date"), data.get("effective_time")
-        if time is not None and day is None and "effective_date" not in self.errors:
-            self.add_error("effective_date", "Give the date as well, or leave both empty.")
-        if day is not None and time is None and "effective_time" not in self.errors:
-            self.add_error("effective_time", "Give the time as well, or leave both empty.")
-        return data
+        return _both_or_neither(self, super().clean() or {})
+
+
+def _both_or_neither(form: ActionForm, data: dict[str, Any]) -> dict[str, Any]:
+    """``effective_date`` and ``effective_time`` are given together or not at all."""
+    day, time = data.get("effective_date"), data.get("effective_time")
+    if time is not None and day is None and "effective_date" not in form.errors:
+        form.add_error("effective_date", "Give the date as well, or leave both empty.")
+    if day is not None and time is None and "effective_time" not in form.errors:
+        form.add_error("effective_time", "Give the time as well, or leave both empty.")
+    return data
+
+
+class EndCadenceForm(_OfficeTimesForm):
+    form_id = "end-cadence"
+    zoned_fields = ("effective_date", "effective_time")
+    refusal_fields = {"effective": "effective_date"}
+
+    key = forms.ChoiceField(
+        label="Cadence",
+        error_messages={"invalid_choice": "Choose one of the cadences not yet ended."},
+    )
+    effective_date = _date(
+        "Ends from: date", required=False, help_text="Leave date and time empty to end it now."
+    )
+    effective_time = _time("Ends from: time", required=False)
+    reason = _reason("Reason", help_text="Shown in the cadence's history and in the log.")
+
+    def __init__(
+        self, *args: Any, keys: list[tuple[str, str]] | None = None, **kwargs: Any
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["key"]).choices = keys or []
+
+    def clean(self) -> dict[str, Any] | None:
+        return _both_or_neither(self, super().clean() or {})
 
 
 class AdHocSessionForm(_OfficeTimesForm):

@@ -115,6 +115,7 @@ class Version:
     state: State
     plain: str | None
     agreed_by: Member | None
+    ended_by: Member | None = None
 
 
 @dataclass(frozen=True)
@@ -145,7 +146,7 @@ def cadence_cards(office: Office, now: dt.datetime) -> list[CadenceCard]:
     members = {
         m.username: m
         for m in Member.objects.filter(
-            office=office, username__in={c.set_by for c in rows}
+            office=office, username__in={c.set_by for c in rows} | {c.ended_by for c in rows}
         ).select_related("side")
     }
     by_key: dict[str, list[Version]] = {}
@@ -158,6 +159,7 @@ def cadence_cards(office: Office, now: dt.datetime) -> list[CadenceCard]:
                     cadence.rule, cadence.starts_on, cadence.start_time, office.zone
                 ),
                 agreed_by=members.get(cadence.set_by),
+                ended_by=members.get(cadence.ended_by),
             )
         )
     cards = []

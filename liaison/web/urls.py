@@ -25,6 +25,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="office-cadence-set",
     ),
     path(
+        "offices/<slug:slug>/schedule/cadence/end/",
+        views.office_cadence_end,
+        name="office-cadence-end",
+    ),
+    path(
         "offices/<slug:slug>/schedule/session/",
         views.office_session_schedule,
         name="office-session-schedule",

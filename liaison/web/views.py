@@ -341,6 +341,11 @@ def _cadence_initial(cards: list[schedule.CadenceCard], key: str) -> dict[str, A
     }
 
 
+def _endable(cards: list[schedule.CadenceCard]) -> list[tuple[str, str]]:
+    """The cadences that can still be ended: (key, label) for a choice field."""
+    return [(c.key, f"{c.shown.cadence.title} ({c.key})") for c in cards if not c.ended]
+
+
 def _schedule_forms(
     request: HttpRequest,
     office: Office,
@@ -358,6 +363,9 @@ def _schedule_forms(
         ),
         "adhoc": forms.AdHocSessionForm(zone_name=office.time_zone),
     }
+    keys = _endable(cards)
+    if keys:
+        result["end"] = forms.EndCadenceForm(zone_name=office.time_zone, keys=keys)
     result.update(sent)
     return result
 
@@ -487,3 +495,25 @@ def office_session_schedule(request: HttpRequest, office: Office, member: Member
 
     form = forms.AdHocSessionForm(request.POST, zone_name=office.time_zone)
     return _schedule_act(request, office, member, "adhoc", form, perform)
+
+
+@require_POST
+@office_page
+def office_cadence_end(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+    now = clock.now()
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        effective = None
+        if data["effective_date"] is not None:
+            effective = actions.local_start(office, data["effective_date"], data["effective_time"])
+        actions.end_cadence(
+            member=member, key=data["key"], reason=data["reason"], effective=effective, now=now
+        )
+        message = f"Cadence {data['key']} ends {when(effective or now)}."
+        return message, _schedule_url(office, request.GET.get("month", ""))
+
+    form = forms.EndCadenceForm(
+        request.POST, zone_name=office.time_zone, keys=_endable(schedule.cadence_cards(office, now))
+    )
+    return _schedule_act(request, office, member, "end", form, perform)

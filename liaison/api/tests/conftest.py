@@ -125,6 +125,11 @@ WRITES = {
         },
         "cadence.set",
     ),
+    "end-cadence": (
+        "/cadences/weekly/end",
+        lambda world, actor: {"reason": "talks suspended", "effective": "2024-02-01T00:00:00Z"},
+        "cadence.ended",
+    ),
 }
 
 READS = [

@@ -102,3 +102,52 @@ def test_ended_versions_are_history(cadenced, api_as, frozen):
         listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
     assert [c["version"] for c in listing["history"]] == [1]
     assert [c["version"] for c in listing["current"]] == [2]
+
+
+def end(client, world, key, body):
+    return client.post(
+        office_url(world, f"/cadences/{key}/end"), body, content_type="application/json"
+    )
+
+
+def test_ending_a_cadence_makes_it_history_and_drops_later_sessions(cadenced, api_as, frozen):
+    with frozen(BEFORE_FIRST):
+        response = end(
+            api_as("north_head"),
+            cadenced,
+            "weekly",
+            {"reason": "Talks suspended", "effective": "2024-01-13T00:00:00+09:00"},
+        )
+    with frozen(dt.datetime(2024, 1, 21, tzinfo=dt.UTC)):
+        listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
+        sessions = api_as("observer").get(
+            office_url(cadenced, "/sessions?from=2024-01-01&to=2024-01-31")
+        )
+    assert response.status_code == 200
+    assert [(c["key"], c["valid_until"]) for c in response.json()["current"]] == [
+        ("weekly", "2024-01-12T15:00:00Z")
+    ]
+    assert listing["current"] == [] and [c["key"] for c in listing["history"]] == ["weekly"]
+    assert (listing["history"][0]["ended_by"], listing["history"][0]["end_reason"]) == (
+        cadenced.north_head.username,
+        "Talks suspended",
+    )
+    assert [s["key"] for s in sessions.json()] == ["weekly-20240105T1000", "weekly-20240112T1000"]
+
+
+def test_ending_an_unknown_cadence_is_400_naming_the_key(cadenced, api_as, frozen):
+    before = Event.objects.count()
+    with frozen(BEFORE_FIRST):
+        response = end(api_as("south_head"), cadenced, "monthly", {"reason": "Suspended"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "there is no cadence 'monthly' in this office",
+        "field": "key",
+    }
+    assert Event.objects.count() == before
+
+
+def test_ending_a_cadence_without_a_reason_is_a_schema_error(cadenced, api_as, frozen):
+    with frozen(BEFORE_FIRST):
+        response = end(api_as("south_head"), cadenced, "weekly", {"reason": ""})
+    assert response.status_code == 422

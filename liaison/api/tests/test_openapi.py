@@ -12,6 +12,7 @@ PATHS = {
     "/api/offices/{slug}/sessions/{key}/postpone": {"post"},
     "/api/offices/{slug}/sessions/{key}/cancel": {"post"},
     "/api/offices/{slug}/cadences": {"get", "post"},
+    "/api/offices/{slug}/cadences/{key}/end": {"post"},
 }
 
 

@@ -258,14 +258,17 @@ def _set(world, **overrides):
         ({"duration_minutes": 0}, "a session lasts at least a minute"),
         ({"required_level": "minister"}, "required level must be one of head, deputy, staff"),
         ({"effective": T0 - MINUTE}, "a cadence change cannot start in the past"),
+        ({"key": "adhoc"}, "kept for ad hoc sessions"),
+        ({"key": "Weekly Meeting"}, "lowercase letters, digits and hyphens"),
     ],
 )
 def test_set_cadence_refuses_bad_settings(world, overrides, message):
     with refused(message) as info:
         _set(world, **overrides)
     assert not Cadence.objects.exists()
-    if "rule" in overrides:
-        assert info.value.field == "rule"
+    for field in ("rule", "key"):
+        if field in overrides:
+            assert info.value.field == field
 
 
 def test_set_cadence_by_an_observer_is_not_allowed(world):
@@ -467,3 +470,82 @@ def test_a_deputy_whose_membership_ended_cannot_check_in_the_head(world):
             member=deputy, attendee=world.south_head, key="weekly-20240105T1000", now=start
         )
     assert Event.objects.count() == before
+
+
+# Ending a cadence.
+
+
+def test_ending_a_cadence_keeps_earlier_sessions_and_drops_later_ones(cadence):
+    actions.check_in(member=cadence.south_head, key=KEY, now=START)
+    actions.check_in(member=cadence.north_head, key=KEY, now=START)
+    actions.end_cadence(
+        member=cadence.north_head,
+        key="weekly",
+        reason="Talks suspended",
+        effective=utc(2024, 1, 15),
+        now=utc(2024, 1, 8),
+    )
+    keys = [s.key for s in sessions_between(cadence.office, utc(2024, 1, 1), utc(2024, 3, 1))]
+    assert keys == [KEY, "weekly-20240112T1000"]
+    assert find_session(cadence.office, "weekly-20240119T1000") is None
+    assert session_detail(cadence.office, KEY, utc(2024, 2, 1)).held
+    assert [c.valid_until for c in Cadence.objects.all()] == [utc(2024, 1, 15)]
+
+
+def test_ending_a_cadence_also_ends_a_change_agreed_for_later(cadence):
+    _set(
+        cadence,
+        rule="FREQ=WEEKLY;BYDAY=MO",
+        starts_on=dt.date(2024, 2, 5),
+        effective=utc(2024, 2, 1),
+        now=utc(2024, 1, 8),
+    )
+    actions.end_cadence(
+        member=cadence.south_head,
+        key="weekly",
+        reason="Talks suspended",
+        effective=utc(2024, 1, 20),
+        now=utc(2024, 1, 10),
+    )
+    keys = [s.key for s in sessions_between(cadence.office, utc(2024, 1, 15), utc(2024, 3, 1))]
+    assert keys == ["weekly-20240119T1000"]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message", "field"),
+    [
+        ({"key": "monthly"}, "there is no cadence 'monthly' in this office", "key"),
+        ({"reason": "  "}, "say why the cadence ends", "reason"),
+        ({"effective": T0 - MINUTE}, "a cadence cannot end in the past", "effective"),
+    ],
+)
+def test_ending_a_cadence_refuses_bad_requests(cadence, overrides, message, field):
+    arguments = {"member": cadence.south_head, "key": "weekly", "reason": "Suspended", "now": T0}
+    with refused(message) as info:
+        actions.end_cadence(**(arguments | overrides))
+    assert info.value.field == field
+
+
+def test_ending_a_cadence_twice_is_refused(cadence):
+    actions.end_cadence(member=cadence.south_head, key="weekly", reason="Suspended", now=T0)
+    with refused("cadence 'weekly' has already ended"):
+        actions.end_cadence(member=cadence.north_head, key="weekly", reason="Again", now=T0)
+
+
+def test_ending_a_cadence_is_for_a_head_or_deputy(cadence):
+    with refused(None, NotAllowed):
+        actions.end_cadence(member=cadence.south_staff, key="weekly", reason="No", now=T0)
+
+
+def test_a_change_before_an_agreed_end_replaces_the_old_version_instead(cadence):
+    actions.end_cadence(
+        member=cadence.north_head,
+        key="weekly",
+        reason="Talks suspended",
+        effective=utc(2024, 1, 20),
+        now=utc(2024, 1, 8),
+    )
+    _set(cadence, rule="FREQ=WEEKLY;BYDAY=TH", effective=utc(2024, 1, 15), now=utc(2024, 1, 9))
+    first, second = Cadence.objects.order_by("version")
+    assert (first.valid_until, first.ended_by, first.end_reason) == (utc(2024, 1, 15), "", "")
+    assert (second.valid_from, second.valid_until) == (utc(2024, 1, 15), None)

@@ -14,9 +14,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison.ledger import log
 from liaison.ledger.models import Event
-from liaison.lib.timezones import format_utc
 from liaison.meetings import actions
 from liaison.offices import actions as offices
 from liaison.testing import OPERATOR, make_user
@@ -53,6 +51,12 @@ ADHOC = {
     "required_level": "head",
 }
 ADHOC_KEY = "adhoc-20240110T1500"
+END = {
+    "key": "weekly",
+    "effective_date": "2024-01-20",
+    "effective_time": "09:00",
+    "reason": "Replaced by monthly talks",
+}
 
 
 def schedule_url(world, month=None):
@@ -66,6 +70,14 @@ def cadence_url(world):
 
 def adhoc_url(world):
     return reverse("office-session-schedule", args=[world.office.slug])
+
+
+def end_url(world):
+    return reverse("office-cadence-end", args=[world.office.slug])
+
+
+def form_urls(world):
+    return (cadence_url(world), end_url(world), adhoc_url(world))
 
 
 def get(client, world, month=None, at=BEFORE):
@@ -99,6 +111,7 @@ def test_anonymous_visitors_are_sent_to_sign_in(office, client):
     for response in (
         get(client, office),
         post(client, cadence_url(office), CADENCE),
+        post(client, end_url(office), END),
         post(client, adhoc_url(office), ADHOC),
     ):
         assert response.status_code == 302
@@ -112,6 +125,7 @@ def test_outsiders_get_not_found(office, as_user):
     assert get(client, office).status_code == 404
     assert post(client, cadence_url(office), CADENCE).status_code == 404
     assert post(client, adhoc_url(office), ADHOC).status_code == 404
+    assert post(client, end_url(office), END).status_code == 404
     assert Event.objects.count() == before
 
 
@@ -124,15 +138,18 @@ def test_observers_and_staff_see_the_schedule_without_forms(office, as_user, rea
     assert "Every week on Friday at 10:00" in text
     assert "<form" not in text
     assert "Change this cadence" not in text
-    assert cadence_url(office) not in text and adhoc_url(office) not in text
+    for url in form_urls(office):
+        assert url not in text
 
 
-@pytest.mark.parametrize("data", [CADENCE, {"rule": "nonsense"}, {}], ids=["good", "bad", "empty"])
+@pytest.mark.parametrize(
+    "data", [CADENCE, END, {"rule": "nonsense"}, {}], ids=["good", "end", "bad", "empty"]
+)
 @pytest.mark.parametrize("reader", READERS)
 def test_observers_and_staff_may_not_post_even_bad_input(office, as_user, reader, data):
     client = as_user(getattr(office, reader))
     before = Event.objects.count()
-    for url in (cadence_url(office), adhoc_url(office)):
+    for url in form_urls(office):
         response = post(client, url, data)
         assert response.status_code == 403
         assert "Not allowed" in response.text
@@ -143,10 +160,11 @@ def test_the_forms_are_post_only(office, as_user):
     client = as_user(office.south_head)
     assert client.get(cadence_url(office)).status_code == 405
     assert client.get(adhoc_url(office)).status_code == 405
+    assert client.get(end_url(office)).status_code == 405
 
 
 @pytest.mark.parametrize("speaker", SPEAKERS)
-def test_heads_and_deputies_see_both_forms_in_office_time(office, as_user, speaker):
+def test_heads_and_deputies_see_the_forms_in_office_time(office, as_user, speaker):
     response = get(as_user(getattr(office, speaker)), office)
     assert response.status_code == 200
     text = response.text
@@ -154,10 +172,13 @@ def test_heads_and_deputies_see_both_forms_in_office_time(office, as_user, speak
     assert "Schedule an ad hoc session" in text
     assert f'action="{cadence_url(office)}"' in text
     assert f'action="{adhoc_url(office)}"' in text
+    assert f'action="{end_url(office)}"' in text
+    assert '<option value="weekly">Weekly meeting (weekly)</option>' in text
     # Fields that take office-zone times name the zone.
     assert '<label for="cadence-start_time">Start time (Asia/Seoul)</label>' in text
     assert '<label for="adhoc-date">Date (Asia/Seoul)</label>' in text
     assert "In force from: date (Asia/Seoul)" in text
+    assert "Ends from: date (Asia/Seoul)" in text
 
 
 def test_the_dashboard_links_to_the_schedule(office, as_user):
@@ -286,25 +307,75 @@ def test_a_cadence_agreed_for_later_says_so(office, as_user):
     assert "from Mon 8 Jan 2024, 09:00 KST" in card.split("</article>", 1)[0]
 
 
-def test_an_ended_cadence_is_shown_as_ended(office, as_user):
-    # No action ends a cadence yet; the event type exists, so append it as one would.
-    log.append(
-        office=office.office.id,
-        side="south",
-        actor=office.south_head.username,
-        type="cadence.ended",
-        body={
-            "key": "weekly",
-            "effective": format_utc(dt.datetime(2024, 1, 20, tzinfo=dt.UTC)),
-            "reason": "Replaced by monthly talks",
-        },
-        at=BEFORE,
+@pytest.mark.parametrize("speaker", SPEAKERS)
+def test_heads_and_deputies_end_a_cadence(office, as_user, speaker):
+    actor = getattr(office, speaker)
+    before = Event.objects.count()
+    response = post(as_user(actor), end_url(office), END, follow=True)
+    assert response.redirect_chain == [(schedule_url(office), 302)]
+    assert "Cadence weekly ends Sat 20 Jan 2024, 09:00 KST." in response.text
+    assert Event.objects.count() == before + 1
+    event = Event.objects.select_related("log").latest("pk")
+    assert (event.type, event.actor, event.log.side) == (
+        "cadence.ended",
+        actor.username,
+        actor.side_key,
     )
+    # The sessions before the end stay; those after are gone.
+    assert session_keys(response.text) == [
+        "weekly-20240105T1000",
+        "weekly-20240112T1000",
+        "weekly-20240119T1000",
+    ]
+
+
+def test_a_cadence_ended_now_offers_no_end_form(office, as_user):
+    client = as_user(office.south_head)
+    post(client, end_url(office), {**END, "effective_date": "", "effective_time": ""})
+    text = get(client, office).text
+    assert "End a cadence" not in text and end_url(office) not in text
+
+
+@pytest.mark.parametrize(
+    ("change", "error_id", "message"),
+    [
+        ({"reason": ""}, "end-cadence-reason_error", "This field is required."),
+        (
+            {"effective_date": "2023-12-31"},
+            "end-cadence-effective_date_error",
+            "a cadence cannot end in the past",
+        ),
+        (
+            {"effective_time": ""},
+            "end-cadence-effective_time_error",
+            "Give the time as well, or leave both empty.",
+        ),
+        (
+            {"key": "monthly"},
+            "end-cadence-key_error",
+            "Choose one of the cadences not yet ended.",
+        ),
+    ],
+    ids=["no-reason", "past", "no-time", "unknown"],
+)
+def test_a_bad_end_is_refused_on_its_field(office, as_user, change, error_id, message):
+    text = refused(
+        as_user(office.north_head), end_url(office), {**END, **change}, error_id, message
+    )
+    assert "Weekly meeting" in section(text, "cadences-heading")
+
+
+def test_an_ended_cadence_is_shown_as_ended(office, as_user):
+    post(as_user(office.south_head), end_url(office), END)
     response = get(as_user(office.observer), office, at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC))
     cadences = section(response.text, "cadences-heading")
     assert 'class="cadence ended"' in cadences
     assert '<span class="status status-ended">ended</span>' in cadences
     assert "Was in force" in cadences
+    assert (
+        f"Ended by</span> {office.south_head.full_name} "
+        '<span class="muted">(The South)</span><span class="muted">:</span> Replaced by monthly talks'
+    ) in cadences
     assert "Mon 1 Jan 2024, 09:00 KST to Sat 20 Jan 2024, 09:00 KST" in cadences
     assert "No sessions start in February 2024." in response.text
 
