@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.db.models import QuerySet
 
 from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
 from liaison.meetings.models import AbsenceNotice, CheckIn
@@ -200,22 +201,24 @@ def compute(
     return build(office, sides, outcomes, as_of, window_days)
 
 
+_KEYS_IN_QUERY = 500  # beyond this, reading the office's rows beats a long IN list
+
+
+def _stamps(
+    rows: QuerySet[CheckIn] | QuerySet[AbsenceNotice], sessions: list[SessionInfo]
+) -> dict[tuple[str, str], dt.datetime]:
+    """(session key, side key) -> when, for the given sessions: plain tuples, no models."""
+    if len(sessions) <= _KEYS_IN_QUERY:
+        rows = rows.filter(session_key__in=[s.key for s in sessions])
+    return {(key, side): at for key, side, at in rows.values_list("session_key", "side__key", "at")}
+
+
 def outcomes_between(
     office: Office, sides: list[Side], start: dt.datetime, end: dt.datetime, now: dt.datetime
 ) -> list[SessionOutcome]:
     """Sessions starting in [start, end] with each side's attendance as known at ``now``.
     Four queries, however many sessions."""
     sessions = sessions_between(office, start, end)
-    check_ins = {
-        (c.session_key, c.side.key): c.at
-        for c in CheckIn.objects.filter(office=office)
-        .select_related("side")
-        .only("session_key", "at", "side__key")
-    }
-    notices = {
-        (n.session_key, n.side.key): n.at
-        for n in AbsenceNotice.objects.filter(office=office)
-        .select_related("side")
-        .only("session_key", "at", "side__key")
-    }
+    check_ins = _stamps(CheckIn.objects.filter(office=office), sessions)
+    notices = _stamps(AbsenceNotice.objects.filter(office=office), sessions)
     return outcomes_for(sessions, sides, check_ins, notices, now)

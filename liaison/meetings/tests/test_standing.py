@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from liaison.meetings import actions
+from liaison.meetings import standing as standing_module
 from liaison.meetings.standing import compute
 from liaison.testing import weekly
 
@@ -175,3 +176,14 @@ def test_an_office_with_no_sessions_has_an_empty_standing(world):
     assert [s["attendance_rate"] for s in data["sides"]] == [None, None]
     assert data["cadence_compliance"] == {"expected": 0, "held": 0, "rate": None}
     assert data["projects_by_status"] == {}
+
+
+def test_the_standing_is_the_same_whether_check_ins_are_read_by_key_or_for_the_office(
+    record, monkeypatch
+):
+    # Long histories read the office's check-ins and notices instead of an IN list.
+    by_key = compute(record.office, AS_OF).as_json()
+    monkeypatch.setattr(standing_module, "_KEYS_IN_QUERY", 0)
+    whole_office = compute(record.office, AS_OF).as_json()
+    assert whole_office == by_key
+    assert by_key["sides"][1]["longest_no_show_streak"] == 2
