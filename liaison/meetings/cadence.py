@@ -68,7 +68,9 @@ def _parse_rule(text: str, dtstart: dt.datetime, zone: zoneinfo.ZoneInfo | None)
             "BYHOUR, BYMINUTE and BYSECOND are not allowed: the start time is set separately"
         )
     try:
-        rule = rrulestr(_until_to_local(body, zone), dtstart=dtstart, forceset=False)
+        # cache=True: the parsed rule is shared (lru_cache), so occurrences once walked are
+        # kept and finding a session in a long-running cadence does not re-walk its years.
+        rule = rrulestr(_until_to_local(body, zone), dtstart=dtstart, forceset=False, cache=True)
     except (ValueError, TypeError) as exc:
         raise CadenceError(f"{text!r} is not a valid RRULE: {exc}") from None
     if not isinstance(rule, rrule):  # pragma: no cover - forceset=False returns an rrule

@@ -374,7 +374,8 @@ def test_an_ended_cadence_is_shown_as_ended(office, as_user):
     assert "Was in force" in cadences
     assert (
         f"Ended by</span> {office.south_head.full_name} "
-        '<span class="muted">(The South)</span><span class="muted">:</span> Replaced by monthly talks'
+        '<span class="muted">(The South)</span><span class="muted">:</span> '
+        "Replaced by monthly talks"
     ) in cadences
     assert "Mon 1 Jan 2024, 09:00 KST to Sat 20 Jan 2024, 09:00 KST" in cadences
     assert "No sessions start in February 2024." in response.text
