@@ -444,15 +444,20 @@ def _schedule_act(
     return _schedule_page(request, office, member, sent={name: form})
 
 
+def _effective(office: Office, data: dict[str, Any]) -> dt.datetime | None:
+    """The form's "from" date and time in the office's zone; None (now) when left empty."""
+    if data["effective_date"] is None:
+        return None
+    return actions.local_start(office, data["effective_date"], data["effective_time"])
+
+
 @require_POST
 @office_page
 def office_cadence_set(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     access.require_side_speaker(member)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        effective = None
-        if data["effective_date"] is not None:
-            effective = actions.local_start(office, data["effective_date"], data["effective_time"])
+        effective = _effective(office, data)
         cadence = actions.set_cadence(
             member=member,
             key=data["key"],
@@ -504,9 +509,7 @@ def office_cadence_end(request: HttpRequest, office: Office, member: Member) -> 
     now = clock.now()
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        effective = None
-        if data["effective_date"] is not None:
-            effective = actions.local_start(office, data["effective_date"], data["effective_time"])
+        effective = _effective(office, data)
         actions.end_cadence(
             member=member, key=data["key"], reason=data["reason"], effective=effective, now=now
         )
