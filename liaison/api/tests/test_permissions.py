@@ -1,6 +1,9 @@
 """Every endpoint for every kind of caller: the same permissions as the web UI."""
 
+import re
+
 import pytest
+from django.test import Client
 
 from liaison.api.tests.conftest import (
     BEFORE_FIRST,
@@ -105,3 +108,23 @@ def test_the_other_sides_head_cannot_check_in_for_a_side(cadenced, api_as, froze
     assert response.json()["detail"] == "you can act only for your own side"
     assert Event.objects.count() == before
     assert detail.json()["attendance"] == {"south": "expected", "north": "expected"}
+
+
+def _operations_tested() -> set[tuple[str, str]]:
+    """(method, concrete path) of every call the tests above make."""
+    reads = {("get", "/api/offices")} | {("get", f"/api/offices/testoffice{r}") for r in READS}
+    writes = {("post", f"/api/offices/testoffice{path}") for path, _, _ in WRITES.values()}
+    return reads | writes
+
+
+def test_every_api_operation_has_a_row(db):
+    # A new endpoint must join READS or WRITES, so every kind of caller is tried on it.
+    schema = Client().get("/api/openapi.json").json()
+    tested = _operations_tested()
+    missing = []
+    for template, operations in schema["paths"].items():
+        pattern = re.compile(re.sub(r"\\\{[^}]+\\\}", "[^/]+", re.escape(template)) + "$")
+        for method in operations:
+            if not any(m == method and pattern.match(path) for m, path in tested):
+                missing.append(f"{method.upper()} {template}")
+    assert missing == []

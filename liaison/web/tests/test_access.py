@@ -1,0 +1,109 @@
+"""Every web URL for every kind of visitor. A URL pattern without a row here fails
+``test_every_url_pattern_has_a_row``: a new page or action must say who may use it.
+
+Actions are posted empty: a head or deputy gets past the permission check to the form's
+own answer (400 with field errors); everyone else is stopped before the form is read.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+import time_machine
+from django.urls import URLPattern, reverse
+
+from liaison.ledger.models import Event
+from liaison.testing import make_world
+from liaison.web import urls
+
+from .conftest import BEFORE, KEY
+
+pytestmark = pytest.mark.django_db
+
+SPEAKERS = ("south_head", "south_deputy", "north_head", "north_deputy")
+READERS = ("south_staff", "north_staff", "observer")
+MEMBERS = SPEAKERS + READERS
+VISITORS = ("anonymous", "outsider", *MEMBERS)
+
+
+@dataclass(frozen=True)
+class Row:
+    method: str
+    args: str  # "" (none), "office" or "session"
+    # visitor -> status; visitors not named get ``default``
+    expect: dict[str, int]
+    default: int
+
+
+def page(args: str = "office") -> Row:
+    """A page of an office: members read it, an outsider gets the unknown office's 404."""
+    return Row("get", args, {"anonymous": 302, "outsider": 404}, 200)
+
+
+def action(args: str) -> Row:
+    """A POST a side's head or deputy may use; staff and observers may not."""
+    return Row(
+        "post",
+        args,
+        {"anonymous": 302, "outsider": 404, **dict.fromkeys(READERS, 403)},
+        400,
+    )
+
+
+MATRIX: dict[str, Row] = {
+    "login": Row("get", "", {"anonymous": 200}, 302),  # signed in: sent on
+    "logout": Row("post", "", {}, 302),
+    "office-list": Row("get", "", {"anonymous": 302}, 200),
+    "office-dashboard": page(),
+    "office-schedule": page(),
+    "office-cadence-set": action("office"),
+    "office-cadence-end": action("office"),
+    "office-session-schedule": action("office"),
+    "session-detail": page("session"),
+    "session-check-in": action("session"),
+    "session-absence": action("session"),
+    "session-move": action("session"),
+    "session-postpone": action("session"),
+    "session-cancel": action("session"),
+}
+
+
+def _names() -> set[str]:
+    return {p.name for p in urls.urlpatterns if isinstance(p, URLPattern) and p.name}
+
+
+def test_every_url_pattern_has_a_row():
+    assert _names() == set(MATRIX)
+
+
+def _url(world, name: str, row: Row) -> str:
+    args = {"": [], "office": [world.office.slug], "session": [world.office.slug, KEY]}
+    return reverse(name, args=args[row.args])
+
+
+@pytest.mark.parametrize("visitor", VISITORS)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_each_visitor_gets_what_the_matrix_says(office, as_user, name, visitor):
+    row = MATRIX[name]
+    who = None if visitor == "anonymous" else getattr(office, visitor)
+    client = as_user(who)
+    before = Event.objects.count()
+    with time_machine.travel(BEFORE, tick=False):
+        response = getattr(client, row.method)(_url(office, name, row))
+    assert response.status_code == row.expect.get(visitor, row.default), response.content[:300]
+    if response.status_code == 302 and visitor == "anonymous" and name != "logout":
+        assert response["Location"].startswith(reverse("login"))
+    assert Event.objects.count() == before
+
+
+@pytest.mark.parametrize("name", sorted(n for n, r in MATRIX.items() if r.args))
+def test_another_offices_head_gets_the_same_404_as_an_unknown_office(office, as_user, name):
+    row = MATRIX[name]
+    client = as_user(make_world("elsewhere").south_head)
+    with time_machine.travel(BEFORE, tick=False):
+        theirs = getattr(client, row.method)(_url(office, name, row))
+        unknown = getattr(client, row.method)(
+            _url(office, name, row).replace(f"/{office.office.slug}/", "/no-such-office/")
+        )
+    assert theirs.status_code == unknown.status_code == 404
