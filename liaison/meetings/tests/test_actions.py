@@ -475,16 +475,16 @@ def test_a_deputy_whose_membership_ended_cannot_check_in_the_head(world):
 # Ending a cadence.
 
 
+def _end(member, effective, now):
+    actions.end_cadence(
+        member=member, key="weekly", reason="Talks suspended", effective=effective, now=now
+    )
+
+
 def test_ending_a_cadence_keeps_earlier_sessions_and_drops_later_ones(cadence):
     actions.check_in(member=cadence.south_head, key=KEY, now=START)
     actions.check_in(member=cadence.north_head, key=KEY, now=START)
-    actions.end_cadence(
-        member=cadence.north_head,
-        key="weekly",
-        reason="Talks suspended",
-        effective=utc(2024, 1, 15),
-        now=utc(2024, 1, 8),
-    )
+    _end(cadence.north_head, utc(2024, 1, 15), utc(2024, 1, 8))
     keys = [s.key for s in sessions_between(cadence.office, utc(2024, 1, 1), utc(2024, 3, 1))]
     assert keys == [KEY, "weekly-20240112T1000"]
     assert find_session(cadence.office, "weekly-20240119T1000") is None
@@ -500,13 +500,7 @@ def test_ending_a_cadence_also_ends_a_change_agreed_for_later(cadence):
         effective=utc(2024, 2, 1),
         now=utc(2024, 1, 8),
     )
-    actions.end_cadence(
-        member=cadence.south_head,
-        key="weekly",
-        reason="Talks suspended",
-        effective=utc(2024, 1, 20),
-        now=utc(2024, 1, 10),
-    )
+    _end(cadence.south_head, utc(2024, 1, 20), utc(2024, 1, 10))
     keys = [s.key for s in sessions_between(cadence.office, utc(2024, 1, 15), utc(2024, 3, 1))]
     assert keys == ["weekly-20240119T1000"]
 
@@ -538,13 +532,7 @@ def test_ending_a_cadence_is_for_a_head_or_deputy(cadence):
 
 
 def test_a_change_before_an_agreed_end_replaces_the_old_version_instead(cadence):
-    actions.end_cadence(
-        member=cadence.north_head,
-        key="weekly",
-        reason="Talks suspended",
-        effective=utc(2024, 1, 20),
-        now=utc(2024, 1, 8),
-    )
+    _end(cadence.north_head, utc(2024, 1, 20), utc(2024, 1, 8))
     _set(cadence, rule="FREQ=WEEKLY;BYDAY=TH", effective=utc(2024, 1, 15), now=utc(2024, 1, 9))
     first, second = Cadence.objects.order_by("version")
     assert (first.valid_until, first.ended_by, first.end_reason) == (utc(2024, 1, 15), "", "")
