@@ -1,4 +1,5 @@
-"""In a real browser: the South's head signs in, opens the session and checks in.
+"""In a real browser: the South's head checks in to a session; the North's deputy ends
+the weekly cadence on the schedule page.
 
 Runs Debian's chromium through Playwright against pytest-django's live server. The
 server's clock is frozen (ticking) a few minutes before the session's start, so check-in
@@ -99,3 +100,36 @@ def test_the_south_head_checks_in_and_sees_present(frozen_server, page: Page, tr
         world.south_head.username,
         "south",
     )
+
+
+@pytest.mark.browser
+def test_the_norths_deputy_ends_the_cadence_from_the_schedule(
+    frozen_server, page: Page, transactional_db
+):
+    world = make_world()
+    weekly(world)
+    base = frozen_server.url
+
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(world.north_deputy.username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("link", name=world.office.name).click()
+    page.get_by_role("link", name="Schedule").click()
+    expect(page.get_by_role("heading", name="Schedule", exact=True)).to_be_visible()
+
+    form = page.locator("#end-cadence-form")
+    form.get_by_label("Cadence").select_option("weekly")
+    form.get_by_label("Ends from: date (Asia/Seoul)").fill("2024-01-20")
+    form.get_by_label("Ends from: time (Asia/Seoul)").fill("09:00")
+    form.get_by_label("Reason").fill("Talks suspended")
+    form.get_by_role("button", name="End cadence").click()
+
+    expect(page.get_by_role("status")).to_contain_text("Cadence weekly ends Sat 20 Jan 2024")
+    card = page.get_by_role("article", name="Weekly meeting")
+    expect(card).to_contain_text("Talks suspended")
+    expect(page.locator("#end-cadence-form")).to_have_count(1)  # until it has ended
+    sessions = page.get_by_role("table").filter(has_text="Starts")
+    expect(sessions.get_by_role("row")).to_have_count(3 + 1)  # 5, 12, 19 Jan and the header
+    event = Event.objects.select_related("log").latest("pk")
+    assert (event.type, event.log.side) == ("cadence.ended", "north")
