@@ -11,7 +11,6 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
-from django.db.models import Q
 
 from liaison.ledger import log
 from liaison.lib.errors import NotAllowed, Refused
@@ -143,7 +142,7 @@ def end_cadence(
         versions = Cadence.objects.filter(office=office, key=key)
         if not versions.exists():
             raise Refused(f"there is no cadence {key!r} in this office", field="key")
-        if not versions.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=effective)).exists():
+        if not versions.running_after(effective).exists():
             raise Refused(f"cadence {key!r} has already ended", field="key")
         _append(
             member,

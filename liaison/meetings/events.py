@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Literal
 
-from django.db.models import Q
 from pydantic import Field, field_validator
 
 from liaison.ledger.events import Applied, Body, Instant, Key, event_type
@@ -48,9 +47,7 @@ class CadenceSet(Body):
         version = latest.version + 1 if latest is not None else 1
         # Every version still in force at ``effective`` (a pending change too) ends there.
         # An end agreed for later is overtaken by the change: the change ends it instead.
-        versions.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=effective)).update(
-            valid_until=effective, ended_by="", end_reason=""
-        )
+        versions.running_after(effective).update(valid_until=effective, ended_by="", end_reason="")
         Cadence.objects.create(
             id=Cadence.make_id(event.office, self.key, version),
             office_id=event.office,
@@ -79,9 +76,10 @@ class CadenceEnded(Body):
     def apply(self, event: Applied) -> None:
         # Like a change: every version in force at ``effective`` (a pending one too) ends.
         effective = parse_utc(self.effective)
-        Cadence.objects.filter(office_id=event.office, key=self.key).filter(
-            Q(valid_until__isnull=True) | Q(valid_until__gt=effective)
-        ).update(valid_until=effective, ended_by=event.actor, end_reason=self.reason)
+        versions = Cadence.objects.filter(office_id=event.office, key=self.key)
+        versions.running_after(effective).update(
+            valid_until=effective, ended_by=event.actor, end_reason=self.reason
+        )
 
 
 @event_type("session.scheduled")

@@ -21,6 +21,11 @@ class CadenceQuerySet(ProjectionQuerySet):
     def for_office(self, office: Office) -> CadenceQuerySet:
         return self.filter(office=office)
 
+    def running_after(self, instant: dt.datetime) -> CadenceQuerySet:
+        """Versions still in force after ``instant``, or agreed to start later: those a
+        change or an end taking effect at ``instant`` cuts short."""
+        return self.filter(models.Q(valid_until__isnull=True) | models.Q(valid_until__gt=instant))
+
 
 class Cadence(Projection):
     """One version of an agreed recurrence. A change ends the version in force and
