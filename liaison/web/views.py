@@ -216,17 +216,30 @@ def _act(
     perform: Callable[[dict[str, Any]], str],
 ) -> HttpResponse:
     """Run ``perform`` on the form's data: redirect with its message, or show the refusal."""
-    if form.is_valid():
-        try:
-            success = perform(form.cleaned_data)
-        except NotAllowed:
-            raise
-        except Refused as exc:
-            form.add_refusal(exc)
-        else:
-            messages.success(request, success)
-            return redirect("session-detail", slug=office.id, key=key)
-    return _session_page(request, office, member, key, sent={name: form})
+    url = reverse("session-detail", args=[office.id, key])
+    done = _run(request, form, lambda data: (perform(data), url))
+    return done or _session_page(request, office, member, key, sent={name: form})
+
+
+def _run(
+    request: HttpRequest,
+    form: forms.ActionForm,
+    perform: Callable[[dict[str, Any]], tuple[str, str]],
+) -> HttpResponse | None:
+    """Run ``perform`` (it returns the success message and where to go next) on the
+    form's data and redirect there; None when the form is invalid or the action refused,
+    the refusal then on the field it names. NotAllowed is not a form error: it propagates."""
+    if not form.is_valid():
+        return None
+    try:
+        message, url = perform(form.cleaned_data)
+    except NotAllowed:
+        raise
+    except Refused as exc:
+        form.add_refusal(exc)
+        return None
+    messages.success(request, message)
+    return redirect(url)
 
 
 @require_POST
@@ -429,19 +442,9 @@ def _schedule_act(
     form: forms.ActionForm,
     perform: Callable[[dict[str, Any]], tuple[str, str]],
 ) -> HttpResponse:
-    """Run ``perform`` on the form's data: it returns the success message and where to go
-    next. A refusal is shown on the schedule page, on the field it names."""
-    if form.is_valid():
-        try:
-            success, url = perform(form.cleaned_data)
-        except NotAllowed:
-            raise
-        except Refused as exc:
-            form.add_refusal(exc)
-        else:
-            messages.success(request, success)
-            return redirect(url)
-    return _schedule_page(request, office, member, sent={name: form})
+    """Run ``perform`` on the form's data; a refusal is shown on the schedule page."""
+    done = _run(request, form, perform)
+    return done or _schedule_page(request, office, member, sent={name: form})
 
 
 def _effective(office: Office, data: dict[str, Any]) -> dt.datetime | None:
