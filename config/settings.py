@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "liaison.ledger",
     "liaison.offices",
     "liaison.meetings",
+    "liaison.records",
     "liaison.demo",
     "liaison.api",
     "liaison.web",

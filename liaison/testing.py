@@ -133,3 +133,14 @@ def weekly(
         required_level=level,
         now=now,
     )
+
+
+# The first session of ``weekly``: Friday 5 Jan 2024, 10:00 in Seoul.
+FIRST_SESSION = "weekly-20240105T1000"
+FIRST_START = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
+
+
+def hold(world: World, key: str = FIRST_SESSION, start: dt.datetime = FIRST_START) -> None:
+    """Both heads check in at ``start``: the session is held."""
+    for head in (world.south_head, world.north_head):
+        meetings.check_in(member=head, key=key, now=start)

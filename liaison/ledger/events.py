@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
 
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import parse_utc
@@ -59,6 +59,20 @@ class Body(BaseModel):
 
     def apply(self, event: Applied) -> None:  # pragma: no cover - every type overrides it
         raise NotImplementedError
+
+    def references(self) -> list[Ref]:
+        """Earlier events, in either side's log, that this event names by hash."""
+        return []
+
+
+class Ref(BaseModel):
+    """A reference to an event by ``(side, seq, hash)``: it binds the two logs, since
+    rewriting the event named breaks the reference held by the other log."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    side: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")
+    seq: int = Field(ge=1, le=2**53 - 1)
+    hash: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 _registry: dict[str, type[Body]] = {}

@@ -4,7 +4,9 @@
    bytes are the canonical encoding of what they hold, the columns agree with them,
    ``seq`` runs 1, 2, 3 … and each ``prev`` is the hash before it, the body passes its
    type's schema, and the log's cached head matches its last event.
-2. The projections: replay every event of the office, in commit order, into an empty
+2. References: an event that names another (a signature naming the minutes version it
+   signs) names an earlier event of the office by its true hash.
+3. The projections: replay every event of the office, in commit order, into an empty
    scratch database (in-memory SQLite) and compare table by table with the live rows.
 
 The first place each check breaks is reported; nothing is repaired.
@@ -22,7 +24,7 @@ from typing import Any
 from django.db import connections
 
 from liaison.ledger.canonical import EVENT_FORMAT_VERSION, GENESIS, CanonicalError, digest, encode
-from liaison.ledger.events import EventRejected, validate_body
+from liaison.ledger.events import Body, EventRejected, registered_types, validate_body
 from liaison.ledger.log import apply_event
 from liaison.ledger.models import Event, Log
 from liaison.ledger.projection import Projection, projection_models, rebuilding_into
@@ -95,6 +97,50 @@ def verify_chain(log: Log) -> Problem | None:
             f"the log records {log.size} events ending in {log.head[:12]}…, "
             f"its events run to {expected_seq - 1} ending in {prev[:12]}…",
         )
+    return None
+
+
+def _types_with_references() -> list[str]:
+    return [
+        name for name, cls in registered_types().items() if cls.references is not Body.references
+    ]
+
+
+def verify_references(office: str) -> Problem | None:
+    """Every reference names an earlier event of the office by its true hash."""
+    index = {
+        (side, seq): (pk, hash_)
+        for pk, side, seq, hash_ in Event.objects.filter(log__office=office).values_list(
+            "pk", "log__side", "seq", "hash"
+        )
+    }
+    referring = (
+        Event.objects.filter(log__office=office, type__in=_types_with_references())
+        .select_related("log")
+        .order_by("pk")
+    )
+    for event in referring:
+        parsed = json.loads(bytes(event.data))
+        typed = validate_body(parsed["type"], parsed["body"])
+        for ref in typed.references():
+            where = f"{event.log.label}#{event.seq}"
+            target = index.get((ref.side, ref.seq))
+            if target is None:
+                return Problem(
+                    "BAD_REFERENCE",
+                    where,
+                    f"it names {office}/{ref.side}#{ref.seq}, which is missing",
+                )
+            if target[1] != ref.hash:
+                return Problem(
+                    "BAD_REFERENCE",
+                    where,
+                    f"it names {office}/{ref.side}#{ref.seq} by a hash that event does not have",
+                )
+            if target[0] >= event.pk:
+                return Problem(
+                    "BAD_REFERENCE", where, f"it names {office}/{ref.side}#{ref.seq}, a later event"
+                )
     return None
 
 
@@ -205,6 +251,9 @@ def verify(office: str | None = None, *, projections: bool = True) -> list[Probl
         logs = list(Log.objects.filter(office=name).order_by("side"))
         chain_problems = [p for log in logs if (p := verify_chain(log)) is not None]
         problems.extend(chain_problems)
+        if not chain_problems and (bad_reference := verify_references(name)) is not None:
+            problems.append(bad_reference)
+            continue
         if projections and not chain_problems:
             with scratch_database() as alias:
                 mismatch = rebuild(name, alias) or compare(name, alias)

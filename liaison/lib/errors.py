@@ -13,3 +13,16 @@ class Refused(Exception):
 
 class NotAllowed(Refused):
     """The member may not do this (their role or side does not allow it)."""
+
+
+class Conflict(Refused):
+    """Someone else saved first: the save started from a revision that is no longer the
+    latest. ``current`` is the revision now saved and ``changes`` a readable diff of
+    what it says against what the person tried to save, so nothing is lost."""
+
+    def __init__(
+        self, message: str, *, current: int, changes: str = "", field: str | None = None
+    ) -> None:
+        super().__init__(message, field=field)
+        self.current = current
+        self.changes = changes

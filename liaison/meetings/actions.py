@@ -13,12 +13,12 @@ from typing import Any
 from django.conf import settings
 
 from liaison.ledger import log
-from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.errors import Refused
 from liaison.lib.timezones import format_utc, localize
 from liaison.meetings.cadence import LEVELS, CadenceError, parse_rule
 from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
 from liaison.meetings.schedule import ADHOC, SessionInfo, find_session
-from liaison.offices.access import require_side_speaker
+from liaison.offices.access import require_active, require_side_speaker
 from liaison.offices.models import Member, Office, Role
 
 
@@ -31,8 +31,7 @@ def _side_of(member: Member) -> str:
 def _speaker(member: Member, now: dt.datetime) -> None:
     """The member may act for their side now: a head or deputy whose membership runs."""
     require_side_speaker(member)
-    if not member.is_active_on(now.astimezone(member.office.zone).date()):
-        raise NotAllowed("your membership of this office is not active")
+    require_active(member, now)
 
 
 def _append(member: Member, type: str, body: dict[str, Any], now: dt.datetime) -> None:

@@ -7,6 +7,7 @@ exists; every refusal is logged.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
@@ -14,7 +15,7 @@ from django.http import Http404
 
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed
-from liaison.offices.models import Member, Office
+from liaison.offices.models import Member, Office, Role
 
 logger = logging.getLogger("liaison.access")
 
@@ -74,3 +75,24 @@ def require_side_speaker(member: Member, side_key: str | None = None) -> None:
     if not member.can_act_for_side:
         refuse(member.user, "acting for a side", f"role {member.role}")
         raise NotAllowed("only your side's head or deputy can do this")
+
+
+def require_active(member: Member, now: dt.datetime) -> None:
+    """The membership runs on ``now``'s day in the office's zone."""
+    if not member.is_active_on(now.astimezone(member.office.zone).date()):
+        refuse(member.user, "acting in the office", "membership not active")
+        raise NotAllowed("your membership of this office is not active")
+
+
+def require_side_member(member: Member) -> None:
+    """Any member of a side (head, deputy or staff) may draft for it; observers read."""
+    if member.side_id is None or member.role == Role.OBSERVER:
+        refuse(member.user, "drafting for a side", f"role {member.role}")
+        raise NotAllowed("observers read the office's records; they cannot write them")
+
+
+def require_head(member: Member) -> None:
+    """Only the heads of the two sides sign minutes."""
+    if member.side_id is None or member.role != Role.HEAD:
+        refuse(member.user, "signing minutes", f"role {member.role}")
+        raise NotAllowed("only the heads of the two sides sign minutes")
