@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from liaison.ledger.events import Applied, Body, Day, Instant, Key, Ref, event_type
 from liaison.lib.timezones import parse_utc
@@ -169,6 +170,12 @@ class MinutesSaved(Body):
     correction_reason: str = Field(max_length=2000)
     text: str = Field(min_length=1, max_length=100_000)
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+
+    @model_validator(mode="after")
+    def _hash_matches_text(self) -> MinutesSaved:
+        if hashlib.sha256(self.text.encode("utf-8")).hexdigest() != self.content_hash:
+            raise ValueError("content_hash is not the SHA-256 of the text")
+        return self
 
     def apply(self, event: Applied) -> None:
         minutes_id = Minutes.make_id(event.office, self.session)
