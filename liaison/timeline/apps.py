@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class TimelineConfig(AppConfig):
+    name = "liaison.timeline"
+    verbose_name = "The office's chronology"

@@ -1,0 +1,271 @@
+"""The office's chronology: one item per session outcome, record, readout, minutes
+signature and commitment change, in date order.
+
+Each source reads one kind of record in a fixed number of queries and returns items;
+``timeline`` merges them. Only what both sides may see is read here (drafts never),
+so every member of the office, the observer and the operator see the same timeline.
+Items on one instant keep a stable order: by kind, then by key.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.urls import reverse
+
+from liaison.lib.timezones import format_utc
+from liaison.meetings.attendance import Attendance
+from liaison.meetings.models import Status
+from liaison.meetings.standing import outcomes_between
+from liaison.offices.models import Office, Side
+from liaison.records.models import (
+    CommitmentChange,
+    MinutesSignature,
+    Readout,
+    RecordRevision,
+)
+
+# The order of kinds on one instant (a session's outcome before what was written of it).
+KINDS = [
+    "session_held",
+    "session_postponed",
+    "session_cancelled",
+    "no_show",
+    "excused",
+    "record",
+    "readout",
+    "minutes_signed",
+    "minutes_agreed",
+    "commitment_made",
+    "commitment_status",
+]
+
+
+@dataclass(frozen=True)
+class Item:
+    at: dt.datetime
+    date: dt.date  # in the office's zone
+    kind: str
+    title: str
+    side: str | None
+    link: str
+    key: str  # stable within its kind: breaks ties and anchors the permalink
+
+    @property
+    def anchor(self) -> str:
+        return f"{self.kind}-{self.key}".replace(":", "-").replace("/", "-")
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "date": self.date.isoformat(),
+            "at": format_utc(self.at),
+            "kind": self.kind,
+            "title": self.title,
+            "side": self.side,
+            "link": self.link,
+            "id": self.anchor,
+        }
+
+
+@dataclass(frozen=True)
+class Window:
+    office: Office
+    start: dt.datetime
+    end: dt.datetime
+    now: dt.datetime
+    sides: list[Side]
+
+    def item(
+        self, at: dt.datetime, kind: str, title: str, side: str | None, link: str, key: str
+    ) -> Item:
+        return Item(
+            at=at,
+            date=at.astimezone(self.office.zone).date(),
+            kind=kind,
+            title=title,
+            side=side,
+            link=link,
+            key=key,
+        )
+
+    def session_link(self, key: str, part: str = "") -> str:
+        return reverse("session-detail", args=[self.office.id, key]) + part
+
+
+Source = Callable[[Window], Iterable[Item]]
+
+_STAMP = re.compile(r"(\d{8}T\d{4})")
+
+
+def meeting(key: str) -> str:
+    """“the meeting of 2 Nov 2018” from a session key (its local start)."""
+    found = _STAMP.search(key)
+    if found is None:
+        return f"session {key}"
+    day = dt.date.fromisoformat(found.group(1)[:8])
+    return f"the meeting of {day.day} {day:%b %Y}"
+
+
+def _sessions(w: Window) -> Iterable[Item]:
+    names = {s.key: s.name for s in w.sides}
+    for outcome in outcomes_between(w.office, w.sides, w.start, w.end, w.now):
+        session = outcome.session
+        if session.start > w.now:
+            continue
+        link = w.session_link(session.key)
+        if session.status == Status.POSTPONED:
+            yield w.item(
+                session.start,
+                "session_postponed",
+                f"{session.title} postponed",
+                None,
+                link,
+                session.key,
+            )
+            continue
+        if session.status == Status.CANCELLED:
+            yield w.item(
+                session.start,
+                "session_cancelled",
+                f"{session.title} cancelled",
+                None,
+                link,
+                session.key,
+            )
+            continue
+        if outcome.held:
+            yield w.item(
+                session.start, "session_held", f"{session.title} held", None, link, session.key
+            )
+            continue
+        for side, value in outcome.by_side.items():
+            if value == Attendance.NO_SHOW:
+                yield w.item(
+                    session.start,
+                    "no_show",
+                    f"{names[side]} did not attend {session.title}",
+                    side,
+                    link,
+                    f"{session.key}:{side}",
+                )
+            elif value == Attendance.EXCUSED:
+                yield w.item(
+                    session.start,
+                    "excused",
+                    f"{names[side]} excused from {session.title}",
+                    side,
+                    link,
+                    f"{session.key}:{side}",
+                )
+
+
+def _records(w: Window) -> Iterable[Item]:
+    # A record enters the chronology when it is first written; revisions are its history.
+    rows = RecordRevision.objects.filter(
+        office=w.office, revision=1, at__range=(w.start, w.end)
+    ).select_related("side", "record")
+    for r in rows:
+        key = r.record.session_key
+        yield w.item(
+            r.at,
+            "record",
+            f"Record of {meeting(key)} written",
+            r.side.key,
+            w.session_link(key, "record/"),
+            key,
+        )
+
+
+def _readouts(w: Window) -> Iterable[Item]:
+    rows = Readout.objects.filter(
+        office=w.office, published_at__range=(w.start, w.end)
+    ).select_related("side")
+    for r in rows:
+        version = f" (version {r.version})" if r.version > 1 else ""
+        yield w.item(
+            r.published_at,
+            "readout",
+            f"{r.side.name} published its readout of {meeting(r.session_key)}{version}: {r.title}",
+            r.side.key,
+            w.session_link(r.session_key, "readouts/"),
+            f"{r.session_key}:{r.side.key}:{r.version}",
+        )
+
+
+def _signatures(w: Window) -> Iterable[Item]:
+    rows = MinutesSignature.objects.filter(
+        office=w.office, signed_at__range=(w.start, w.end)
+    ).select_related("side", "version__minutes")
+    agreed: set[str] = set()  # both signatures may fall on one instant
+    for s in rows:
+        version = s.version
+        session_key = version.minutes.session_key
+        link = w.session_link(session_key, "minutes/")
+        key = f"{session_key}:{version.version}"
+        yield w.item(
+            s.signed_at,
+            "minutes_signed",
+            f"{s.side.name}'s head signed version {version.version} of the minutes of "
+            f"{meeting(session_key)}",
+            s.side.key,
+            link,
+            f"{key}:{s.side.key}",
+        )
+        if version.agreed_at == s.signed_at and key not in agreed:
+            agreed.add(key)
+            yield w.item(
+                s.signed_at,
+                "minutes_agreed",
+                f"Minutes of {meeting(session_key)} agreed: version {version.version}, "
+                "signed by both heads",
+                None,
+                link,
+                key,
+            )
+
+
+def _commitments(w: Window) -> Iterable[Item]:
+    rows = CommitmentChange.objects.filter(
+        office=w.office, at__range=(w.start, w.end)
+    ).select_related("side", "commitment")
+    link = reverse("office-dashboard", args=[w.office.id]) + "commitments/"
+    for c in rows:
+        key = c.commitment.key
+        if c.number == 1:
+            title = f"Commitment made: {c.commitment.text}"
+            kind = "commitment_made"
+        else:
+            title = f"{c.side.name} marks “{c.commitment.text}” {c.get_status_display().lower()}"
+            if c.reason:
+                title += f": {c.reason}"
+            kind = "commitment_status"
+        yield w.item(c.at, kind, title, c.side.key, f"{link}#commitment-{key}", f"{key}:{c.number}")
+
+
+SOURCES: list[Source] = [_sessions, _records, _readouts, _signatures, _commitments]
+
+
+def timeline(
+    office: Office,
+    start: dt.datetime,
+    end: dt.datetime,
+    now: dt.datetime,
+    kinds: Iterable[str] | None = None,
+) -> list[Item]:
+    """The items between ``start`` and ``end`` (instants), as known at ``now``."""
+    window = Window(
+        office=office, start=start, end=min(end, now), now=now, sides=list(office.sides.all())
+    )
+    wanted = set(kinds) if kinds else None
+    items = [
+        item
+        for source in SOURCES
+        for item in source(window)
+        if wanted is None or item.kind in wanted
+    ]
+    rank = {kind: n for n, kind in enumerate(KINDS)}
+    return sorted(items, key=lambda i: (i.at, rank.get(i.kind, len(KINDS)), i.key))

@@ -1,0 +1,203 @@
+"""The office's chronology: every kind of item, in date order, stable on one instant,
+filtered by kind and window, and the same for every reader."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import json
+
+import pytest
+import time_machine
+from django.core.management import CommandError, call_command
+
+from liaison.meetings import actions as meetings
+from liaison.records import actions as records
+from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
+from liaison.timeline.build import timeline
+
+WEEK = dt.timedelta(days=7)
+HOUR = dt.timedelta(hours=1)
+NOW = FIRST_START + 5 * WEEK  # Friday 9 Feb 2024, 10:00 Seoul
+
+
+@pytest.fixture
+def history(world: World) -> World:
+    """5 Jan held and written up; 12 Jan the North did not come; 19 Jan the South gave
+    notice; 26 Jan postponed; 2 Feb held."""
+    weekly(world)
+    hold(world)
+    after = FIRST_START + 2 * HOUR
+    records.save_record(
+        member=world.south_staff,
+        session=FIRST_SESSION,
+        base_revision=0,
+        place="Kaesong",
+        started_at=FIRST_START,
+        duration_minutes=60,
+        participants=[records.ParticipantIn(member=world.south_head.username)],
+        topics=[],
+        outcomes=[records.OutcomeIn("agreement", "Meet weekly.")],
+        now=after,
+    )
+    records.save_readout_draft(
+        member=world.south_staff,
+        session=FIRST_SESSION,
+        base_revision=0,
+        title="Talks held",
+        source="Ministry",
+        body="We met.",
+        now=after,
+    )
+    records.publish_readout(member=world.south_head, session=FIRST_SESSION, now=after + HOUR)
+    records.save_minutes(
+        member=world.north_staff,
+        session=FIRST_SESSION,
+        base_version=0,
+        text="Minutes.",
+        now=after,
+    )
+    records.propose_minutes(member=world.north_head, session=FIRST_SESSION, version=1, now=after)
+    # Both heads sign at the same instant: the order on one instant is fixed.
+    records.sign_minutes(
+        member=world.north_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
+    )
+    records.sign_minutes(
+        member=world.south_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
+    )
+    records.make_commitment(
+        member=world.north_head,
+        key="weekly",
+        text="Meet every week",
+        owners=["north", "south"],
+        source_outcome=f"{FIRST_SESSION}/o1",
+        now=after + 3 * HOUR,
+    )
+    meetings.check_in(member=world.south_head, key="weekly-20240112T1000", now=FIRST_START + WEEK)
+    records.change_commitment_status(
+        member=world.south_head,
+        key="weekly",
+        status="disputed",
+        reason="The North stayed away.",
+        now=FIRST_START + WEEK + 2 * HOUR,
+    )
+    meetings.give_notice_of_absence(
+        member=world.south_head,
+        key="weekly-20240119T1000",
+        reason="Travel",
+        now=FIRST_START + WEEK,
+    )
+    meetings.postpone_session(
+        member=world.north_head,
+        key="weekly-20240126T1000",
+        reason="Holiday",
+        now=FIRST_START + WEEK,
+    )
+    hold(world, "weekly-20240202T1000", FIRST_START + 4 * WEEK)
+    return world
+
+
+def kinds(world: World, **kw) -> list[tuple[str, str, str | None]]:
+    start = FIRST_START - WEEK
+    return [
+        (i.date.isoformat(), i.kind, i.side)
+        for i in timeline(world.office, kw.pop("start", start), kw.pop("end", NOW), NOW, **kw)
+    ]
+
+
+def test_every_kind_in_date_order_with_a_stable_order_on_one_instant(history):
+    assert kinds(history) == [
+        ("2024-01-05", "session_held", None),
+        ("2024-01-05", "record", "south"),
+        ("2024-01-05", "readout", "south"),
+        # Same instant: signatures by side order, then the agreement they complete.
+        ("2024-01-05", "minutes_signed", "north"),
+        ("2024-01-05", "minutes_signed", "south"),
+        ("2024-01-05", "minutes_agreed", None),
+        ("2024-01-05", "commitment_made", "north"),
+        ("2024-01-12", "no_show", "north"),
+        ("2024-01-12", "commitment_status", "south"),
+        # The South gave notice; the North did not come either.
+        ("2024-01-19", "no_show", "north"),
+        ("2024-01-19", "excused", "south"),
+        ("2024-01-26", "session_postponed", None),
+        ("2024-02-02", "session_held", None),
+    ]
+
+
+def test_it_filters_by_kind_and_window(history):
+    assert kinds(history, kinds=["no_show", "excused"]) == [
+        ("2024-01-12", "no_show", "north"),
+        ("2024-01-19", "no_show", "north"),
+        ("2024-01-19", "excused", "south"),
+    ]
+    late = kinds(history, start=FIRST_START + 3 * WEEK)
+    assert late == [("2024-01-26", "session_postponed", None), ("2024-02-02", "session_held", None)]
+
+
+def test_items_say_what_happened_and_link_to_it(history):
+    items = timeline(history.office, FIRST_START, NOW, NOW, kinds=["commitment_status", "readout"])
+    assert [i.title for i in items] == [
+        "The South published its readout of the meeting of 5 Jan 2024: Talks held",
+        "The South marks “Meet every week” disputed: The North stayed away.",
+    ]
+    assert items[0].link == f"/offices/testoffice/sessions/{FIRST_SESSION}/readouts/"
+
+
+def test_drafts_never_appear(history):
+    records.save_readout_draft(
+        member=history.north_staff,
+        session=FIRST_SESSION,
+        base_revision=0,
+        title="Secret",
+        source="KCNA",
+        body="Private.",
+        now=NOW,
+    )
+    assert "Secret" not in json.dumps(
+        [i.as_json() for i in timeline(history.office, FIRST_START, NOW, NOW)]
+    )
+
+
+def test_a_session_still_to_come_has_no_outcome(history):
+    assert kinds(history, end=NOW + 2 * WEEK)[-1] == ("2024-02-02", "session_held", None)
+
+
+def run(*args: str) -> str:
+    out = io.StringIO()
+    with time_machine.travel(NOW, tick=False):
+        call_command("timeline", *args, stdout=out)
+    return out.getvalue()
+
+
+def test_the_command_prints_json_items_with_date_kind_title_and_side(history):
+    data = json.loads(run("testoffice", "--from", "2024-01-12", "--to", "2024-01-19", "--json"))
+    assert (data["from"], data["to"]) == ("2024-01-12", "2024-01-19")
+    assert [(i["date"], i["kind"], i["side"]) for i in data["items"]] == [
+        ("2024-01-12", "no_show", "north"),
+        ("2024-01-12", "commitment_status", "south"),
+        ("2024-01-19", "no_show", "north"),
+        ("2024-01-19", "excused", "south"),
+    ]
+    assert data["items"][0]["title"] == "The North did not attend Weekly meeting"
+
+
+def test_the_command_prints_one_line_per_item(history):
+    text = run("testoffice", "--kind", "session_held")
+    assert text.splitlines()[1:] == [
+        "2024-01-05  session_held       Weekly meeting held",
+        "2024-02-02  session_held       Weekly meeting held",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["nowhere"], "unknown office 'nowhere'"),
+        (["testoffice", "--from", "2024-13-01"], "--from '2024-13-01' is not a date"),
+        (["testoffice", "--from", "2024-02-01", "--to", "2024-01-01"], "is before --from"),
+    ],
+)
+def test_bad_arguments_are_one_clear_line(world, args, message):
+    with pytest.raises(CommandError, match=message):
+        run(*args)
