@@ -7,9 +7,13 @@ vice chairman of the Committee for the Peaceful Reunification of Korea) agreed a
 to meet every week; they last met on Friday 28 Sep; the North's head then did not turn up
 for a month; they held an hour-long meeting at the office on Friday 2 Nov 2018.
 
+From the report too: the meeting's outcomes as Seoul's Unification Ministry gave them
+(the South's readout), and the Pyongyang Declaration both sides say they implement.
+
 Illustrative, not in the report (marked ILLUSTRATIVE below): the meeting time of day
 (10:00), the grace period, the first weekly session falling on 28 Sep, the minutes of
-each check-in, and the staff and observer accounts.
+each check-in, the staff and observer accounts, the declaration's date and clause
+summaries, the joint minutes' draft and the hours things were written.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from liaison.lib.timezones import localize
 from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
+from liaison.records import actions as records
 
 SLUG = "kaesong"
 ZONE = "Asia/Pyongyang"  # Kaesong is in the North; UTC+9 since May 2018, as Seoul
@@ -161,4 +166,126 @@ def build(password: str) -> Office:
     # 2 Nov: the hour-long meeting after a month of no-shows.
     meetings.check_in(member=chun, key="weekly-20181102T1000", now=_at("2018-11-02", "09:51"))
     meetings.check_in(member=jon, key="weekly-20181102T1000", now=_at("2018-11-02", "09:58"))
+    _records(office, chun, jon)
     return office
+
+
+MEETING = "weekly-20181102T1000"
+
+
+def _records(office: Office, chun: Member, jon: Member) -> None:
+    """What was said and agreed on 2 Nov: the record, the South's readout, the Pyongyang
+    Declaration and the commitments that follow from the meeting."""
+    staff = Member.objects.select_related("office", "side").get(
+        office=office, username="south-staff"
+    )
+    # The record: at the office, an hour, the two heads; the three outcomes the ministry
+    # reported. ILLUSTRATIVE: written by the South's liaison officer at 12:00, the topic.
+    records.save_record(
+        member=staff,
+        session=MEETING,
+        base_revision=0,
+        place="Joint liaison office, Kaesong",
+        started_at=_at("2018-11-02", "10:00"),
+        duration_minutes=60,
+        participants=[
+            records.ParticipantIn(member=chun.username),
+            records.ParticipantIn(member=jon.username),
+        ],
+        topics=["Inter-Korean relations across a wide range of issues"],
+        outcomes=[
+            records.OutcomeIn(
+                "reaffirmation",
+                "Both sides reaffirmed their commitment to developing inter-Korean relations "
+                "by implementing the Pyongyang Declaration.",
+            ),
+            records.OutcomeIn(
+                "agreement", "Continue close consultations through the liaison office channel."
+            ),
+            records.OutcomeIn(
+                "next_step", "Prepare for more meetings to be held at the liaison office."
+            ),
+        ],
+        now=_at("2018-11-02", "12:00"),
+    )
+    # The South's readout, as Seoul's Unification Ministry gave it (paraphrased).
+    # ILLUSTRATIVE: the title and the hours of drafting and publishing.
+    records.save_readout_draft(
+        member=staff,
+        session=MEETING,
+        base_revision=0,
+        title="Co-heads of the liaison office meet in Kaesong",
+        source="Ministry of Unification (Seoul)",
+        body=(
+            "Vice Minister Chun Hae-sung and his North Korean counterpart Jon Jong-su met for "
+            "an hour at the joint liaison office in Kaesong and discussed a broad range of "
+            "inter-Korean issues.\n\n"
+            "Both sides confirmed that they remain committed to advancing inter-Korean "
+            "relations by implementing the Pyongyang Declaration.\n\n"
+            "The two sides agreed to keep consulting closely through the liaison office "
+            "channel.\n\n"
+            "They also agreed to get ready for further meetings at the liaison office."
+        ),
+        now=_at("2018-11-02", "13:30"),
+    )
+    records.publish_readout(member=chun, session=MEETING, now=_at("2018-11-02", "15:00"))
+    # The framework both sides say they implement. ILLUSTRATIVE: the date of adoption
+    # and the clauses, which summarise the declaration in our words (not in the report).
+    records.record_framework(
+        member=chun,
+        key="pyongyang-declaration",
+        base_revision=0,
+        title="Pyongyang Joint Declaration of September 2018",
+        adopted_on=dt.date(2018, 9, 19),
+        summary="Clause texts are illustrative summaries, not the declaration's wording.",
+        clauses=[
+            records.ClauseIn("1", "Ease military tension and remove the danger of war."),
+            records.ClauseIn(
+                "2",
+                "Expand exchanges and cooperation, including reconnecting the railways and "
+                "roads across the border.",
+            ),
+            records.ClauseIn("3", "Cooperate on separated families."),
+            records.ClauseIn("4", "Promote cultural, artistic and sports exchanges."),
+            records.ClauseIn("5", "Work towards a Korean peninsula free of nuclear weapons."),
+        ],
+        now=_at("2018-11-02", "16:00"),
+    )
+    promises = [
+        ("implement-declaration", "Develop relations by implementing the declaration", "o1", ""),
+        ("close-consultations", "Consult closely through the liaison office channel", "o2", ""),
+        ("more-meetings", "Prepare for more meetings at the liaison office", "o3", ""),
+        (
+            "rail-groundbreaking",
+            "Hold the groundbreaking for reconnecting the cross-border railways (illustrative)",
+            "",
+            "pyongyang-declaration/2",
+        ),
+    ]
+    for key, text, outcome, clause in promises:
+        records.make_commitment(
+            member=chun,
+            key=key,
+            text=text,
+            owners=["south", "north"],
+            source_outcome=f"{MEETING}/{outcome}" if outcome else "",
+            source_clause=clause,
+            now=_at("2018-11-02", "16:30"),
+        )
+    # ILLUSTRATIVE: the South drafts joint minutes and proposes them; the heads sign them
+    # in the demo (sign in as chun, then jon).
+    records.save_minutes(
+        member=staff,
+        session=MEETING,
+        base_version=0,
+        text=(
+            "Illustrative draft of joint minutes.\n\n"
+            "The co-heads met at the joint liaison office in Kaesong for one hour.\n"
+            "1. Both sides reaffirmed their commitment to implementing the Pyongyang "
+            "Declaration.\n"
+            "2. Both sides will continue close consultations through the office's channel.\n"
+            "3. Both sides will prepare for more meetings at the liaison office."
+        ),
+        now=_at("2018-11-02", "17:00"),
+    )
+    records.propose_minutes(member=chun, session=MEETING, version=1, now=_at("2018-11-02", "17:10"))
