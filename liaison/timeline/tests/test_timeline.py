@@ -201,3 +201,25 @@ def test_the_command_prints_one_line_per_item(history):
 def test_bad_arguments_are_one_clear_line(world, args, message):
     with pytest.raises(CommandError, match=message):
         run(*args)
+
+
+def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_num_queries):
+    for n in range(20):
+        records.make_commitment(
+            member=history.south_head,
+            key=f"c{n}",
+            text=f"Promise {n}",
+            owners=["south"],
+            now=NOW - HOUR,
+        )
+        records.change_commitment_status(
+            member=history.north_head,
+            key=f"c{n}",
+            status="in_progress",
+            now=NOW - HOUR,
+        )
+    # sides, cadences, session rows, check-ins, notices, records, readouts, signatures,
+    # commitment changes: however many items.
+    with django_assert_num_queries(9):
+        items = timeline(history.office, FIRST_START - WEEK, NOW, NOW)
+    assert len(items) == 13 + 40
