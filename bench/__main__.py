@@ -142,6 +142,14 @@ FIGURES: list[tuple[str, tuple[str, ...], str]] = [
     ("dashboard page: median ms", ("page", "median_ms"), "lower"),
     ("dashboard page: p95 ms", ("page", "p95_ms"), "lower"),
     ("dashboard page: queries", ("page", "queries"), "lower"),
+    ("timeline, ten years: median ms", ("records", "timeline", "median_ms"), "lower"),
+    ("timeline, ten years: queries", ("records", "timeline", "queries"), "lower"),
+    ("timeline, ten years: items", ("records", "timeline", "items"), ""),
+    (
+        "readout comparison, 150 by 150 statements: median ms",
+        ("records", "comparison", "median_ms"),
+        "lower",
+    ),
 ]
 
 

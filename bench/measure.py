@@ -34,7 +34,10 @@ from liaison.meetings.models import CheckIn
 from liaison.meetings.overview import dashboard
 from liaison.meetings.schedule import find_session, sessions_between
 from liaison.offices.models import Office
+from liaison.records import actions as records
+from liaison.records.compare import compare
 from liaison.testing import OPERATOR, T0, World, make_world, weekly
+from liaison.timeline.build import timeline
 
 APPEND_OFFICE = "bench-append"
 DECADE_OFFICE = "bench-decade"
@@ -384,6 +387,89 @@ def bench_page(db: str, world: World, runs: int, out_dir: Path) -> dict[str, Any
     }
 
 
+# 4. Records on the ten-year office: the timeline and the readout comparison ------------
+
+COMMITMENTS = 300
+STATEMENTS = 150
+
+
+def bench_records(db: str, world: World, runs: int) -> dict[str, Any]:
+    """The ten-year office gains a record and agreed minutes for its last held session
+    and ``COMMITMENTS`` commitments with two statements each; then its whole timeline is
+    timed, and the comparison of two long readouts."""
+    office = world.office
+    held = [s for s in sessions_between(office, DECADE_START, NOW) if s.start < NOW]
+    last = held[-1].key
+    after = NOW - dt.timedelta(hours=1)
+    heads = [world.south_head, world.north_head]
+    for head in heads:
+        if not CheckIn.objects.filter(office=office, session_key=last, side=head.side).exists():
+            actions.check_in(member=head, key=last, now=held[-1].start)
+    records.save_record(
+        member=world.south_staff,
+        session=last,
+        base_revision=0,
+        place="Office",
+        started_at=held[-1].start,
+        duration_minutes=60,
+        participants=[records.ParticipantIn(member=h.username) for h in heads],
+        topics=["Projects"],
+        outcomes=[records.OutcomeIn("agreement", "Meet again.")],
+        now=after,
+    )
+    records.save_minutes(
+        member=world.north_staff, session=last, base_version=0, text="M", now=after
+    )
+    records.propose_minutes(member=world.north_head, session=last, version=1, now=after)
+    for head in heads:
+        records.sign_minutes(member=head, session=last, version=1, now=after)
+    for n in range(COMMITMENTS):
+        made = DECADE_START + dt.timedelta(days=n * 12)
+        records.make_commitment(
+            member=world.south_head,
+            key=f"c{n}",
+            text=f"Promise {n}",
+            owners=["south", "north"],
+            now=made,
+        )
+        records.change_commitment_status(
+            member=world.north_head, key=f"c{n}", status="in_progress", now=made
+        )
+    with CaptureQueriesContext(connection) as captured:
+        items = timeline(office, DECADE_START, NOW, NOW)
+    times = _timed(lambda: timeline(office, DECADE_START, NOW, NOW), runs)
+    rng = random.Random(9)
+    words = [
+        "sides",
+        "agreed",
+        "rail",
+        "study",
+        "sanctions",
+        "meeting",
+        "office",
+        "declaration",
+        "project",
+        "visit",
+    ]
+
+    def readout() -> str:
+        return "\n\n".join(
+            " ".join(rng.choice(words) for _ in range(12)).capitalize() + "."
+            for _ in range(STATEMENTS)
+        )
+
+    left, right = readout(), readout()
+    comparison = _timed(lambda: compare(left, right), max(3, runs // 4), warmups=1)
+    return {
+        "timeline": {
+            **summary_ms(times),
+            "queries": len(captured.captured_queries),
+            "items": len(items),
+        },
+        "comparison": {**summary_ms(comparison), "statements_each": STATEMENTS},
+    }
+
+
 def database_info() -> dict[str, Any]:
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
@@ -428,4 +514,6 @@ def run_all(db: str, events: int, runs: int, out_dir: Path, result: dict[str, An
     progress(db, f"timing the dashboard ({runs} runs)")
     result["dashboard"] = bench_dashboard(db, runs, out_dir)
     result["page"] = bench_page(db, decade, runs, out_dir)
+    progress(db, "records on the ten-year office: timeline and readout comparison")
+    result["records"] = bench_records(db, decade, runs)
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

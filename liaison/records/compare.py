@@ -21,64 +21,11 @@ _MARKER = re.compile("^\\s*(?:[-*\u2022\u2013]|\\d+[.)]|\\([a-z0-9]+\\))\\s+")
 _BREAK = re.compile("\n\\s*\n|\n(?=\\s*(?:[-*\u2022\u2013]|\\d+[.)])\\s)")
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 _STOP = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "and",
-        "or",
-        "but",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "with",
-        "from",
-        "as",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "being",
-        "it",
-        "its",
-        "this",
-        "that",
-        "these",
-        "those",
-        "their",
-        "they",
-        "them",
-        "both",
-        "two",
-        "sides",
-        "side",
-        "also",
-        "which",
-        "who",
-        "will",
-        "would",
-        "shall",
-        "should",
-        "has",
-        "have",
-        "had",
-        "not",
-        "no",
-        "so",
-        "than",
-        "then",
-        "there",
-        "into",
-        "about",
-        "over",
-        "such",
-    ]
+    (  # noqa: SIM905 - a word list reads best as words
+        "a an the and or but of to in on at by for with from as is are was were be been being "
+        "it its this that these those their they them both two sides side also which who will "
+        "would shall should has have had not no so than then there into about over such"
+    ).split(" ")
 )
 
 
@@ -99,11 +46,14 @@ def _words(statement: str) -> frozenset[str]:
     )
 
 
-def similarity(a: str, b: str) -> float:
-    wa, wb = _words(a), _words(b)
+def _dice(wa: frozenset[str], wb: frozenset[str]) -> float:
     if not wa or not wb:
         return 0.0
     return 2 * len(wa & wb) / (len(wa) + len(wb))
+
+
+def similarity(a: str, b: str) -> float:
+    return _dice(_words(a), _words(b))
 
 
 @dataclass(frozen=True)
@@ -120,7 +70,7 @@ class Row:
 
     @property
     def only(self) -> str | None:
-        """ "left" or "right" when only that side makes the statement."""
+        """``"left"`` or ``"right"`` when only that side makes the statement."""
         if self.shared:
             return None
         return "left" if self.left is not None else "right"
@@ -133,15 +83,21 @@ def compare(left: str | None, right: str | None) -> list[Row]:
     right readout makes follow, in its order."""
     lefts = statements(left) if left else []
     rights = statements(right) if right else []
+    # Each statement's words once: the pairing compares every left with every right.
+    left_words = [_words(a) for a in lefts]
+    right_words = [_words(b) for b in rights]
     scored = sorted(
-        ((similarity(a, b), i, j) for i, a in enumerate(lefts) for j, b in enumerate(rights)),
+        (
+            (score, i, j)
+            for i, wa in enumerate(left_words)
+            for j, wb in enumerate(right_words)
+            if (score := _dice(wa, wb)) >= THRESHOLD
+        ),
         key=lambda item: (-item[0], item[1], item[2]),
     )
     pair_of_left: dict[int, tuple[int, float]] = {}
     taken_right: set[int] = set()
     for score, i, j in scored:
-        if score < THRESHOLD:
-            break
         if i in pair_of_left or j in taken_right:
             continue
         pair_of_left[i] = (j, score)
