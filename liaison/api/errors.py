@@ -8,6 +8,9 @@
   naive datetime, a reversed range).
 - 409: ``Refused`` naming no field: the request is fine but the office's state forbids
   it now (the grace period ended, the side already checked in, the session was cancelled).
+  Also ``Conflict``: a save started from a revision or version someone else has since
+  replaced; the answer adds ``current`` (what is saved now) and ``changes`` (a diff from
+  it to what was sent), so the caller can show both and nothing typed is lost.
 - 422: the body or query does not match the schema (ninja's own answer).
 """
 
@@ -18,15 +21,23 @@ from typing import TYPE_CHECKING
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja.errors import AuthenticationError
 
-from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.errors import Conflict, NotAllowed, Refused
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
 
 
+class SessionState(Refused):
+    """A refusal naming a session the caller found: it is not held, not begun, or has no
+    minutes yet. The records actions name the ``session`` field for these too; the session
+    exists, so they are 400s, not the 404 of an action that found no such session."""
+
+
 def status_for(exc: Refused) -> int:
     if isinstance(exc, NotAllowed):
         return 403
+    if isinstance(exc, SessionState):
+        return 400
     if exc.field == "session":  # an action found no such session
         return 404
     if exc.field:
@@ -35,6 +46,18 @@ def status_for(exc: Refused) -> int:
 
 
 def install(api: NinjaAPI) -> None:
+    # Handlers are found by the exception's class first, so this one answers a Conflict
+    # and the Refused handler below everything else.
+    @api.exception_handler(Conflict)
+    def conflict(request: HttpRequest, exc: Conflict) -> HttpResponse:
+        body = {
+            "detail": exc.message,
+            "field": exc.field,
+            "current": exc.current,
+            "changes": exc.changes,
+        }
+        return api.create_response(request, body, status=409)
+
     @api.exception_handler(Refused)
     def refused(request: HttpRequest, exc: Refused) -> HttpResponse:
         return api.create_response(

@@ -16,7 +16,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from liaison.api import cadences, errors, offices, sessions
+from liaison.api import cadences, commitments, errors, offices, records, sessions
 from liaison.api.auth import AUTH
 
 
@@ -31,7 +31,8 @@ api = LiaisonAPI(
     version="1",
     description=(
         "The record of a liaison office between two sides: offices, standing, sessions, "
-        "check-ins and cadences. Sign in with `Authorization: Bearer <token>` "
+        "check-ins, cadences, meeting records, readouts, minutes, frameworks and "
+        "commitments. Sign in with `Authorization: Bearer <token>` "
         "(`liaison api_token create USER`) or the web UI's session (CSRF token required "
         "for POST)."
     ),
@@ -41,3 +42,5 @@ errors.install(api)
 api.add_router("", offices.router)
 api.add_router("", sessions.router)
 api.add_router("", cadences.router)
+api.add_router("", records.router)
+api.add_router("", commitments.router)

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
 
-from liaison.testing import World, weekly
+from liaison.records import actions as records
+from liaison.testing import World, hold, weekly
 
 # The weekly cadence's first session: Friday 5 January 2024, 10:00 Seoul (01:00 UTC).
 FIRST = "weekly-20240105T1000"
@@ -71,10 +74,140 @@ def own_head(world: World, actor: str) -> str | None:
     return world.members[f"{side}_head"].username if side in ("south", "north") else None
 
 
-# Every write endpoint, as (name, path after the office, body for an actor, event type).
-# Each succeeds for a speaker of either side at BEFORE_FIRST on a fresh cadenced world.
+# The state the records endpoints read and write: the first session was held, and it
+# has a record, both sides' published readouts (and newer drafts), a first version of
+# the minutes, a framework and a commitment.
+SETUP_AT = FIRST_START + dt.timedelta(hours=1)  # the session ended at 11:00 Seoul
+AFTER_FIRST = FIRST_START + dt.timedelta(hours=2)
+FRAMEWORK = "declaration"
+COMMITMENT = "rail-study"
+
+
+def recorded(world: World) -> None:
+    weekly(world)
+    hold(world)
+    records.save_record(
+        member=world.south_staff,
+        session=FIRST,
+        base_revision=0,
+        place="Joint liaison office, Kaesong",
+        started_at=FIRST_START,
+        duration_minutes=60,
+        participants=[
+            records.ParticipantIn(member=world.south_head.username),
+            records.ParticipantIn(member=world.north_head.username),
+        ],
+        topics=["Rail-link study"],
+        outcomes=[records.OutcomeIn("agreement", "Both sides will study the rail link.")],
+        now=SETUP_AT,
+    )
+    for side in ("south", "north"):
+        staff, head = world.members[f"{side}_staff"], world.members[f"{side}_head"]
+        for revision in (1, 2):
+            records.save_readout_draft(
+                member=staff,
+                session=FIRST,
+                base_revision=revision - 1,
+                title=f"The {side}'s readout",
+                source=f"The {side}'s ministry",
+                body=f"Draft {revision}: the rail link was discussed.",
+                now=SETUP_AT,
+            )
+            if revision == 1:  # published once; the second draft is not yet published
+                records.publish_readout(member=head, session=FIRST, now=SETUP_AT)
+    records.save_minutes(
+        member=world.north_staff,
+        session=FIRST,
+        base_version=0,
+        text="The two sides discussed the rail link.",
+        now=SETUP_AT,
+    )
+    records.record_framework(
+        member=world.south_head,
+        key=FRAMEWORK,
+        base_revision=0,
+        title="Joint declaration",
+        adopted_on=dt.date(2023, 9, 19),
+        summary="",
+        clauses=[records.ClauseIn("1", "Cease hostilities."), records.ClauseIn("2", "Link rail.")],
+        now=SETUP_AT,
+    )
+    records.make_commitment(
+        member=world.north_deputy,
+        key=COMMITMENT,
+        text="Study the rail link",
+        owners=["south", "north"],
+        source_outcome=f"{FIRST}/o1",
+        due_on=dt.date(2024, 6, 30),
+        now=SETUP_AT,
+    )
+
+
+def proposed(world: World) -> None:
+    """``recorded``, with version 1 of the minutes put to both heads for signature."""
+    recorded(world)
+    records.propose_minutes(member=world.south_head, session=FIRST, version=1, now=SETUP_AT)
+
+
+SIDE_MEMBERS = [
+    "south_head",
+    "south_deputy",
+    "south_staff",
+    "north_head",
+    "north_deputy",
+    "north_staff",
+]
+HEADS = ["south_head", "north_head"]
+
+
+@dataclass(frozen=True)
+class Write:
+    """A write endpoint: its path after the office (``{side}`` is the actor's side), a
+    body for an actor, the event type it appends (None: the side's private draft, which
+    never enters a log), who may write, and the state and moment it succeeds in."""
+
+    path: str
+    body: Callable[[World, str], dict[str, Any]]
+    event: str | None
+    writers: list[str] = field(default_factory=lambda: SPEAKERS)
+    setup: Callable[[World], None] = weekly
+    at: dt.datetime = BEFORE_FIRST
+    method: str = "post"
+
+    def url(self, world: World, actor: str) -> str:
+        side = actor.split("_")[0] if actor.split("_")[0] in ("south", "north") else "south"
+        return office_url(world, self.path.format(side=side))
+
+
+def no_body(world: World, actor: str) -> dict[str, Any]:
+    return {}
+
+
+def record_body(world: World, actor: str) -> dict[str, Any]:
+    return {
+        "base_revision": 1,
+        "place": "Joint liaison office, Kaesong",
+        "started_at": "2024-01-05T10:05:00+09:00",
+        "duration_minutes": 55,
+        "participants": [{"member": world.south_head.username}, {"name": "A visiting envoy"}],
+        "topics": ["Rail-link study", "Next meetings"],
+        "outcomes": [{"key": "o1", "kind": "agreement", "text": "Study the rail link."}],
+    }
+
+
+def framework_body(world: World, actor: str) -> dict[str, Any]:
+    return {
+        "title": "Military agreement",
+        "adopted_on": "2023-09-19",
+        "summary": "Annex to the declaration.",
+        "clauses": [{"number": "1", "text": "Cease hostile acts."}],
+    }
+
+
+RECORDS = {"setup": recorded, "at": AFTER_FIRST}
+
 WRITES = {
-    "schedule": (
+    "schedule": Write(
         "/sessions",
         lambda world, actor: {
             "title": "Extra session",
@@ -85,32 +218,32 @@ WRITES = {
         },
         "session.scheduled",
     ),
-    "check-in": (
+    "check-in": Write(
         f"/sessions/{FIRST}/check-in",
         lambda world, actor: {"attendee": own_head(world, actor)},
         "session.checked_in",
     ),
-    "absence": (
+    "absence": Write(
         f"/sessions/{FIRST}/absence",
         lambda world, actor: {"reason": "delegation recalled for consultations"},
         "session.absence_noticed",
     ),
-    "move": (
+    "move": Write(
         f"/sessions/{FIRST}/move",
         lambda world, actor: {"start": "2024-01-06T10:00:00+09:00", "reason": "snow"},
         "session.moved",
     ),
-    "postpone": (
+    "postpone": Write(
         f"/sessions/{FIRST}/postpone",
         lambda world, actor: {"reason": "awaiting instructions"},
         "session.postponed",
     ),
-    "cancel": (
+    "cancel": Write(
         f"/sessions/{FIRST}/cancel",
         lambda world, actor: {"reason": "overtaken by events"},
         "session.cancelled",
     ),
-    "cadence": (
+    "cadence": Write(
         "/cadences",
         lambda world, actor: {
             "key": "monthly",
@@ -125,17 +258,117 @@ WRITES = {
         },
         "cadence.set",
     ),
-    "end-cadence": (
+    "end-cadence": Write(
         "/cadences/weekly/end",
         lambda world, actor: {"reason": "talks suspended", "effective": "2024-02-01T00:00:00Z"},
         "cadence.ended",
     ),
+    # Any member of a side drafts the shared texts; heads and deputies speak for it.
+    "record": Write(
+        f"/sessions/{FIRST}/record",
+        record_body,
+        "record.saved",
+        writers=SIDE_MEMBERS,
+        method="put",
+        **RECORDS,
+    ),
+    "readout-draft": Write(
+        f"/sessions/{FIRST}/readouts/draft",
+        lambda world, actor: {
+            "base_revision": 2,
+            "title": "Readout",
+            "source": "The ministry",
+            "body": "Draft 3: the two sides agreed to study the rail link.",
+        },
+        None,
+        writers=SIDE_MEMBERS,
+        method="put",
+        **RECORDS,
+    ),
+    "publish": Write(
+        f"/sessions/{FIRST}/readouts/{{side}}/publish",
+        lambda world, actor: {"draft_revision": 2},
+        "readout.published",
+        **RECORDS,
+    ),
+    "minutes": Write(
+        f"/sessions/{FIRST}/minutes",
+        lambda world, actor: {"base_version": 1, "text": "The two sides agreed a rail study."},
+        "minutes.saved",
+        writers=SIDE_MEMBERS,
+        **RECORDS,
+    ),
+    "propose-minutes": Write(
+        f"/sessions/{FIRST}/minutes/1/propose", no_body, "minutes.proposed", **RECORDS
+    ),
+    "sign-minutes": Write(
+        f"/sessions/{FIRST}/minutes/1/sign",
+        no_body,
+        "minutes.signed",
+        writers=HEADS,
+        setup=proposed,
+        at=AFTER_FIRST,
+    ),
+    "framework": Write(
+        "/frameworks",
+        lambda world, actor: {**framework_body(world, actor), "key": "military-agreement"},
+        "framework.recorded",
+        **RECORDS,
+    ),
+    "revise-framework": Write(
+        f"/frameworks/{FRAMEWORK}",
+        lambda world, actor: {**framework_body(world, actor), "base_revision": 1},
+        "framework.recorded",
+        method="put",
+        **RECORDS,
+    ),
+    "commitment": Write(
+        "/commitments",
+        lambda world, actor: {
+            "key": "groundbreaking",
+            "text": "Hold a groundbreaking ceremony",
+            "owners": ["south", "north"],
+            "source": {"clause": f"{FRAMEWORK}/2"},
+            "due_on": "2024-12-26",
+        },
+        "commitment.made",
+        **RECORDS,
+    ),
+    "commitment-status": Write(
+        f"/commitments/{COMMITMENT}/status",
+        lambda world, actor: {"status": "in_progress", "reason": ""},
+        "commitment.status_changed",
+        **RECORDS,
+    ),
 }
 
-READS = [
-    "",
-    "/standing",
-    "/sessions",
-    f"/sessions/{FIRST}",
-    "/cadences",
-]
+
+@dataclass(frozen=True)
+class Read:
+    """A read endpoint: every member gets 200 in its state, except ``hidden_from``
+    (404: a side's private draft is not there for anyone off that side)."""
+
+    path: str
+    setup: Callable[[World], None] = weekly
+    at: dt.datetime = BEFORE_FIRST
+    hidden_from: tuple[str, ...] = ()
+
+
+READS = {
+    read.path: read
+    for read in [
+        Read(""),
+        Read("/standing"),
+        Read("/sessions"),
+        Read(f"/sessions/{FIRST}"),
+        Read("/cadences"),
+        Read(f"/sessions/{FIRST}/record", **RECORDS),
+        Read(f"/sessions/{FIRST}/readouts", **RECORDS),
+        Read(f"/sessions/{FIRST}/readouts/draft", hidden_from=("observer",), **RECORDS),
+        Read(f"/sessions/{FIRST}/minutes", **RECORDS),
+        Read("/frameworks", **RECORDS),
+        Read(f"/frameworks/{FRAMEWORK}", **RECORDS),
+        Read("/commitments", **RECORDS),
+        Read(f"/commitments/{COMMITMENT}", **RECORDS),
+    ]
+}

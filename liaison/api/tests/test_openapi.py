@@ -13,6 +13,18 @@ PATHS = {
     "/api/offices/{slug}/sessions/{key}/cancel": {"post"},
     "/api/offices/{slug}/cadences": {"get", "post"},
     "/api/offices/{slug}/cadences/{key}/end": {"post"},
+    "/api/offices/{slug}/sessions/{key}/record": {"get", "put"},
+    "/api/offices/{slug}/sessions/{key}/readouts": {"get"},
+    "/api/offices/{slug}/sessions/{key}/readouts/draft": {"get", "put"},
+    "/api/offices/{slug}/sessions/{key}/readouts/{side}/publish": {"post"},
+    "/api/offices/{slug}/sessions/{key}/minutes": {"get", "post"},
+    "/api/offices/{slug}/sessions/{key}/minutes/{version}/propose": {"post"},
+    "/api/offices/{slug}/sessions/{key}/minutes/{version}/sign": {"post"},
+    "/api/offices/{slug}/frameworks": {"get", "post"},
+    "/api/offices/{slug}/frameworks/{fkey}": {"get", "put"},
+    "/api/offices/{slug}/commitments": {"get", "post"},
+    "/api/offices/{slug}/commitments/{ckey}": {"get"},
+    "/api/offices/{slug}/commitments/{ckey}/status": {"post"},
 }
 
 
