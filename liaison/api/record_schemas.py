@@ -20,7 +20,6 @@ OutcomeKindName = Literal["reaffirmation", "agreement", "next_step", "disagreeme
 MinutesStatusName = Literal["draft", "proposed", "agreed"]
 CommitmentStatusName = Literal["open", "in_progress", "done", "lapsed", "disputed"]
 Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
-Text = Annotated[str, Field(max_length=20000)]
 
 
 class ConflictOut(ErrorOut):
@@ -137,7 +136,7 @@ class DraftIn(Schema):
     base_revision: int = Field(ge=0, description="the draft revision you started from; 0 for new")
     title: str = Field(max_length=200)
     source: str = Field(max_length=200)
-    body: Text
+    body: str = Field(max_length=50_000)
 
 
 class DraftOut(Schema):
@@ -194,7 +193,7 @@ class MinutesOut(Schema):
 
 class MinutesIn(Schema):
     base_version: int = Field(ge=0, description="the version you started from; 0 for new")
-    text: Text
+    text: str = Field(max_length=100_000)
     correction_reason: Reason = Field(
         "", description="required (only) when changing agreed minutes"
     )
@@ -205,13 +204,13 @@ class MinutesIn(Schema):
 
 class ClauseIn(Schema):
     number: str = Field(max_length=32)
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=10_000)
 
 
 class FrameworkFields(Schema):
     title: str = Field(max_length=200)
     adopted_on: dt.date
-    summary: Text = ""
+    summary: str = Field("", max_length=10_000)
     clauses: list[ClauseIn] = Field(max_length=500)
 
 
