@@ -330,6 +330,7 @@ def test_two_saves_of_a_draft_from_one_revision_conflict(held, api_as, frozen):
         stale = draft(api_as("north_deputy"), held, {"body": "The sides met briefly."}, 1)
     assert stale.status_code == 409
     body = stale.json()
+    assert set(body) == {"detail", "field", "current", "changes"}
     assert (body["field"], body["current"]) == ("base_revision", 2)
     assert body["changes"].splitlines()[2:] == [
         "@@ -1 +1 @@",
