@@ -16,7 +16,7 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from liaison.api import cadences, commitments, errors, offices, records, sessions
+from liaison.api import cadences, commitments, errors, offices, records, sessions, timeline
 from liaison.api.auth import AUTH
 
 
@@ -44,3 +44,4 @@ api.add_router("", sessions.router)
 api.add_router("", cadences.router)
 api.add_router("", records.router)
 api.add_router("", commitments.router)
+api.add_router("", timeline.router)

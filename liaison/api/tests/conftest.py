@@ -370,5 +370,6 @@ READS = {
         Read(f"/frameworks/{FRAMEWORK}", **RECORDS),
         Read("/commitments", **RECORDS),
         Read(f"/commitments/{COMMITMENT}", **RECORDS),
+        Read("/timeline", **RECORDS),
     ]
 }

@@ -25,6 +25,7 @@ PATHS = {
     "/api/offices/{slug}/commitments": {"get", "post"},
     "/api/offices/{slug}/commitments/{ckey}": {"get"},
     "/api/offices/{slug}/commitments/{ckey}/status": {"post"},
+    "/api/offices/{slug}/timeline": {"get"},
 }
 
 

@@ -1,0 +1,63 @@
+"""GET /api/offices/{slug}/timeline: the CLI's items, filtered, with clear errors."""
+
+from __future__ import annotations
+
+import datetime as dt
+import typing
+
+import pytest
+import time_machine
+
+from liaison.api.timeline import Kind
+from liaison.meetings import actions as meetings
+from liaison.testing import FIRST_START, World, hold, weekly
+from liaison.timeline.build import KINDS
+
+URL = "/api/offices/testoffice/timeline"
+NOW = FIRST_START + dt.timedelta(days=15)
+
+
+@pytest.fixture
+def history(world: World) -> World:
+    weekly(world)
+    hold(world)
+    meetings.check_in(
+        member=world.south_head, key="weekly-20240112T1000", now=FIRST_START + dt.timedelta(days=7)
+    )
+    return world
+
+
+def get(client, query: str = ""):
+    with time_machine.travel(NOW, tick=False):
+        return client.get(URL + query)
+
+
+def test_the_api_names_every_kind_of_the_timeline():
+    assert list(typing.get_args(Kind)) == KINDS
+
+
+def test_items_with_date_kind_title_side(history, api_as):
+    response = get(api_as("observer"))
+    assert response.status_code == 200
+    data = response.json()
+    assert (data["office"], data["from"], data["to"]) == ("testoffice", "2024-01-01", "2024-01-20")
+    assert [(i["date"], i["kind"], i["side"]) for i in data["items"]] == [
+        ("2024-01-05", "session_held", None),
+        ("2024-01-12", "no_show", "north"),
+        # Nobody came on the 19th.
+        ("2024-01-19", "no_show", "north"),
+        ("2024-01-19", "no_show", "south"),
+    ]
+    assert data["items"][1]["link"] == "/offices/testoffice/sessions/weekly-20240112T1000/"
+
+
+def test_filters(history, api_as):
+    data = get(api_as("north_staff"), "?kind=no_show&start=2024-01-06&end=2024-01-12").json()
+    assert [(i["kind"], i["date"]) for i in data["items"]] == [("no_show", "2024-01-12")]
+
+
+def test_bad_filters_are_4xx_with_a_message(history, api_as):
+    response = get(api_as("north_head"), "?start=2024-01-10&end=2024-01-01")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "end is before start", "field": "end"}
+    assert get(api_as("north_head"), "?kind=gossip").status_code == 422
