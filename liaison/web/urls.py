@@ -3,9 +3,11 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
-from liaison.web import views
+from liaison.web import commitments, records, views
 
 session = "offices/<slug:slug>/sessions/<slug:key>/"
+frameworks = "offices/<slug:slug>/frameworks/"
+register = "offices/<slug:slug>/commitments/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -40,4 +42,41 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(f"{session}move/", views.session_move, name="session-move"),
     path(f"{session}postpone/", views.session_postpone, name="session-postpone"),
     path(f"{session}cancel/", views.session_cancel, name="session-cancel"),
+    path(f"{session}record/", records.session_record, name="session-record"),
+    path(f"{session}record/save/", records.session_record_save, name="session-record-save"),
+    path(f"{session}readouts/", records.session_readouts, name="session-readouts"),
+    path(f"{session}readouts/draft/", records.session_readout_draft, name="session-readout-draft"),
+    path(
+        f"{session}readouts/publish/",
+        records.session_readout_publish,
+        name="session-readout-publish",
+    ),
+    path(f"{session}minutes/", records.session_minutes, name="session-minutes"),
+    path(f"{session}minutes/save/", records.session_minutes_save, name="session-minutes-save"),
+    path(
+        f"{session}minutes/propose/",
+        records.session_minutes_propose,
+        name="session-minutes-propose",
+    ),
+    path(f"{session}minutes/sign/", records.session_minutes_sign, name="session-minutes-sign"),
+    path(frameworks, commitments.office_frameworks, name="office-frameworks"),
+    # Before <key>/: a framework cannot be keyed "record" (the form refuses it).
+    path(
+        f"{frameworks}record/",
+        commitments.office_framework_record,
+        name="office-framework-record",
+    ),
+    path(f"{frameworks}<slug:key>/", commitments.office_framework, name="office-framework"),
+    path(
+        f"{frameworks}<slug:key>/revise/",
+        commitments.office_framework_revise,
+        name="office-framework-revise",
+    ),
+    path(register, commitments.office_commitments, name="office-commitments"),
+    path(f"{register}make/", commitments.office_commitment_make, name="office-commitment-make"),
+    path(
+        f"{register}status/",
+        commitments.office_commitment_status,
+        name="office-commitment-status",
+    ),
 ]

@@ -32,6 +32,7 @@ from liaison.meetings.standing import SessionOutcome, outcomes_between
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.web import forms, schedule
+from liaison.web.record_states import record_states
 from liaison.web.templatetags.liaison_web import when
 
 
@@ -186,6 +187,7 @@ def _session_page(
             "session": detail.session,
             "mine": detail.for_side(member.side_key),
             "forms": action_forms,
+            "records": record_states(office, key),
             "now": now,
         },
         status=400 if sent else 200,

@@ -7,6 +7,7 @@ own answer (400 with field errors); everyone else is stopped before the form is 
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 import pytest
@@ -14,6 +15,7 @@ import time_machine
 from django.urls import URLPattern, reverse
 
 from liaison.ledger.models import Event
+from liaison.records import actions as records
 from liaison.testing import make_world
 from liaison.web import urls
 
@@ -30,7 +32,7 @@ VISITORS = ("anonymous", "outsider", *MEMBERS)
 @dataclass(frozen=True)
 class Row:
     method: str
-    args: str  # "" (none), "office" or "session"
+    args: str  # "" (none), "office", "session" or "framework"
     # visitor -> status; visitors not named get ``default``
     expect: dict[str, int]
     default: int
@@ -51,6 +53,17 @@ def action(args: str) -> Row:
     )
 
 
+def draft(args: str) -> Row:
+    """A POST any member of a side may use (head, deputy, staff); observers may not."""
+    return Row("post", args, {"anonymous": 302, "outsider": 404, "observer": 403}, 400)
+
+
+def signature(args: str) -> Row:
+    """A POST only the heads of the two sides may use."""
+    refused = dict.fromkeys(("south_deputy", "north_deputy", *READERS), 403)
+    return Row("post", args, {"anonymous": 302, "outsider": 404, **refused}, 400)
+
+
 MATRIX: dict[str, Row] = {
     "login": Row("get", "", {"anonymous": 200}, 302),  # signed in: sent on
     "logout": Row("post", "", {}, 302),
@@ -66,7 +79,39 @@ MATRIX: dict[str, Row] = {
     "session-move": action("session"),
     "session-postpone": action("session"),
     "session-cancel": action("session"),
+    "session-record": page("session"),
+    "session-record-save": draft("session"),
+    "session-readouts": page("session"),
+    "session-readout-draft": draft("session"),
+    "session-readout-publish": action("session"),
+    "session-minutes": page("session"),
+    "session-minutes-save": draft("session"),
+    "session-minutes-propose": action("session"),
+    "session-minutes-sign": signature("session"),
+    "office-frameworks": page(),
+    "office-framework-record": action("office"),
+    "office-framework": page("framework"),
+    "office-framework-revise": action("framework"),
+    "office-commitments": page(),
+    "office-commitment-make": action("office"),
+    "office-commitment-status": action("office"),
 }
+
+FRAMEWORK = "accord"
+
+
+def _framework(world) -> None:
+    """The framework the "framework" rows address."""
+    records.record_framework(
+        member=world.south_head,
+        key=FRAMEWORK,
+        base_revision=0,
+        title="Accord",
+        adopted_on=dt.date(2023, 12, 1),
+        summary="",
+        clauses=[records.ClauseIn("1", "Meet every week.")],
+        now=BEFORE,
+    )
 
 
 def _names() -> set[str]:
@@ -78,7 +123,12 @@ def test_every_url_pattern_has_a_row():
 
 
 def _url(world, name: str, row: Row) -> str:
-    args = {"": [], "office": [world.office.slug], "session": [world.office.slug, KEY]}
+    args = {
+        "": [],
+        "office": [world.office.slug],
+        "session": [world.office.slug, KEY],
+        "framework": [world.office.slug, FRAMEWORK],
+    }
     return reverse(name, args=args[row.args])
 
 
@@ -88,6 +138,8 @@ def test_each_visitor_gets_what_the_matrix_says(office, as_user, name, visitor):
     row = MATRIX[name]
     who = None if visitor == "anonymous" else getattr(office, visitor)
     client = as_user(who)
+    if row.args == "framework":
+        _framework(office)
     before = Event.objects.count()
     with time_machine.travel(BEFORE, tick=False):
         response = getattr(client, row.method)(_url(office, name, row))
@@ -101,6 +153,8 @@ def test_each_visitor_gets_what_the_matrix_says(office, as_user, name, visitor):
 def test_another_offices_head_gets_the_same_404_as_an_unknown_office(office, as_user, name):
     row = MATRIX[name]
     client = as_user(make_world("elsewhere").south_head)
+    if row.args == "framework":
+        _framework(office)
     with time_machine.travel(BEFORE, tick=False):
         theirs = getattr(client, row.method)(_url(office, name, row))
         unknown = getattr(client, row.method)(

@@ -19,8 +19,9 @@ pytestmark = pytest.mark.django_db
 # check-ins and notices (5), eligible attendees for the open session (1).
 DASHBOARD_QUERIES = 10
 # Session and user (2), office and membership (2), the session (1-2), check-ins,
-# notices and sides (3), eligible attendees (1).
-SESSION_QUERIES = 10
+# notices and sides (3), eligible attendees (1), the states of the record, readouts and
+# minutes (3).
+SESSION_QUERIES = 13
 
 WEEKS = 104  # two years of weekly meetings
 

@@ -1,0 +1,398 @@
+"""Forms for the record pages: meeting records, readouts, minutes, frameworks and
+commitments. They parse what a person typed into the actions' arguments; the rules
+(who may, what is allowed, conflicts) live in ``records/actions.py``.
+
+Every shared text is saved from a revision: the forms carry it in a hidden field, and a
+``Conflict`` is shown as a form error with the diff, keeping what the person typed.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, ClassVar, cast
+
+from django import forms
+from django.http import QueryDict
+
+from liaison.lib.errors import Conflict, Refused
+from liaison.offices.models import Member, Side
+from liaison.records.actions import ClauseIn, OutcomeIn, ParticipantIn
+from liaison.records.models import Clause, CommitmentStatus, Outcome, OutcomeKind
+from liaison.web.forms import REASON_MAX, ActionForm, _date, _minutes, _reason, _time
+
+# A name and an affiliation on one line, split at a dash with spaces around it
+# ("Kim Yong-chol — Reunification Front"); hyphenated names keep their hyphens.
+_DASH = re.compile(r"\s+[\u2014\u2013-]\s+|^[\u2014\u2013-]\s+")
+# A clause line: its number, an optional "." or ")", then the text ("1. Ease tension").
+_CLAUSE = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.()-]*?)[.)]?\s+(\S.*)$")
+# Framework pages live at frameworks/<key>/; this word is the path the form posts to.
+RESERVED_FRAMEWORK_KEYS = frozenset({"record"})
+
+
+class SavedTextForm(ActionForm):
+    """A form that saves a shared text from a revision (hidden ``base_field``).
+
+    A ``Conflict`` becomes a form error; ``conflict`` keeps it for the page to show its
+    diff, and the hidden base moves to the revision now saved, so that saving again
+    (after reading the diff) replaces it with what the person typed."""
+
+    base_field: ClassVar[str] = "base_revision"
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.conflict: Conflict | None = None
+
+    def add_refusal(self, exc: Refused) -> None:
+        if not isinstance(exc, Conflict):
+            super().add_refusal(exc)
+            return
+        self.conflict = exc
+        self.add_error(None, exc.message)
+        # A copy that keeps every value of multi-valued fields (the participants).
+        data = self.data.copy() if isinstance(self.data, QueryDict) else dict(self.data)
+        data[self.add_prefix(self.base_field)] = str(exc.current)
+        self.data = data
+
+
+def _base(name: str = "revision") -> forms.IntegerField:
+    return forms.IntegerField(min_value=0, initial=0, widget=forms.HiddenInput, label=name)
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+# Meeting records ----------------------------------------------------------------------
+
+
+class OutcomeForm(forms.Form):
+    """One outcome row. A row without text is blank: a new row left empty, or an
+    outcome the writer removed by clearing it."""
+
+    key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    kind = forms.ChoiceField(label="Kind", choices=OutcomeKind.choices)
+    text = forms.CharField(
+        label="Text",
+        required=False,
+        max_length=4000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
+    )
+
+
+OutcomeFormSet = forms.formset_factory(OutcomeForm, extra=2, max_num=100, absolute_max=100)
+
+
+class RecordForm(SavedTextForm):
+    form_id = "record"
+    refusal_fields = {
+        "started_at": "started_date",
+        "participants": "others",
+    }
+
+    base_revision = _base()
+    place = forms.CharField(label="Place", max_length=200, strip=True)
+    started_date = _date("Actual start: date")
+    started_time = _time("Actual start: time")
+    duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
+    members = forms.MultipleChoiceField(
+        label="Participants from the office",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    others = forms.CharField(
+        label="Other participants",
+        required=False,
+        strip=True,
+        help_text="One per line: Name — Affiliation.",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+    )
+    topics = forms.CharField(
+        label="Topics",
+        required=False,
+        strip=True,
+        help_text="One per line.",
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 50}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        people: list[Member],
+        zone_name: str,
+        outcomes: list[dict[str, str]] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["members"]).choices = [
+            (m.username, _member_label(m)) for m in people
+        ]
+        for name in ("started_date", "started_time"):
+            self.fields[name].label = f"{self.fields[name].label} ({zone_name})"
+        self.outcomes = OutcomeFormSet(
+            self.data if self.is_bound else None, prefix="outcome", initial=outcomes
+        )
+
+    def clean_others(self) -> list[ParticipantIn]:
+        result = []
+        for number, line in enumerate(_lines(self.cleaned_data["others"]), start=1):
+            parts = _DASH.split(line, maxsplit=1)
+            name = parts[0].strip()
+            affiliation = parts[1].strip() if len(parts) > 1 else ""
+            if not name:
+                raise forms.ValidationError(
+                    f"Line {number}: a participant from neither side needs a name before the dash."
+                )
+            result.append(ParticipantIn(name=name, affiliation=affiliation))
+        return result
+
+    def clean_topics(self) -> list[str]:
+        return _lines(self.cleaned_data["topics"])
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean() or {}
+        if not self.outcomes.is_valid():
+            self.add_error(None, "Check the outcomes below.")
+            return data
+        data["outcomes"] = [
+            OutcomeIn(kind=row["kind"], text=row["text"], key=row.get("key", ""))
+            for row in self.outcomes.cleaned_data
+            if row.get("text")
+        ]
+        return data
+
+    def participants(self) -> list[ParticipantIn]:
+        members = [ParticipantIn(member=u) for u in self.cleaned_data["members"]]
+        return members + self.cleaned_data["others"]
+
+
+def _member_label(member: Member) -> str:
+    side = member.side.name if member.side else "on neither side"
+    return f"{member.full_name} ({member.get_role_display()}, {side})"
+
+
+def others_text(participants: list[Any]) -> str:
+    """The record's participants from outside the office, as the form's lines."""
+    return "\n".join(
+        f"{p.name} — {p.affiliation}" if p.affiliation else p.name
+        for p in participants
+        if p.member_id is None
+    )
+
+
+# Readouts -----------------------------------------------------------------------------
+
+
+class ReadoutDraftForm(SavedTextForm):
+    form_id = "draft"
+
+    base_revision = _base()
+    title = forms.CharField(label="Title", max_length=200, strip=True)
+    source = forms.CharField(
+        label="Issued by",
+        max_length=200,
+        strip=True,
+        help_text="Who publishes it, e.g. the Ministry of Unification.",
+    )
+    body = forms.CharField(
+        label="Text",
+        max_length=50_000,
+        strip=True,
+        help_text="Paragraphs or numbered points; the comparison pairs them sentence by "
+        "sentence with the other side's readout.",
+        widget=forms.Textarea(attrs={"rows": 12, "cols": 70}),
+    )
+
+
+class _ButtonForm(ActionForm):
+    """A button with hidden fields: a refusal is said above the button."""
+
+    def add_refusal(self, exc: Refused) -> None:
+        self.add_error(None, exc.message)
+
+
+class PublishForm(_ButtonForm):
+    """Publishing names the draft revision the person read, so nobody publishes a
+    revision they have not seen."""
+
+    form_id = "publish"
+
+    draft_revision = _base()
+
+
+# Minutes ------------------------------------------------------------------------------
+
+
+class MinutesForm(SavedTextForm):
+    form_id = "minutes"
+    base_field = "base_version"
+
+    base_version = _base("version")
+    text = forms.CharField(
+        label="Text of the minutes",
+        max_length=100_000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 14, "cols": 70}),
+    )
+
+    def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # After agreement a change is a correction, which says why.
+        if correcting:
+            self.fields["correction_reason"] = _reason(
+                "Reason for the correction",
+                help_text="Both heads sign the corrected version again; the agreed version "
+                "stays binding until they do.",
+            )
+
+
+class VersionForm(_ButtonForm):
+    """Propose or sign exactly the version the person saw."""
+
+    version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
+
+
+class ProposeForm(VersionForm):
+    form_id = "propose"
+
+
+class SignForm(VersionForm):
+    form_id = "sign"
+
+
+# Frameworks ---------------------------------------------------------------------------
+
+
+class FrameworkForm(SavedTextForm):
+    """A framework, the whole document at once; clauses one per line, "1. text"."""
+
+    form_id = "framework"
+
+    base_revision = _base()
+    key = forms.RegexField(
+        label="Key",
+        regex=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        max_length=64,
+        help_text="Lowercase letters, digits and hyphens, e.g. pyongyang-declaration. "
+        "Commitments cite its clauses as <key>/<number>.",
+        error_messages={"invalid": "Use lowercase letters, digits and hyphens."},
+    )
+    title = forms.CharField(label="Title", max_length=200, strip=True)
+    adopted_on = _date("Adopted on")
+    summary = forms.CharField(
+        label="Summary",
+        required=False,
+        max_length=10_000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
+    )
+    clauses = forms.CharField(
+        label="Clauses",
+        help_text="One per line, each starting with its number: 1. Ease military tension.",
+        widget=forms.Textarea(attrs={"rows": 10, "cols": 70}),
+    )
+
+    def __init__(self, *args: Any, revising: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if revising:  # a revision keeps its key: it names the framework revised
+            self.fields["key"].widget = forms.HiddenInput()
+
+    def clean_key(self) -> str:
+        key: str = self.cleaned_data["key"]
+        if key in RESERVED_FRAMEWORK_KEYS:
+            raise forms.ValidationError(f"{key!r} is the address of this form; choose another.")
+        return key
+
+    def clean_clauses(self) -> list[ClauseIn]:
+        result = []
+        for number, line in enumerate(_lines(self.cleaned_data["clauses"]), start=1):
+            match = _CLAUSE.match(line)
+            if match is None:
+                raise forms.ValidationError(
+                    f"Line {number}: start the clause with its number, e.g. “1. …”."
+                )
+            result.append(ClauseIn(number=match[1], text=match[2]))
+        return result
+
+
+def clauses_text(clauses: list[Clause]) -> str:
+    return "\n".join(f"{c.number}. {c.text}" for c in clauses)
+
+
+# Commitments --------------------------------------------------------------------------
+
+
+def _excerpt(text: str, length: int = 70) -> str:
+    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
+
+
+def source_choices(outcomes: list[Outcome], clauses: list[Clause]) -> list[Any]:
+    """The outcomes and clauses a commitment can come from, grouped, as select choices."""
+    return [
+        ("", "None"),
+        (
+            "Outcomes of meetings",
+            [(f"outcome:{o.reference}", f"{o.reference}: {_excerpt(o.text)}") for o in outcomes],
+        ),
+        (
+            "Clauses of frameworks",
+            [(f"clause:{c.reference}", f"{c.reference}: {_excerpt(c.text)}") for c in clauses],
+        ),
+    ]
+
+
+class CommitmentForm(ActionForm):
+    form_id = "commitment"
+
+    key = forms.RegexField(
+        label="Key",
+        regex=r"^[a-z0-9][a-z0-9-]{0,63}$",
+        max_length=64,
+        help_text="Lowercase letters, digits and hyphens, e.g. rail-study.",
+        error_messages={"invalid": "Use lowercase letters, digits and hyphens."},
+    )
+    text = forms.CharField(
+        label="What was promised",
+        max_length=4000,
+        strip=True,
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
+    )
+    owners = forms.MultipleChoiceField(
+        label="Promised by", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    source = forms.ChoiceField(label="From", required=False)
+    due_on = _date("Due on", required=False)
+
+    def __init__(self, *args: Any, sides: list[Side], sources: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.MultipleChoiceField, self.fields["owners"]).choices = [
+            (s.key, s.name) for s in sides
+        ]
+        cast(forms.ChoiceField, self.fields["source"]).choices = sources
+
+    def source_args(self) -> dict[str, str]:
+        kind, _, reference = self.cleaned_data["source"].partition(":")
+        return {
+            "source_outcome": reference if kind == "outcome" else "",
+            "source_clause": reference if kind == "clause" else "",
+        }
+
+
+class CommitmentStatusForm(ActionForm):
+    form_id = "commitment-status"
+
+    key = forms.ChoiceField(label="Commitment")
+    status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
+    reason = forms.CharField(
+        label="Reason",
+        required=False,
+        max_length=REASON_MAX,
+        strip=True,
+        help_text="Needed to dispute it, and to change a commitment that is done, lapsed "
+        "or disputed.",
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
+    )
+
+    def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["key"]).choices = keys

@@ -1,0 +1,446 @@
+"""The record pages of a session: its meeting record, both sides' readouts (with the
+viewer's own side's private draft) and the joint minutes with their signatures.
+
+Each view parses input with a form from ``record_forms``, checks access through
+``offices.access``, calls one action from ``records/actions.py``, and renders or
+redirects; reads go through ``records/overview.py``. A side's draft readout is read only
+through ``overview.draft_for(member, …)``, so no page can show it to anyone else.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from liaison.lib import clock
+from liaison.meetings.actions import local_start
+from liaison.meetings.overview import SessionDetail, session_detail
+from liaison.offices import access
+from liaison.offices.models import Member, Office, Role
+from liaison.records import actions, overview
+from liaison.records.models import MeetingRecord, Minutes
+from liaison.web import record_forms as rf
+from liaison.web.forms import ActionForm
+from liaison.web.views import _run, _session_or_404, office_page
+
+Forms = dict[str, ActionForm]
+
+
+def writes_for_side(member: Member) -> bool:
+    """Heads, deputies and staff draft their side's texts; observers read."""
+    return member.side_id is not None and member.role != Role.OBSERVER
+
+
+def people_of(office: Office) -> dict[str, Member]:
+    """Every member of the office by username, to name who wrote, published or signed."""
+    return {m.username: m for m in Member.objects.filter(office=office).select_related("side")}
+
+
+def _detail_or_404(request: HttpRequest, office: Office, key: str) -> SessionDetail:
+    detail = session_detail(office, key, clock.now())
+    if detail is None:
+        access.refuse(request.user, f"session {office.id}/{key}", "no such session")
+        raise Http404("No such session.")
+    return detail
+
+
+def _page(
+    request: HttpRequest,
+    template: str,
+    office: Office,
+    member: Member,
+    context: dict[str, Any],
+    sent: Forms | None,
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {"office": office, "member": member, **context},
+        status=400 if sent else 200,
+    )
+
+
+# The meeting record -------------------------------------------------------------------
+
+
+def _record_initial(
+    office: Office,
+    detail: SessionDetail,
+    record: MeetingRecord | None,
+    people: dict[str, Member],
+) -> dict[str, Any]:
+    """The form's starting values: the saved record, or for a first record the
+    session's own place, start, length and the people who checked in."""
+    zone = office.zone
+    if record is None:
+        start = detail.session.start.astimezone(zone)
+        return {
+            "base_revision": 0,
+            "place": office.place,
+            "started_date": start.date(),
+            "started_time": start.time(),
+            "duration_minutes": int(detail.session.duration.total_seconds() // 60),
+            "members": [s.check_in.attendee.username for s in detail.sides if s.check_in],
+        }
+    by_pk = {m.pk: m.username for m in people.values()}
+    participants = list(record.participants.all())
+    start = record.started_at.astimezone(zone)
+    return {
+        "base_revision": record.revision,
+        "place": record.place,
+        "started_date": start.date(),
+        "started_time": start.time(),
+        "duration_minutes": record.duration_minutes,
+        "members": [by_pk[p.member_id] for p in participants if p.member_id in by_pk],
+        "others": rf.others_text(participants),
+        "topics": "\n".join(record.topics),
+    }
+
+
+def _record_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    sent: rf.RecordForm | None = None,
+) -> HttpResponse:
+    detail = _detail_or_404(request, office, key)
+    record = overview.record_of(office, key)
+    people = people_of(office)
+    form = sent
+    if form is None and detail.held and writes_for_side(member):
+        outcomes = (
+            [{"key": o.key, "kind": o.kind, "text": o.text} for o in record.outcomes.all()]
+            if record
+            else None
+        )
+        form = rf.RecordForm(
+            people=list(people.values()),
+            zone_name=office.time_zone,
+            outcomes=outcomes,
+            initial=_record_initial(office, detail, record, people),
+        )
+    return _page(
+        request,
+        "web/record.html",
+        office,
+        member,
+        {
+            "detail": detail,
+            "session": detail.session,
+            "record": record,
+            "people": people,
+            "form": form,
+        },
+        {"record": sent} if sent else None,
+    )
+
+
+@require_safe
+@office_page
+def session_record(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    return _record_page(request, office, member, key)
+
+
+@require_POST
+@office_page
+def session_record_save(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_member(member)
+    _session_or_404(request, office, key)
+    people = list(Member.objects.filter(office=office).select_related("side"))
+    form = rf.RecordForm(request.POST, people=people, zone_name=office.time_zone)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        record = actions.save_record(
+            member=member,
+            session=key,
+            base_revision=data["base_revision"],
+            place=data["place"],
+            started_at=local_start(office, data["started_date"], data["started_time"]),
+            duration_minutes=data["duration_minutes"],
+            participants=form.participants(),
+            topics=data["topics"],
+            outcomes=data["outcomes"],
+            now=clock.now(),
+        )
+        return (
+            f"Meeting record saved: revision {record.revision}.",
+            reverse("session-record", args=[office.slug, key]),
+        )
+
+    return _run(request, form, perform) or _record_page(request, office, member, key, sent=form)
+
+
+# Readouts -----------------------------------------------------------------------------
+
+
+def _readout_forms(member: Member, draft: Any, started: bool, sent: Forms) -> Forms:
+    """The viewer's own side's draft editor and, for its head or deputy, Publish."""
+    if not writes_for_side(member):
+        return {}
+    result: Forms = {}
+    if draft is None:
+        result["draft"] = rf.ReadoutDraftForm(initial={"base_revision": 0})
+    else:
+        result["draft"] = rf.ReadoutDraftForm(
+            initial={
+                "base_revision": draft.revision,
+                "title": draft.title,
+                "source": draft.source,
+                "body": draft.body,
+            }
+        )
+        unpublished = draft.published_revision != draft.revision
+        if member.can_act_for_side and started and unpublished:
+            result["publish"] = rf.PublishForm(initial={"draft_revision": draft.revision})
+    result.update(sent)
+    return result
+
+
+def _readouts_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    sent: Forms | None = None,
+) -> HttpResponse:
+    session = _session_or_404(request, office, key)
+    sides = list(office.sides.all())
+    readouts = overview.readouts_of(office, key)
+    comparison = overview.comparison(sides, readouts)
+    latest = {r.pk for r in comparison.readouts.values()}
+    # The viewer's own side's draft, and only theirs (observers have none).
+    draft = overview.draft_for(member, key) if writes_for_side(member) else None
+    started = session.start <= clock.now()
+    return _page(
+        request,
+        "web/readouts.html",
+        office,
+        member,
+        {
+            "session": session,
+            "comparison": comparison,
+            "left": comparison.readouts.get(comparison.left.key),
+            "right": comparison.readouts.get(comparison.right.key),
+            "older": [r for r in readouts if r.pk not in latest],
+            "draft": draft,
+            "started": started,
+            "people": people_of(office),
+            "forms": _readout_forms(member, draft, started, sent or {}),
+        },
+        sent,
+    )
+
+
+@require_safe
+@office_page
+def session_readouts(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    return _readouts_page(request, office, member, key)
+
+
+def _readouts_url(office: Office, key: str) -> str:
+    return reverse("session-readouts", args=[office.slug, key])
+
+
+@require_POST
+@office_page
+def session_readout_draft(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_member(member)
+    _session_or_404(request, office, key)
+    form = rf.ReadoutDraftForm(request.POST)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        draft = actions.save_readout_draft(
+            member=member,
+            session=key,
+            base_revision=data["base_revision"],
+            title=data["title"],
+            source=data["source"],
+            body=data["body"],
+            now=clock.now(),
+        )
+        message = (
+            f"Draft saved (revision {draft.revision}); only {member.side} can see it "
+            "until it is published."
+        )
+        return message, _readouts_url(office, key)
+
+    done = _run(request, form, perform)
+    return done or _readouts_page(request, office, member, key, sent={"draft": form})
+
+
+@require_POST
+@office_page
+def session_readout_publish(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_speaker(member)
+    _session_or_404(request, office, key)
+    form = rf.PublishForm(request.POST)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        readout = actions.publish_readout(
+            member=member, session=key, draft_revision=data["draft_revision"], now=clock.now()
+        )
+        message = f"{member.side}'s readout published (version {readout.version})."
+        return message, _readouts_url(office, key)
+
+    done = _run(request, form, perform)
+    return done or _readouts_page(request, office, member, key, sent={"publish": form})
+
+
+# Minutes ------------------------------------------------------------------------------
+
+
+def _minutes_forms(
+    member: Member, held: bool, view: overview.MinutesView | None, sent: Forms
+) -> Forms:
+    result: Forms = {}
+    latest = view.latest if view else None
+    if held and writes_for_side(member):
+        result["minutes"] = rf.MinutesForm(
+            initial={"base_version": latest.version, "text": latest.text}
+            if latest
+            else {"base_version": 0},
+            correcting=latest is not None and latest.agreed,
+        )
+    if view is not None and latest is not None and not latest.agreed:
+        proposed = view.minutes.proposed_version == latest.version
+        if member.can_act_for_side and not proposed:
+            result["propose"] = rf.ProposeForm(initial={"version": latest.version})
+        signed = {s.side_id for s in latest.signatures.all()}
+        if member.role == Role.HEAD and proposed and member.side_id not in signed:
+            result["sign"] = rf.SignForm(initial={"version": latest.version})
+    result.update(sent)
+    return result
+
+
+def _minutes_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    sent: Forms | None = None,
+) -> HttpResponse:
+    detail = _detail_or_404(request, office, key)
+    view = overview.minutes_of(office, key)
+    return _page(
+        request,
+        "web/minutes.html",
+        office,
+        member,
+        {
+            "detail": detail,
+            "session": detail.session,
+            "view": view,
+            "latest": view.latest if view else None,
+            "agreed": view.agreed if view else None,
+            "earlier": view.versions[1:] if view else [],
+            "people": people_of(office),
+            "forms": _minutes_forms(member, detail.held, view, sent or {}),
+        },
+        sent,
+    )
+
+
+@require_safe
+@office_page
+def session_minutes(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    return _minutes_page(request, office, member, key)
+
+
+def _minutes_url(office: Office, key: str) -> str:
+    return reverse("session-minutes", args=[office.slug, key])
+
+
+def _minutes_act(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    name: str,
+    form: ActionForm,
+    perform: Any,
+) -> HttpResponse:
+    done = _run(request, form, perform)
+    return done or _minutes_page(request, office, member, key, sent={name: form})
+
+
+@require_POST
+@office_page
+def session_minutes_save(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_member(member)
+    _session_or_404(request, office, key)
+    minutes = Minutes.objects.filter(office=office, session_key=key).first()
+    # Agreed minutes change only by a correction, which needs its reason field.
+    correcting = minutes is not None and minutes.agreed_version == minutes.latest_version
+    form = rf.MinutesForm(request.POST, correcting=correcting)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        version = actions.save_minutes(
+            member=member,
+            session=key,
+            base_version=data["base_version"],
+            text=data["text"],
+            correction_reason=data.get("correction_reason", ""),
+            now=clock.now(),
+        )
+        what = "Correction" if version.correction_reason else "Minutes"
+        return f"{what} saved as version {version.version}.", _minutes_url(office, key)
+
+    return _minutes_act(request, office, member, key, "minutes", form, perform)
+
+
+@require_POST
+@office_page
+def session_minutes_propose(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_speaker(member)
+    _session_or_404(request, office, key)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        actions.propose_minutes(
+            member=member, session=key, version=data["version"], now=clock.now()
+        )
+        message = f"Version {data['version']} proposed: the heads of both sides can sign it."
+        return message, _minutes_url(office, key)
+
+    form = rf.ProposeForm(request.POST)
+    return _minutes_act(request, office, member, key, "propose", form, perform)
+
+
+@require_POST
+@office_page
+def session_minutes_sign(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_head(member)
+    _session_or_404(request, office, key)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        version = actions.sign_minutes(
+            member=member, session=key, version=data["version"], now=clock.now()
+        )
+        done = (
+            "both heads have signed: the minutes are agreed"
+            if version.agreed
+            else ("it needs the other head's signature to be agreed")
+        )
+        message = f"{member.side} signed version {version.version}; {done}."
+        return message, _minutes_url(office, key)
+
+    form = rf.SignForm(request.POST)
+    return _minutes_act(request, office, member, key, "sign", form, perform)
