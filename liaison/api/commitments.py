@@ -101,16 +101,16 @@ def _exists(office: Office, model: type[Framework] | type[Commitment], key: str)
         raise Http404(f"No such {model._meta.verbose_name}.")
 
 
-def _commitments(office: Office) -> list[CommitmentView]:
+def _commitments(office: Office, key: str | None = None) -> list[CommitmentView]:
     today = clock.now().astimezone(office.zone).date()  # "overdue" is by the office's day
-    return commitments_of(office, today)
+    return commitments_of(office, today, key)
 
 
 def _commitment(office: Office, key: str) -> dict[str, Any]:
-    for view in _commitments(office):
-        if view.commitment.key == key:
-            return commitment_data(view)
-    raise Http404("No such commitment.")
+    views = _commitments(office, key)
+    if not views:
+        raise Http404("No such commitment.")
+    return commitment_data(views[0])
 
 
 # Frameworks

@@ -13,7 +13,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from django.db.models import prefetch_related_objects
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
@@ -68,8 +67,6 @@ def on_session() -> Iterator[None]:
 
 def record_data(record: MeetingRecord) -> dict[str, Any]:
     participants = list(record.participants.all())
-    # ``record_of`` prefetches participants' sides, not their members: one query for all.
-    prefetch_related_objects(participants, "member")
     return {
         "session": record.session_key,
         "revision": record.revision,

@@ -113,15 +113,25 @@ def _changes(current: str, submitted: str, what: str) -> str:
 
 
 def _conflict(
-    what: str, base: int, current: int, by: str, at: dt.datetime, changes: str
+    what: str,
+    base: int,
+    current: int,
+    by: str,
+    at: dt.datetime,
+    changes: str,
+    *,
+    office: Office,
+    field: str = "base_revision",
+    outcome: str = "Nothing of yours was saved; compare the two, then save again from the "
+    "current revision.",
 ) -> Conflict:
+    when = at.astimezone(office.zone).strftime("%d %b %Y %H:%M %Z")
     return Conflict(
         f"{what} changed while you were editing: you started from revision {base}, and "
-        f"{by} saved revision {current} at {format_utc(at)}. Nothing of yours was saved; "
-        "compare the two, then save again from the current revision.",
+        f"{by} saved revision {current} at {when}. {outcome}",
         current=current,
         changes=changes,
-        field="base_revision",
+        field=field,
     )
 
 
@@ -195,7 +205,17 @@ def _outcomes(record: MeetingRecord | None, outcomes: Sequence[OutcomeIn]) -> li
         )
     if len(used) != len([o for o in outcomes if o.key.strip()]):
         raise Refused("two outcomes have the same key", field="outcomes")
-    taken = existing | used
+    # A new outcome never takes a key an earlier revision used for another outcome.
+    retired = (
+        {
+            o["key"]
+            for content in record.revisions.values_list("content", flat=True)
+            for o in content["outcomes"]
+        }
+        if record
+        else set()
+    )
+    taken = existing | used | retired
     result = []
     for number, outcome in enumerate(outcomes, start=1):
         if outcome.kind not in OutcomeKind.values:
@@ -297,6 +317,7 @@ def save_record(
                 record.written_by,
                 record.updated_at,
                 _changes(_record_text(saved), _record_text(body), "the record"),
+                office=office,
             )
         _append(member, "record.saved", body, now)
     return MeetingRecord.objects.get(office=office, session_key=session)
@@ -342,6 +363,7 @@ def save_readout_draft(
                 draft.updated_by,
                 draft.updated_at,
                 _changes(draft.body, body, "the draft"),
+                office=office,
             )
         values = {
             "title": title,
@@ -401,6 +423,9 @@ def publish_readout(
                 draft.updated_by,
                 draft.updated_at,
                 "",
+                office=office,
+                field="draft_revision",
+                outcome="Nothing was published; read the draft as it is now, then publish.",
             )
         if draft.published_revision == draft.revision:
             raise Refused("this draft is already published; revise it to publish a new version")
@@ -459,8 +484,8 @@ def save_minutes(
             raise Conflict(
                 f"The minutes changed while you were editing: you started from version "
                 f"{base_version}, and {latest.saved_by} saved version {current} at "
-                f"{format_utc(latest.saved_at)}. Nothing of yours was saved; compare the "
-                "two, then save again from the current version.",
+                f"{latest.saved_at.astimezone(office.zone):%d %b %Y %H:%M %Z}. Nothing of "
+                "yours was saved; compare the two, then save again from the current version.",
                 current=current,
                 changes=_changes(latest.text, text, f"version {current}"),
                 field="base_version",
@@ -620,6 +645,7 @@ def record_framework(
                 framework.recorded_by,
                 framework.updated_at,
                 "",
+                office=office,
             )
         if framework is not None:
             cited = (

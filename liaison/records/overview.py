@@ -31,7 +31,9 @@ def record_of(office: Office, session_key: str) -> MeetingRecord | None:
     return (
         MeetingRecord.objects.filter(office=office, session_key=session_key)
         .select_related("side")
-        .prefetch_related("participants__side", "outcomes", "revisions__side")
+        .prefetch_related(
+            "participants__side", "participants__member", "outcomes", "revisions__side"
+        )
         .first()
     )
 
@@ -146,10 +148,13 @@ class CommitmentView:
         return self.commitment.status == CommitmentStatus.DISPUTED
 
 
-def commitments_of(office: Office, today: dt.date) -> list[CommitmentView]:
+def commitments_of(office: Office, today: dt.date, key: str | None = None) -> list[CommitmentView]:
+    """The office's commitments (or the one keyed ``key``) with their histories."""
+    rows = Commitment.objects.filter(office=office)
+    if key is not None:
+        rows = rows.filter(key=key)
     rows = (
-        Commitment.objects.filter(office=office)
-        .select_related("source_outcome__record", "source_clause__framework", "side")
+        rows.select_related("source_outcome__record", "source_clause__framework", "side")
         .prefetch_related(
             Prefetch("changes", queryset=CommitmentChange.objects.select_related("side"))
         )

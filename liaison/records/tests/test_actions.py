@@ -96,6 +96,17 @@ def test_a_revision_keeps_outcome_keys_and_history(held):
     assert history == [(1, held.south_staff.username), (2, held.north_deputy.username)]
 
 
+def test_a_new_outcome_never_takes_the_key_of_a_dropped_one(held):
+    record(held)
+    record(held, base_revision=1, outcomes=[OutcomeIn("reaffirmation", "Both.", key="o1")])
+    revised = record(
+        held,
+        base_revision=2,
+        outcomes=[OutcomeIn("reaffirmation", "Both.", key="o1"), OutcomeIn("agreement", "New.")],
+    )
+    assert [o.key for o in revised.outcomes.all()] == ["o1", "o3"]
+
+
 def test_two_saves_from_the_same_revision_conflict_and_show_what_changed(held):
     record(held)
     record(held, "south_head", base_revision=1, place="Panmunjom")
@@ -252,8 +263,10 @@ def test_staff_draft_but_do_not_publish(held):
 def test_publishing_a_draft_that_changed_since_it_was_read_is_a_conflict(held):
     draft(held)
     draft(held, "south_staff", base=1, body="Changed.")
-    with refused("you started from revision 1", Conflict):
+    with refused("you started from revision 1.*Nothing was published", Conflict) as info:
         actions.publish_readout(member=held.south_head, session=S, draft_revision=1, now=LATER)
+    assert info.value.field == "draft_revision"
+    assert "at 05 Jan 2024 12:00 KST" in info.value.message
 
 
 def test_nothing_to_publish_and_not_before_the_session(held):
