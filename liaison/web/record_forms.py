@@ -24,7 +24,9 @@ from liaison.web.forms import REASON_MAX, ActionForm, _date, _minutes, _reason, 
 # ("Kim Yong-chol — Reunification Front"); hyphenated names keep their hyphens.
 _DASH = re.compile(r"\s+[\u2014\u2013-]\s+|^[\u2014\u2013-]\s+")
 # A clause line: its number, an optional "." or ")", then the text ("1. Ease tension").
-_CLAUSE = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.()-]*?)[.)]?\s+(\S.*)$")
+# A number without a digit needs the "." or ")" ("a) …"), so a line that starts with a
+# word ("Preamble …") is not read as clause "Preamble".
+_CLAUSE = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.()-]*?)([.)]?)\s+(\S.*)$")
 # Framework pages live at frameworks/<key>/; this word is the path the form posts to.
 RESERVED_FRAMEWORK_KEYS = frozenset({"record"})
 
@@ -307,11 +309,11 @@ class FrameworkForm(SavedTextForm):
         result = []
         for number, line in enumerate(_lines(self.cleaned_data["clauses"]), start=1):
             match = _CLAUSE.match(line)
-            if match is None:
+            if match is None or not (match[2] or any(ch.isdigit() for ch in match[1])):
                 raise forms.ValidationError(
                     f"Line {number}: start the clause with its number, e.g. “1. …”."
                 )
-            result.append(ClauseIn(number=match[1], text=match[2]))
+            result.append(ClauseIn(number=match[1], text=match[3]))
         return result
 
 

@@ -71,7 +71,6 @@ def _record_initial(
     office: Office,
     detail: SessionDetail,
     record: MeetingRecord | None,
-    people: dict[str, Member],
 ) -> dict[str, Any]:
     """The form's starting values: the saved record, or for a first record the
     session's own place, start, length and the people who checked in."""
@@ -86,7 +85,6 @@ def _record_initial(
             "duration_minutes": int(detail.session.duration.total_seconds() // 60),
             "members": [s.check_in.attendee.username for s in detail.sides if s.check_in],
         }
-    by_pk = {m.pk: m.username for m in people.values()}
     participants = list(record.participants.all())
     start = record.started_at.astimezone(zone)
     return {
@@ -95,7 +93,7 @@ def _record_initial(
         "started_date": start.date(),
         "started_time": start.time(),
         "duration_minutes": record.duration_minutes,
-        "members": [by_pk[p.member_id] for p in participants if p.member_id in by_pk],
+        "members": [p.member.username for p in participants if p.member is not None],
         "others": rf.others_text(participants),
         "topics": "\n".join(record.topics),
     }
@@ -122,7 +120,7 @@ def _record_page(
             people=list(people.values()),
             zone_name=office.time_zone,
             outcomes=outcomes,
-            initial=_record_initial(office, detail, record, people),
+            initial=_record_initial(office, detail, record),
         )
     return _page(
         request,
@@ -153,7 +151,7 @@ def session_record_save(
 ) -> HttpResponse:
     access.require_side_member(member)
     _session_or_404(request, office, key)
-    people = list(Member.objects.filter(office=office).select_related("side"))
+    people = list(people_of(office).values())
     form = rf.RecordForm(request.POST, people=people, zone_name=office.time_zone)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
