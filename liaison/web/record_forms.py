@@ -134,6 +134,10 @@ class RecordForm(SavedTextForm):
         self.outcomes = OutcomeFormSet(
             self.data if self.is_bound else None, prefix="outcome", initial=outcomes
         )
+        # Each row's labels say which outcome they belong to (for screen readers too).
+        for number, row in enumerate(self.outcomes.forms, start=1):
+            row.fields["kind"].label = f"Outcome {number}: kind"
+            row.fields["text"].label = f"Outcome {number}: text"
 
     def clean_others(self) -> list[ParticipantIn]:
         result = []
