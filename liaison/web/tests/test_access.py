@@ -93,6 +93,7 @@ MATRIX: dict[str, Row] = {
     "office-framework": page("framework"),
     "office-framework-revise": action("framework"),
     "office-commitments": page(),
+    "office-timeline": page(),
     "office-commitment-make": action("office"),
     "office-commitment-status": action("office"),
 }
