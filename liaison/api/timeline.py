@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from enum import StrEnum
+from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
@@ -13,24 +14,12 @@ from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import end_of_day, localize
-from liaison.timeline.build import timeline
+from liaison.timeline.build import KINDS, timeline
 
 router = Router(tags=["timeline"])
 
-# The timeline's kinds (``timeline.build.KINDS``; a test keeps the two equal).
-Kind = Literal[
-    "session_held",
-    "session_postponed",
-    "session_cancelled",
-    "no_show",
-    "excused",
-    "record",
-    "readout",
-    "minutes_signed",
-    "minutes_agreed",
-    "commitment_made",
-    "commitment_status",
-]
+# The timeline's kinds, as an enum so the schema lists them and a wrong one is a 422.
+Kind = StrEnum("Kind", {kind: kind for kind in KINDS})  # type: ignore[misc]
 
 
 class TimelineItemOut(Schema):
@@ -76,7 +65,7 @@ def get_timeline(
         localize(dt.datetime.combine(first, dt.time()), office.zone),
         end_of_day(last, office.zone),
         now,
-        kind,
+        [k.value for k in kind] if kind else None,
     )
     return {
         "office": office.id,
