@@ -119,7 +119,9 @@ def minutes_of(office: Office, session_key: str) -> MinutesView | None:
         .prefetch_related(
             Prefetch(
                 "signatures",
-                queryset=MinutesSignature.objects.select_related("side").order_by("signed_at"),
+                queryset=MinutesSignature.objects.select_related("side").order_by(
+                    "signed_at", "side__position"
+                ),
             )
         )
         .order_by("-version")
