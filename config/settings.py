@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "liaison.offices",
     "liaison.meetings",
     "liaison.records",
+    "liaison.projects",
     "liaison.timeline",
     "liaison.demo",
     "liaison.api",

@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class ProjectsConfig(AppConfig):
+    name = "liaison.projects"
+    verbose_name = "Joint projects, blockers, dependencies and third parties"
+
+    def ready(self) -> None:
+        from liaison.projects import events  # noqa: F401 - registers the event types
