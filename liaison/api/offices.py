@@ -130,4 +130,4 @@ def get_standing(
     if window is not None and not 1 <= window <= MAX_WINDOW_DAYS:
         raise Refused(f"window must be between 1 and {MAX_WINDOW_DAYS} days", field="window")
     moment = end_of_day(as_of, office.zone) if as_of is not None else clock.now()
-    return compute(office, moment, window_days=window).as_json()
+    return compute(office, moment, window_days=window, with_projects=True).as_json()

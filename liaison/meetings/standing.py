@@ -4,7 +4,7 @@ per side, and how far the cadence was kept. ``compute`` loads; ``build`` is pure
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -48,6 +48,8 @@ class Standing:
     window_days: int
     outcomes: list[SessionOutcome] = field(repr=False)
     zone_name: str = "UTC"
+    # Joint projects by status at ``as_of``; read only when asked (``compute``).
+    projects_by_status: dict[str, int] = field(default_factory=dict)
 
     @property
     def cadence_compliance(self) -> float | None:
@@ -90,8 +92,7 @@ class Standing:
                 "from": self.window_start.astimezone(zone).isoformat(),
                 "days": self.window_days,
             },
-            # Joint projects come with their own issue; until then an office has none.
-            "projects_by_status": {},
+            "projects_by_status": self.projects_by_status,
         }
 
 
@@ -190,15 +191,22 @@ def compute(
     *,
     window_days: int | None = None,
     until: dt.datetime | None = None,
+    with_projects: bool = False,
 ) -> Standing:
-    """The standing at ``as_of``; ``outcomes`` runs to ``until`` (default ``as_of``)."""
+    """The standing at ``as_of``; ``outcomes`` runs to ``until`` (default ``as_of``).
+    ``with_projects`` adds the joint projects by status (one more query)."""
     window_days = window_days or settings.LIAISON_STANDING_WINDOW_DAYS
     sides = list(office.sides.all())
     launched = dt.datetime.combine(office.launched_on, dt.time(), tzinfo=dt.UTC) - dt.timedelta(
         days=1
     )
     outcomes = outcomes_between(office, sides, launched, until or as_of, as_of)
-    return build(office, sides, outcomes, as_of, window_days)
+    standing = build(office, sides, outcomes, as_of, window_days)
+    if with_projects:
+        from liaison.projects.overview import counts_by_status
+
+        standing = replace(standing, projects_by_status=counts_by_status(office, as_of))
+    return standing
 
 
 _KEYS_IN_QUERY = 500  # beyond this, reading the office's rows beats a long IN list

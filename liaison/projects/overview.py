@@ -101,10 +101,20 @@ def board(views: list[ProjectView]) -> list[tuple[str, str, list[ProjectView]]]:
     ]
 
 
-def counts_by_status(office: Office) -> dict[str, int]:
-    """``projects_by_status`` for ``liaison status``: every status, zero included."""
+def counts_by_status(office: Office, as_of: dt.datetime | None = None) -> dict[str, int]:
+    """``projects_by_status`` for ``liaison status``: how many projects stood in each
+    status at ``as_of`` (default: now), every status listed, zero included. A project's
+    status then is the latest statement made by then."""
     counts = dict.fromkeys(Status.values, 0)
-    for status in Project.objects.filter(office=office).values_list("status", flat=True):
+    rows = StatusChange.objects.filter(office=office)
+    if as_of is not None:
+        rows = rows.filter(at__lte=as_of)
+    latest: dict[str, str] = {}
+    for project, status in rows.order_by("project_id", "number").values_list(
+        "project_id", "status"
+    ):
+        latest[project] = status
+    for status in latest.values():
         counts[status] += 1
     return counts
 

@@ -102,14 +102,31 @@ def test_standing_is_the_same_json_as_the_status_command(cadenced, api_as, froze
     assert response.status_code == 200
     body = response.json()
     expected = compute(
-        cadenced.office, end_of_day(dt.date(2024, 1, 26), cadenced.office.zone), window_days=30
+        cadenced.office,
+        end_of_day(dt.date(2024, 1, 26), cadenced.office.zone),
+        window_days=30,
+        with_projects=True,
     ).as_json()
     assert body == expected
     south, north = body["sides"]
     assert (south["name"], south["attendance_rate"]) == ("The South", 0.25)
     assert north["current_no_show_streak"] == north["longest_no_show_streak"] == 4
     assert body["last_held_meeting"] is None and body["days_since_last_held"] is None
-    assert body["projects_by_status"] == {} and body["window"]["days"] == 30
+    assert body["window"]["days"] == 30
+    # Every status is listed; this office has no projects.
+    assert body["projects_by_status"] == dict.fromkeys(
+        [
+            "proposed",
+            "agreed",
+            "scheduled",
+            "in_progress",
+            "postponed",
+            "pending",
+            "completed",
+            "cancelled",
+        ],
+        0,
+    )
 
 
 def test_standing_defaults_to_now(cadenced, api_as, frozen):

@@ -175,7 +175,35 @@ def test_an_office_with_no_sessions_has_an_empty_standing(world):
     assert data["days_since_last_held"] is None
     assert [s["attendance_rate"] for s in data["sides"]] == [None, None]
     assert data["cadence_compliance"] == {"expected": 0, "held": 0, "rate": None}
-    assert data["projects_by_status"] == {}
+    assert data["projects_by_status"] == {}  # not asked for
+
+
+def test_projects_by_status_counts_each_projects_status_at_the_day(world):
+    from liaison.projects import actions as projects
+
+    def propose(key: str, now: dt.datetime) -> None:
+        projects.save_project_draft(
+            member=world.south_head,
+            key=key,
+            base_revision=0,
+            kind="event",
+            title=key,
+            leads=["south"],
+            now=now,
+        )
+        projects.propose_project(member=world.south_head, key=key, now=now)
+
+    propose("concert", utc(2024, 1, 2))
+    propose("visit", utc(2024, 1, 2))
+    projects.state_status(
+        member=world.north_head, key="concert", status="postponed", now=utc(2024, 1, 10)
+    )
+    propose("study", utc(2024, 1, 20))
+    before = compute(world.office, utc(2024, 1, 5), with_projects=True).projects_by_status
+    after = compute(world.office, utc(2024, 2, 1), with_projects=True).projects_by_status
+    assert (before["proposed"], before["postponed"]) == (2, 0)
+    assert (after["proposed"], after["postponed"]) == (2, 1)
+    assert sum(after.values()) == 3 and after["cancelled"] == 0
 
 
 def test_the_standing_is_the_same_whether_check_ins_are_read_by_key_or_for_the_office(

@@ -40,7 +40,7 @@ class Command(BaseCommand):
         window = options["window"]
         if window is not None and window < 1:
             raise CommandError("--window must be at least 1 day")
-        standing = compute(office, as_of, window_days=window)
+        standing = compute(office, as_of, window_days=window, with_projects=True)
         data = standing.as_json()
         if options["json"]:
             self.stdout.write(json.dumps(data, indent=2, ensure_ascii=False))
