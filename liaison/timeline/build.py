@@ -1,5 +1,6 @@
 """The office's chronology: one item per session outcome, record, readout, minutes
-signature and commitment change, in date order.
+signature, commitment change, project status statement, replanning, blocker, third-party
+position and event, in date order.
 
 Each source reads one kind of record in a fixed number of queries and returns items;
 ``timeline`` merges them. Only what both sides may see is read here (drafts never),
@@ -15,13 +16,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.db.models import Q
 from django.urls import reverse
 
-from liaison.lib.timezones import format_utc
+from liaison.lib.timezones import format_utc, localize
 from liaison.meetings.attendance import Attendance
 from liaison.meetings.models import Status
 from liaison.meetings.standing import outcomes_between
 from liaison.offices.models import Office, Side
+from liaison.projects.models import Blocker, ExternalEvent, PlanChange, Position, StatusChange
 from liaison.records.models import (
     CommitmentChange,
     MinutesSignature,
@@ -42,6 +45,12 @@ KINDS = [
     "minutes_agreed",
     "commitment_made",
     "commitment_status",
+    "project_status",
+    "project_replanned",
+    "blocker_opened",
+    "blocker_resolved",
+    "third_party_position",
+    "third_party_event",
 ]
 
 
@@ -75,9 +84,27 @@ class Item:
 class Window:
     office: Office
     start: dt.datetime
-    end: dt.datetime
+    end: dt.datetime  # never after now: what happened
     now: dt.datetime
     sides: list[Side]
+    horizon: dt.datetime  # the end asked for: a third party's expected events may lie ahead
+
+    def days(self, end: dt.datetime | None = None) -> tuple[dt.date, dt.date]:
+        zone = self.office.zone
+        return self.start.astimezone(zone).date(), (end or self.end).astimezone(zone).date()
+
+    def day_item(
+        self, day: dt.date, kind: str, title: str, side: str | None, link: str, key: str
+    ) -> Item:
+        """An item known by its day only: it sorts at the day's start, office time."""
+        return self.item(
+            localize(dt.datetime.combine(day, dt.time()), self.office.zone),
+            kind,
+            title,
+            side,
+            link,
+            key,
+        )
 
     def item(
         self, at: dt.datetime, kind: str, title: str, side: str | None, link: str, key: str
@@ -94,6 +121,12 @@ class Window:
 
     def session_link(self, key: str, part: str = "") -> str:
         return reverse("session-detail", args=[self.office.id, key]) + part
+
+    def project_link(self, key: str) -> str:
+        return reverse("office-dashboard", args=[self.office.id]) + f"projects/{key}/"
+
+    def third_party_link(self, key: str) -> str:
+        return reverse("office-dashboard", args=[self.office.id]) + f"third-parties/{key}/"
 
 
 Source = Callable[[Window], Iterable[Item]]
@@ -246,7 +279,126 @@ def _commitments(w: Window) -> Iterable[Item]:
         yield w.item(c.at, kind, title, c.side.key, f"{link}#commitment-{key}", f"{key}:{c.number}")
 
 
-SOURCES: list[Source] = [_sessions, _records, _readouts, _signatures, _commitments]
+def _project_statuses(w: Window) -> Iterable[Item]:
+    rows = StatusChange.objects.filter(office=w.office, at__range=(w.start, w.end)).select_related(
+        "side", "project"
+    )
+    for c in rows:
+        project = c.project
+        if c.number == 1:
+            title = f"{c.side.name} proposed the project “{project.title}”"
+        else:
+            title = f"{c.side.name} states “{project.title}” {c.get_status_display().lower()}"
+            if c.reason:
+                title += f": {c.reason}"
+            if c.blockers:
+                title += f" (blocked by {', '.join(c.blockers)})"
+        yield w.item(
+            c.at,
+            "project_status",
+            title,
+            c.side.key,
+            w.project_link(project.key),
+            f"{project.key}:{c.number}",
+        )
+
+
+def _plans(w: Window) -> Iterable[Item]:
+    rows = PlanChange.objects.filter(
+        office=w.office, number__gt=1, at__range=(w.start, w.end)
+    ).select_related("side", "project")
+    for p in rows:
+        title = f"“{p.project.title}” replanned for {p.start:%d %b %Y} to {p.end:%d %b %Y}"
+        if p.reason:
+            title += f": {p.reason}"
+        yield w.item(
+            p.at,
+            "project_replanned",
+            title,
+            p.side.key,
+            w.project_link(p.project.key),
+            f"{p.project.key}:{p.number}",
+        )
+
+
+def _blockers(w: Window) -> Iterable[Item]:
+    first, last = w.days()
+    rows = (
+        Blocker.objects.filter(office=w.office)
+        .filter(Q(opened_on__range=(first, last)) | Q(resolved_on__range=(first, last)))
+        .select_related("side", "project")
+    )
+    for b in rows:
+        link = w.project_link(b.project.key) + f"#blocker-{b.key}"
+        key = f"{b.project.key}:{b.key}"
+        if first <= b.opened_on <= last:
+            yield w.day_item(
+                b.opened_on,
+                "blocker_opened",
+                f"“{b.project.title}” blocked: {b.description}",
+                b.side.key,
+                link,
+                key,
+            )
+        if b.resolved_on is not None and first <= b.resolved_on <= last:
+            yield w.day_item(
+                b.resolved_on,
+                "blocker_resolved",
+                f"“{b.project.title}” no longer blocked: {b.resolution or b.description}",
+                b.side.key,
+                link,
+                key,
+            )
+
+
+def _third_parties(w: Window) -> Iterable[Item]:
+    first, last = w.days()
+    positions = Position.objects.filter(
+        office=w.office, stated_on__range=(first, last)
+    ).select_related("party", "actor")
+    for p in positions:
+        who = f"{p.actor.name} ({p.party.name})" if p.actor else p.party.name
+        yield w.day_item(
+            p.stated_on,
+            "third_party_position",
+            f"{who}: {p.summary}",
+            None,
+            w.third_party_link(p.party.key) + f"#position-{p.key}",
+            f"{p.party.key}:{p.key}",
+        )
+    # Expected events may lie after today, up to the end asked for.
+    first, horizon = w.days(w.horizon)
+    events = ExternalEvent.objects.filter(
+        office=w.office, on__range=(first, horizon)
+    ).select_related("party", "actor")
+    for e in events:
+        state = {"expected": " (expected)", "called_off": " (called off)"}.get(e.status, "")
+        who = f"{e.actor.name} ({e.party.name})" if e.actor else e.party.name
+        yield w.day_item(
+            e.on,
+            "third_party_event",
+            f"{who}: {e.title}{state}",
+            None,
+            w.third_party_link(e.party.key) + f"#event-{e.key}",
+            f"{e.party.key}:{e.key}",
+        )
+
+
+# Each source and the kinds it yields: a filtered timeline reads only what it shows.
+SOURCES: list[tuple[frozenset[str], Source]] = [
+    (
+        frozenset({"session_held", "session_postponed", "session_cancelled", "no_show", "excused"}),
+        _sessions,
+    ),
+    (frozenset({"record"}), _records),
+    (frozenset({"readout"}), _readouts),
+    (frozenset({"minutes_signed", "minutes_agreed"}), _signatures),
+    (frozenset({"commitment_made", "commitment_status"}), _commitments),
+    (frozenset({"project_status"}), _project_statuses),
+    (frozenset({"project_replanned"}), _plans),
+    (frozenset({"blocker_opened", "blocker_resolved"}), _blockers),
+    (frozenset({"third_party_position", "third_party_event"}), _third_parties),
+]
 
 
 def timeline(
@@ -258,14 +410,20 @@ def timeline(
 ) -> list[Item]:
     """The items between ``start`` and ``end`` (instants), as known at ``now``."""
     window = Window(
-        office=office, start=start, end=min(end, now), now=now, sides=list(office.sides.all())
+        office=office,
+        start=start,
+        end=min(end, now),
+        now=now,
+        sides=list(office.sides.all()),
+        horizon=end,
     )
-    wanted = set(kinds) if kinds else None
+    wanted = set(kinds) if kinds else set(KINDS)
     items = [
         item
-        for source in SOURCES
+        for yields, source in SOURCES
+        if yields & wanted
         for item in source(window)
-        if wanted is None or item.kind in wanted
+        if item.kind in wanted
     ]
     rank = {kind: n for n, kind in enumerate(KINDS)}
     return sorted(items, key=lambda i: (i.at, rank.get(i.kind, len(KINDS)), i.key))

@@ -28,6 +28,12 @@ KIND_LABELS = {
     "minutes_agreed": "Minutes agreed",
     "commitment_made": "Commitments made",
     "commitment_status": "Commitment changes",
+    "project_status": "Project statuses",
+    "project_replanned": "Projects replanned",
+    "blocker_opened": "Blockers opened",
+    "blocker_resolved": "Blockers resolved",
+    "third_party_position": "Third-party positions",
+    "third_party_event": "Third-party events",
 }
 
 

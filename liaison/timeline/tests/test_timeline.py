@@ -219,7 +219,95 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
             now=NOW - HOUR,
         )
     # sides, cadences, session rows, check-ins, notices, records, readouts, signatures,
-    # commitment changes: however many items.
-    with django_assert_num_queries(9):
+    # commitment changes, project statuses, plans, blockers, positions, third-party
+    # events: however many items.
+    with django_assert_num_queries(14):
         items = timeline(history.office, FIRST_START - WEEK, NOW, NOW)
     assert len(items) == 13 + 40
+
+
+def test_projects_blockers_and_third_parties_join_the_timeline(history, django_assert_num_queries):
+    from liaison.projects import actions as projects
+
+    day = FIRST_START + 2 * WEEK  # Friday 19 Jan
+    projects.record_third_party(member=history.south_head, key="us", name="United States", now=day)
+    projects.add_actor(
+        member=history.south_head, party="us", key="envoy", name="The Envoy", title="", now=day
+    )
+    projects.record_position(
+        member=history.south_head,
+        party="us",
+        key="pace",
+        actor="envoy",
+        stated_on=dt.date(2024, 1, 18),
+        summary="Go slower",
+        source="Press",
+        now=day,
+    )
+    projects.record_external_event(
+        member=history.north_head,
+        party="us",
+        key="summit",
+        title="Summit",
+        on=dt.date(2024, 3, 1),
+        status="expected",
+        source="Press",
+        now=day,
+    )
+    projects.save_project_draft(
+        member=history.south_head,
+        key="rail",
+        base_revision=0,
+        kind="study",
+        title="Rail study",
+        leads=["south", "north"],
+        start=dt.date(2024, 2, 1),
+        end=dt.date(2024, 2, 29),
+        now=day,
+    )
+    projects.propose_project(member=history.south_head, key="rail", now=day)
+    projects.open_blocker(
+        member=history.north_head,
+        project="rail",
+        key="pace",
+        kind="third_party",
+        description="Washington's pace",
+        opened_on=dt.date(2024, 1, 19),
+        position="us/pace",
+        now=day,
+    )
+    projects.state_status(
+        member=history.north_head, key="rail", status="pending", blockers=["pace"], now=day
+    )
+    projects.replan_project(
+        member=history.south_head,
+        key="rail",
+        start=dt.date(2024, 4, 1),
+        end=dt.date(2024, 4, 30),
+        reason="Waiting",
+        now=day,
+    )
+    kinds = [
+        "third_party_position",
+        "project_status",
+        "project_replanned",
+        "blocker_opened",
+        "third_party_event",
+    ]
+    # sides; statuses, plans, blockers; positions and events. Sessions are not read.
+    with django_assert_num_queries(6):
+        items = timeline(history.office, FIRST_START, NOW + 8 * WEEK, NOW, kinds)
+    assert [(i.date.isoformat(), i.kind, i.side) for i in items] == [
+        ("2024-01-18", "third_party_position", None),
+        ("2024-01-19", "blocker_opened", "north"),
+        ("2024-01-19", "project_status", "south"),
+        ("2024-01-19", "project_status", "north"),
+        ("2024-01-19", "project_replanned", "south"),
+        # Expected, after today: shown because the window asked reaches it.
+        ("2024-03-01", "third_party_event", None),
+    ]
+    titles = [i.title for i in items]
+    assert titles[0] == "The Envoy (United States): Go slower"
+    assert titles[3] == "The North states “Rail study” pending (blocked by pace)"
+    assert titles[-1] == "United States: Summit (expected)"
+    assert items[2].link == "/offices/testoffice/projects/rail/"
