@@ -8,12 +8,17 @@ to meet every week; they last met on Friday 28 Sep; the North's head then did no
 for a month; they held an hour-long meeting at the office on Friday 2 Nov 2018.
 
 From the report too: the meeting's outcomes as Seoul's Unification Ministry gave them
-(the South's readout), and the Pyongyang Declaration both sides say they implement.
+(the South's readout), and the Pyongyang Declaration both sides say they implement; the
+joint projects expected in October and delayed (the art troupe's performance and the
+business visit postponed, the rail study and its groundbreaking pending), the sanctions
+and Washington's concern that hold them up, and the United States' envoys and talks.
 
 Illustrative, not in the report (marked ILLUSTRATIVE below): the meeting time of day
 (10:00), the grace period, the first weekly session falling on 28 Sep, the minutes of
 each check-in, the staff and observer accounts, the declaration's date and clause
-summaries, the joint minutes' draft and the hours things were written.
+summaries, the joint minutes' draft, the hours things were written, the exact days of
+the US envoy's visit and the talks "next week", and the performance's provisional new
+window.
 """
 
 from __future__ import annotations
@@ -29,6 +34,7 @@ from liaison.lib.timezones import localize
 from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
+from liaison.projects import actions as projects
 from liaison.records import actions as records
 
 SLUG = "kaesong"
@@ -155,9 +161,11 @@ def build(password: str) -> Office:
         reason="Agreed by the co-heads at the office's launch",
         now=launch + dt.timedelta(hours=2),
     )
+    _projects_proposed(chun, launch + dt.timedelta(hours=3))
     # 28 Sep: the co-heads met.
     meetings.check_in(member=chun, key="weekly-20180928T1000", now=_at("2018-09-28", "09:52"))
     meetings.check_in(member=jon, key="weekly-20180928T1000", now=_at("2018-09-28", "09:56"))
+    _projects_agreed(jon, _at("2018-09-28", "11:30"))
     # Five, twelve, nineteen and twenty-six October: the South's head came, the North's did not.
     for day in ("2018-10-05", "2018-10-12", "2018-10-19", "2018-10-26"):
         meetings.check_in(
@@ -167,6 +175,8 @@ def build(password: str) -> Office:
     meetings.check_in(member=chun, key="weekly-20181102T1000", now=_at("2018-11-02", "09:51"))
     meetings.check_in(member=jon, key="weekly-20181102T1000", now=_at("2018-11-02", "09:58"))
     _records(office, chun, jon)
+    _third_party(chun)
+    _projects_held_up(chun)
     return office
 
 
@@ -289,3 +299,186 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         now=_at("2018-11-02", "17:00"),
     )
     records.propose_minutes(member=chun, session=MEETING, version=1, now=_at("2018-11-02", "17:10"))
+
+
+# Joint projects: the report's four, all originally expected in October 2018.
+# ILLUSTRATIVE: the dates they were proposed (the launch) and agreed (28 Sep), and which
+# side leads each.
+PROJECTS = [
+    (
+        "art-troupe-performance",
+        "event",
+        "Performance in Seoul by a North Korean art troupe",
+        ["north"],
+    ),
+    (
+        "kaesong-business-visit",
+        "visit",
+        "Visit to the shuttered Kaesong industrial park by the South Korean businesspeople "
+        "who ran factories there",
+        ["south"],
+    ),
+    (
+        "rail-link-study",
+        "study",
+        "Joint study on reconnecting the cross-border rail links",
+        ["south", "north"],
+    ),
+    (
+        "rail-groundbreaking",
+        "ceremony",
+        "Groundbreaking ceremony for the rail project",
+        ["south", "north"],
+    ),
+]
+OCTOBER_2018 = (dt.date(2018, 10, 1), dt.date(2018, 10, 31))
+
+
+def _projects_proposed(chun: Member, now: dt.datetime) -> None:
+    for key, kind, title, leads in PROJECTS:
+        projects.save_project_draft(
+            member=chun,
+            key=key,
+            base_revision=0,
+            kind=kind,
+            title=title,
+            leads=leads,
+            start=OCTOBER_2018[0],
+            end=OCTOBER_2018[1],
+            now=now,
+        )
+        projects.propose_project(member=chun, key=key, now=now)
+    projects.add_dependency(
+        member=chun, project="rail-groundbreaking", depends_on="rail-link-study", now=now
+    )
+
+
+def _projects_agreed(jon: Member, now: dt.datetime) -> None:
+    for key, *_ in PROJECTS:
+        projects.state_status(member=jon, key=key, status="agreed", now=now)
+
+
+def _third_party(chun: Member) -> None:
+    """The United States: its envoys, Washington's position, the talks ahead."""
+    now = _at("2018-11-02", "17:30")  # ILLUSTRATIVE: when the South recorded them
+    projects.record_third_party(
+        member=chun,
+        key="united-states",
+        name="United States",
+        description="Negotiating denuclearization with the North; allied with the South.",
+        now=now,
+    )
+    projects.add_actor(
+        member=chun,
+        party="united-states",
+        key="pompeo",
+        name="Mike Pompeo",
+        title="Secretary of State",
+        now=now,
+    )
+    projects.add_actor(
+        member=chun,
+        party="united-states",
+        key="biegun",
+        name="Stephen Biegun",
+        title="Special Representative for North Korea",
+        now=now,
+    )
+    projects.record_position(
+        member=chun,
+        party="united-states",
+        key="hand-in-hand",
+        stated_on=dt.date(2018, 11, 2),  # ILLUSTRATIVE: the report's day
+        summary="Improving inter-Korean relations should go hand in hand with progress on "
+        "the North's denuclearization; concern at the pace of inter-Korean steps without "
+        "comparable progress.",
+        source="News report of 2 Nov 2018",
+        now=now,
+    )
+    projects.record_position(
+        member=chun,
+        party="united-states",
+        key="close-coordination",
+        actor="biegun",
+        stated_on=dt.date(2018, 10, 30),  # ILLUSTRATIVE: "earlier this week"
+        summary="Called for close coordination between the US and the South, and for the "
+        "North's final, fully verified denuclearization.",
+        source="News report of 2 Nov 2018",
+        now=now,
+    )
+    projects.record_external_event(
+        member=chun,
+        party="united-states",
+        key="biegun-in-seoul",
+        actor="biegun",
+        title="Meets officials of the presidential office and the foreign and unification "
+        "ministries in Seoul",
+        on=dt.date(2018, 10, 30),  # ILLUSTRATIVE day
+        status="happened",
+        source="News report of 2 Nov 2018",
+        now=now,
+    )
+    projects.record_external_event(
+        member=chun,
+        party="united-states",
+        key="high-level-meeting",
+        actor="pompeo",
+        title="High-level meeting with his North Korean counterpart on denuclearization and "
+        "a second US-North Korea summit",
+        on=dt.date(2018, 11, 8),  # ILLUSTRATIVE: "next week"
+        status="expected",
+        source="News report of 2 Nov 2018",
+        now=now,
+    )
+
+
+def _projects_held_up(chun: Member) -> None:
+    """Where the projects stood on 2 Nov: two postponed, the rail work pending."""
+    now = _at("2018-11-02", "18:00")  # ILLUSTRATIVE: when the South recorded it
+    opened = dt.date(2018, 10, 1)  # ILLUSTRATIVE: from the month they were due
+    for key in ("rail-link-study", "rail-groundbreaking"):
+        projects.open_blocker(
+            member=chun,
+            project=key,
+            key="sanctions",
+            kind="sanctions",
+            description="International sanctions against the North",
+            opened_on=opened,
+            now=now,
+        )
+    for key, *_ in PROJECTS:
+        projects.open_blocker(
+            member=chun,
+            project=key,
+            key="washington-pace",
+            kind="third_party",
+            description="Washington's concern at the pace of inter-Korean steps without "
+            "comparable progress on denuclearization",
+            opened_on=opened,
+            position="united-states/hand-in-hand",
+            now=now,
+        )
+    statuses = {
+        "art-troupe-performance": ("postponed", ["washington-pace"]),
+        "kaesong-business-visit": ("postponed", ["washington-pace"]),
+        "rail-link-study": ("pending", ["sanctions", "washington-pace"]),
+        "rail-groundbreaking": ("pending", ["sanctions", "washington-pace"]),
+    }
+    for key, (status, blockers) in statuses.items():
+        projects.state_status(
+            member=chun,
+            key=key,
+            status=status,
+            reason="Delayed from October",
+            blockers=blockers,
+            now=now,
+        )
+    # ILLUSTRATIVE: a provisional new window for the performance, to show the slip.
+    projects.replan_project(
+        member=chun,
+        key="art-troupe-performance",
+        start=dt.date(2018, 12, 1),
+        end=dt.date(2018, 12, 31),
+        reason="Provisional window (illustrative)",
+        now=now,
+    )
