@@ -32,3 +32,10 @@ def test_drafts_are_not_in_the_admin_and_minutes_cannot_be_changed_there(held):
     assert "Not for the operator" not in index
     assert client.get("/admin/records/minutes/").status_code == 200
     assert not admin.site._registry[Minutes].has_change_permission(None)  # type: ignore[arg-type]
+
+
+def test_project_drafts_are_not_in_the_admin(world):
+    from liaison.projects.models import Project, ProjectDraft
+
+    assert ProjectDraft not in admin.site._registry
+    assert Project in admin.site._registry
