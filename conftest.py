@@ -14,6 +14,12 @@ def _fast_password_hashing(settings: Any) -> None:
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _attachments_in_tmp(settings: Any, tmp_path: Any) -> None:
+    # Stored attachments go to the test's own directory, never to var/.
+    settings.LIAISON_ATTACHMENTS_DIR = tmp_path / "attachments"
+
+
 @pytest.fixture
 def world(db: None) -> World:
     return make_world()

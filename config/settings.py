@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "liaison.meetings",
     "liaison.records",
     "liaison.projects",
+    "liaison.channel",
     "liaison.timeline",
     "liaison.demo",
     "liaison.api",
@@ -162,5 +163,13 @@ LOGGING = {
 LIAISON_CHECK_IN_OPENS_MINUTES = env_int("LIAISON_CHECK_IN_OPENS_MINUTES", 60)
 # The default window for attendance rates in the office's standing.
 LIAISON_STANDING_WINDOW_DAYS = env_int("LIAISON_STANDING_WINDOW_DAYS", 90)
+
+# Message attachments: where they are stored (outside the database, by SHA-256), how
+# large one may be and which types (checked from the content) are accepted.
+LIAISON_ATTACHMENTS_DIR = Path(env_str("LIAISON_ATTACHMENTS_DIR", str(VAR_DIR / "attachments")))
+LIAISON_ATTACHMENT_MAX_BYTES = env_int("LIAISON_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+LIAISON_ATTACHMENT_TYPES = env_list(
+    "LIAISON_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg", "text/plain"]
+)
 
 DATABASE_ROUTERS = ["liaison.ledger.projection.ProjectionRouter"]

@@ -1,0 +1,273 @@
+"""Every change in the channel: sending messages, their receipts, and private notes.
+
+Messages and receipts append one event each to the acting member's side's log (a
+receipt to the *receiving* side's log, naming the message's event by hash). Private
+notes are written to side-private storage, never to a log.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+from liaison.channel import attachments as files
+from liaison.channel.events import message_key
+from liaison.channel.models import Message, MessageKind, PrivateNote, Receipt, TargetKind
+from liaison.ledger import log
+from liaison.lib.errors import NotAllowed, Refused
+from liaison.offices.access import (
+    refuse,
+    require_active,
+    require_side_member,
+    require_side_speaker,
+)
+from liaison.offices.models import Member, Office, Role
+
+SUBJECT_MAX = 200
+BODY_MAX = 50_000
+
+
+def _side_key(member: Member) -> str:
+    if member.side is None:  # the require_* checks refuse observers first
+        raise Refused("observers cannot act for a side")
+    return member.side.key
+
+
+def message_for(member: Member, key: str) -> Message:
+    """A message of the member's office, or ``Refused`` (another office's messages are
+    as unknown as missing ones)."""
+    message = (
+        Message.objects.filter(office_id=member.office_id, key=key).select_related("side").first()
+    )
+    if message is None:
+        refuse(member.user, f"message {key}", "no such message in the office")
+        raise Refused(f"there is no message {key!r} in this office", field="message")
+    return message
+
+
+def _about(office: Office, session: str, project: str) -> dict[str, str]:
+    from liaison.meetings.schedule import find_session
+    from liaison.projects.models import Project
+
+    session, project = session.strip(), project.strip()
+    if session and find_session(office, session) is None:
+        raise Refused(f"office {office.id} has no session {session!r}", field="about_session")
+    if project and not Project.objects.filter(office=office, key=project).exists():
+        raise Refused(f"there is no project {project!r}", field="about_project")
+    return {"session": session, "project": project}
+
+
+def send_message(
+    *,
+    member: Member,
+    kind: str,
+    subject: str,
+    body: str,
+    in_reply_to: str = "",
+    about_session: str = "",
+    about_project: str = "",
+    uploads: Sequence[files.Upload] = (),
+    now: dt.datetime,
+) -> Message:
+    """Send an official message from the member's side to the other side.
+
+    Attachments are checked by their content before anything is written; files this call
+    stored are removed again if the message is then refused, so a refusal leaves nothing
+    behind."""
+    office = member.office
+    require_side_speaker(member)
+    require_active(member, now)
+    if kind not in MessageKind.values:
+        raise Refused(f"the kind must be one of {', '.join(MessageKind.values)}", field="kind")
+    subject, body = subject.strip(), body.strip()
+    if not subject:
+        raise Refused("a message needs a subject", field="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise Refused(f"the subject is longer than {SUBJECT_MAX} characters", field="subject")
+    if not body:
+        raise Refused("the message is empty: write its text", field="body")
+    if len(body) > BODY_MAX:
+        raise Refused(f"the message is longer than {BODY_MAX:,} characters", field="body")
+    checked = [files.check(upload) for upload in uploads]
+    written: list[str] = []
+    try:
+        for item in checked:
+            if files.store(item):
+                written.append(item.sha256)
+        with log.writing(office.id):
+            parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
+            event = log.append(
+                office=office.id,
+                side=_side_key(member),
+                actor=member.username,
+                type="message.sent",
+                at=now,
+                body={
+                    "kind": kind,
+                    "subject": subject,
+                    "body": body,
+                    "in_reply_to": (
+                        {
+                            "side": parent.side.key,
+                            "seq": parent.event_seq,
+                            "hash": parent.event_hash,
+                        }
+                        if parent
+                        else None
+                    ),
+                    "about": _about(office, about_session, about_project),
+                    "attachments": [item.as_body() for item in checked],
+                },
+            )
+    except BaseException:
+        for sha256 in written:
+            files.discard(sha256)
+        raise
+    return Message.objects.get(office=office, key=message_key(_side_key(member), event.seq))
+
+
+def _receipt(
+    member: Member, message: Message, type: str, body: dict[str, Any], now: dt.datetime
+) -> None:
+    log.append(
+        office=member.office_id,
+        side=_side_key(member),
+        actor=member.username,
+        type=type,
+        at=now,
+        body={
+            "message": {
+                "side": message.side.key,
+                "seq": message.event_seq,
+                "hash": message.event_hash,
+            },
+            **body,
+        },
+    )
+
+
+def _receives(member: Member, message: Message) -> bool:
+    """The member is on the side the message was sent to (observers never are)."""
+    return (
+        member.side_id is not None
+        and member.role != Role.OBSERVER
+        and member.side_id != message.side_id
+    )
+
+
+def mark_shown(
+    member: Member, messages: Sequence[Message], *, opened: bool, now: dt.datetime
+) -> None:
+    """The messages were shown to ``member``: the first showing to the receiving side is
+    ``delivered``; ``opened`` (the member read the message itself) adds their ``read``.
+
+    Called by the pages and the API that show messages; nothing for the sender's side or
+    observers. One event per new receipt; none when all are recorded already."""
+    mine = [m for m in messages if _receives(member, m)]
+    if not mine:
+        return
+    with log.writing(member.office_id):
+        have = list(
+            Receipt.objects.filter(message__in=mine).values_list("message_id", "kind", "member")
+        )
+        delivered = {m for m, kind, _ in have if kind == "delivered"}
+        read = {(m, who) for m, kind, who in have if kind == "read"}
+        for message in mine:
+            if message.pk not in delivered:
+                _receipt(member, message, "message.delivered", {}, now)
+                delivered.add(message.pk)
+            if opened and (message.pk, member.username) not in read:
+                _receipt(member, message, "message.read", {}, now)
+
+
+def acknowledge(*, member: Member, key: str, note: str = "", now: dt.datetime) -> Receipt:
+    """The receiving side's head or deputy acknowledges the message, once."""
+    require_side_speaker(member)
+    require_active(member, now)
+    with log.writing(member.office_id):
+        message = message_for(member, key)
+        if message.side_id == member.side_id:
+            raise Refused("your own side sent this message; the other side acknowledges it")
+        if Receipt.objects.filter(message=message, kind="acknowledged").exists():
+            raise Refused("your side has acknowledged this message already")
+        if not Receipt.objects.filter(message=message, kind="delivered").exists():
+            _receipt(member, message, "message.delivered", {}, now)
+        _receipt(member, message, "message.acknowledged", {"note": note.strip()}, now)
+    return Receipt.objects.get(message=message, kind="acknowledged")
+
+
+# Private notes --------------------------------------------------------------------------
+
+
+def _target_exists(office: Office, kind: str, key: str) -> bool:
+    from liaison.meetings.schedule import find_session
+    from liaison.projects.models import Project
+    from liaison.records.models import Commitment, MeetingRecord, Minutes
+
+    if kind == TargetKind.SESSION:
+        return find_session(office, key) is not None
+    lookups: dict[str, Any] = {
+        TargetKind.RECORD: MeetingRecord.objects.filter(office=office, session_key=key),
+        TargetKind.MINUTES: Minutes.objects.filter(office=office, session_key=key),
+        TargetKind.PROJECT: Project.objects.filter(office=office, key=key),
+        TargetKind.MESSAGE: Message.objects.filter(office=office, key=key),
+        TargetKind.COMMITMENT: Commitment.objects.filter(office=office, key=key),
+    }
+    return bool(lookups[kind].exists())
+
+
+def add_note(
+    *, member: Member, target_kind: str, target_key: str, body: str, now: dt.datetime
+) -> PrivateNote:
+    """A note only the member's own side will ever see."""
+    require_side_member(member)
+    require_active(member, now)
+    if target_kind not in TargetKind.values:
+        raise Refused(f"a note is on one of: {', '.join(TargetKind.values)}", field="target_kind")
+    body = body.strip()
+    if not body:
+        raise Refused("the note is empty", field="body")
+    if len(body) > BODY_MAX:
+        raise Refused(f"the note is longer than {BODY_MAX:,} characters", field="body")
+    if not _target_exists(member.office, target_kind, target_key):
+        raise Refused(f"there is no {target_kind} {target_key!r} to note", field="target_key")
+    side = member.side
+    if side is None:  # pragma: no cover - require_side_member refuses observers
+        raise Refused("observers keep no notes")
+    return PrivateNote.objects.create(
+        office_id=member.office_id,
+        side=side,
+        target_kind=target_kind,
+        target_key=target_key,
+        body=body,
+        author=member.username,
+        created_at=now,
+    )
+
+
+def notes_for(member: Member, target_kind: str, target_key: str) -> list[PrivateNote]:
+    """The member's own side's notes on one record; nobody else's, ever."""
+    if member.side_id is None or member.role == Role.OBSERVER:
+        return []
+    return list(
+        PrivateNote.objects.filter(
+            office_id=member.office_id,
+            side_id=member.side_id,
+            target_kind=target_kind,
+            target_key=target_key,
+        )
+    )
+
+
+def delete_note(*, member: Member, note_id: int, now: dt.datetime) -> None:
+    """Only its author removes a note; another side's note is as missing as none."""
+    require_side_member(member)
+    note = PrivateNote.objects.filter(
+        pk=note_id, office_id=member.office_id, side_id=member.side_id
+    ).first()
+    if note is None:
+        raise Refused("there is no such note", field="note")
+    if note.author != member.username:
+        raise NotAllowed("only the note's author can remove it")
+    note.delete()

@@ -1,0 +1,151 @@
+"""The channel: official messages between the sides, their receipts, and each side's
+private notes.
+
+Messages and receipts are projections of the sides' logs: a message is in its sender's
+log, a receipt in the receiving side's log and names the message's event by hash. A
+private note is a side's own content and never enters a shared log (``PrivateNote``).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+from liaison.ledger.projection import Projection, ProjectionQuerySet
+from liaison.offices.models import Office, Side
+
+
+class MessageKind(models.TextChoices):
+    NOTICE = "notice", "Notice"
+    PROPOSAL = "proposal", "Proposal"
+    REPLY = "reply", "Reply"
+    PROTEST = "protest", "Protest"
+    OTHER = "other", "Other"
+
+
+class MessageQuerySet(ProjectionQuerySet):
+    def for_office(self, office: Office) -> MessageQuerySet:
+        return self.filter(office=office)
+
+    def to_side(self, side: Side) -> MessageQuerySet:
+        return self.exclude(side=side)
+
+    def from_side(self, side: Side) -> MessageQuerySet:
+        return self.filter(side=side)
+
+    def search(self, text: str) -> MessageQuerySet:
+        text = text.strip()
+        if not text:
+            return self
+        return self.filter(models.Q(subject__icontains=text) | models.Q(body__icontains=text))
+
+
+class Message(Projection):
+    """An official communication from one side to the other. Its key is its sending
+    event's place, ``<side>-<seq>``, unique in the office."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="messages")
+    key = models.SlugField(max_length=80)
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="sent_messages")
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    subject = models.CharField(max_length=200)
+    body = models.TextField()
+    sent_by = models.CharField(max_length=150)
+    sent_at = models.DateTimeField()
+    in_reply_to = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
+    thread = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="thread_messages"
+    )
+    about_session = models.CharField(max_length=100, blank=True)
+    about_project = models.CharField(max_length=64, blank=True)
+    event_seq = models.PositiveBigIntegerField()
+    event_hash = models.CharField(max_length=64)
+
+    objects = MessageQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["office", "-sent_at", "key"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "key"], name="message_unique_key"),
+        ]
+        indexes = [models.Index(fields=["office", "sent_at"])]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @staticmethod
+    def make_id(office: str, key: str) -> str:
+        return f"{office}:{key}"
+
+
+class Attachment(Projection):
+    """A file sent with a message: stored outside the database under its SHA-256, which
+    the message's event carries."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
+    position = models.PositiveSmallIntegerField()
+    name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveBigIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["message", "position"]
+
+
+class ReceiptKind(models.TextChoices):
+    DELIVERED = "delivered", "Delivered"
+    READ = "read", "Read"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+
+
+class Receipt(Projection):
+    """Recorded by the receiving side: ``delivered`` once (first shown to any of its
+    members), ``read`` once per member, ``acknowledged`` once (its head or deputy)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="receipts")
+    kind = models.CharField(max_length=16, choices=ReceiptKind.choices)
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
+    member = models.CharField(max_length=150)
+    at = models.DateTimeField()
+    note = models.TextField(blank=True)
+    event = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["message", "at", "kind"]
+
+    @staticmethod
+    def make_id(office: str, message: str, kind: str, member: str) -> str:
+        # ``delivered`` and ``acknowledged`` are once per message: their member is "".
+        return f"{office}:{message}:{kind}:{member}"
+
+
+class TargetKind(models.TextChoices):
+    SESSION = "session", "Session"
+    RECORD = "record", "Meeting record"
+    MINUTES = "minutes", "Minutes"
+    PROJECT = "project", "Project"
+    MESSAGE = "message", "Message"
+    COMMITMENT = "commitment", "Commitment"
+
+
+class PrivateNote(models.Model):
+    """A side's own note on any record: only members of that side ever see it."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
+    target_kind = models.CharField(max_length=16, choices=TargetKind.choices)
+    target_key = models.CharField(max_length=100)
+    body = models.TextField()
+    author = models.CharField(max_length=150)
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["office", "side", "target_kind", "target_key"])]
+
+    def __str__(self) -> str:
+        return f"note on {self.target_kind} {self.target_key} ({self.side_id})"
