@@ -16,7 +16,17 @@ from __future__ import annotations
 from ninja import NinjaAPI
 from ninja.operation import Operation
 
-from liaison.api import cadences, commitments, errors, offices, records, sessions, timeline
+from liaison.api import (
+    cadences,
+    commitments,
+    errors,
+    offices,
+    projects,
+    records,
+    sessions,
+    third_parties,
+    timeline,
+)
 from liaison.api.auth import AUTH
 
 
@@ -31,10 +41,10 @@ api = LiaisonAPI(
     version="1",
     description=(
         "The record of a liaison office between two sides: offices, standing, sessions, "
-        "check-ins, cadences, meeting records, readouts, minutes, frameworks and "
-        "commitments. Sign in with `Authorization: Bearer <token>` "
-        "(`liaison api_token create USER`) or the web UI's session (CSRF token required "
-        "for POST)."
+        "check-ins, cadences, meeting records, readouts, minutes, frameworks, "
+        "commitments, joint projects and third parties. Sign in with "
+        "`Authorization: Bearer <token>` (`liaison api_token create USER`) or the web UI's "
+        "session (CSRF token required for POST)."
     ),
     auth=AUTH,
 )
@@ -44,4 +54,6 @@ api.add_router("", sessions.router)
 api.add_router("", cadences.router)
 api.add_router("", records.router)
 api.add_router("", commitments.router)
+api.add_router("", projects.router)
+api.add_router("", third_parties.router)
 api.add_router("", timeline.router)

@@ -14,6 +14,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from liaison.projects import actions as projects
 from liaison.records import actions as records
 from liaison.testing import World, hold, weekly
 
@@ -371,5 +372,213 @@ READS = {
         Read("/commitments", **RECORDS),
         Read(f"/commitments/{COMMITMENT}", **RECORDS),
         Read("/timeline", **RECORDS),
+    ]
+}
+
+
+# Joint projects and third parties, on 31 January 2024 (12:00 Seoul): ``rail-study``
+# (proposed by the South, planned for March, blocked by sanctions since 20 January on
+# the US's position ``us/sanctions-review``), ``groundbreaking`` (the North's, waiting
+# for the rail study) and ``visit`` (no plan yet); each side has a private draft
+# ``concert`` of its own.
+PROJECTS_AT = dt.datetime(2024, 1, 31, 3, 0, tzinfo=dt.UTC)
+PROJECT = "rail-study"
+PARTY = "us"
+
+
+def planned(world: World) -> None:
+    at = PROJECTS_AT - dt.timedelta(days=1)
+    drafts = [
+        ("south", PROJECT, "study", "Joint rail-link study", ["south", "north"], 3, 1, 31),
+        ("north", "groundbreaking", "ceremony", "Groundbreaking ceremony", ["north"], 4, 1, 1),
+        ("south", "visit", "visit", "Business delegation visit", ["south"], None, None, None),
+    ]
+    for side, key, kind, title, leads, month, first, last in drafts:
+        projects.save_project_draft(
+            member=world.members[f"{side}_staff"],
+            key=key,
+            base_revision=0,
+            kind=kind,
+            title=title,
+            leads=leads,
+            start=dt.date(2024, month, first) if month and first else None,
+            end=dt.date(2024, month, last) if month and last else None,
+            now=at,
+        )
+        projects.propose_project(member=world.members[f"{side}_head"], key=key, now=at)
+    projects.add_dependency(
+        member=world.north_head, project="groundbreaking", depends_on=PROJECT, now=at
+    )
+    projects.record_third_party(member=world.south_deputy, key=PARTY, name="United States", now=at)
+    projects.add_actor(
+        member=world.south_deputy,
+        party=PARTY,
+        key="envoy",
+        name="Stephen Biegun",
+        title="Special Representative",
+        now=at,
+    )
+    projects.record_position(
+        member=world.south_deputy,
+        party=PARTY,
+        key="sanctions-review",
+        stated_on=dt.date(2024, 1, 20),
+        summary="Joint projects must not breach the sanctions.",
+        source="State Department briefing",
+        actor="envoy",
+        now=at,
+    )
+    projects.open_blocker(
+        member=world.north_deputy,
+        project=PROJECT,
+        key="sanctions",
+        kind="sanctions",
+        description="Survey equipment falls under the sanctions.",
+        opened_on=dt.date(2024, 1, 20),
+        position=f"{PARTY}/sanctions-review",
+        now=at,
+    )
+    for side in ("south", "north"):
+        projects.save_project_draft(
+            member=world.members[f"{side}_staff"],
+            key="concert",
+            base_revision=0,
+            kind="event",
+            title=f"The {side}'s concert plan",
+            description=f"The {side}'s private thoughts.",
+            leads=[side],
+            now=at,
+        )
+
+
+PROJECTS = {"setup": planned, "at": PROJECTS_AT}
+
+WRITES |= {
+    # Any member of a side drafts a project (no event: the draft is the side's own);
+    # heads and deputies propose it and speak for the side from then on.
+    "project-draft": Write(
+        "/projects/drafts/business-visit",
+        lambda world, actor: {
+            "base_revision": 0,
+            "kind": "visit",
+            "title": "Business delegation visit",
+            "leads": ["south", "north"],
+            "start": "2024-05-01",
+            "end": "2024-05-03",
+        },
+        None,
+        writers=SIDE_MEMBERS,
+        method="put",
+        **PROJECTS,
+    ),
+    "discard-project-draft": Write(
+        "/projects/drafts/concert",
+        no_body,
+        None,
+        writers=SIDE_MEMBERS,
+        method="delete",
+        **PROJECTS,
+    ),
+    "propose-project": Write(
+        "/projects/drafts/concert/propose",
+        lambda world, actor: {"draft_revision": 1},
+        "project.proposed",
+        **PROJECTS,
+    ),
+    "replan-project": Write(
+        f"/projects/{PROJECT}/plan",
+        lambda world, actor: {"start": "2024-05-01", "end": "2024-06-30", "reason": "sanctions"},
+        "project.replanned",
+        **PROJECTS,
+    ),
+    "project-status": Write(
+        f"/projects/{PROJECT}/status",
+        lambda world, actor: {"status": "agreed"},
+        "project.status_stated",
+        **PROJECTS,
+    ),
+    "open-blocker": Write(
+        f"/projects/{PROJECT}/blockers",
+        lambda world, actor: {
+            "key": "funding",
+            "kind": "funding",
+            "description": "No budget line yet.",
+            "opened_on": "2024-01-30",
+        },
+        "project.blocker_opened",
+        **PROJECTS,
+    ),
+    "resolve-blocker": Write(
+        f"/projects/{PROJECT}/blockers/sanctions/resolve",
+        lambda world, actor: {"resolved_on": "2024-01-31", "resolution": "A waiver was granted."},
+        "project.blocker_resolved",
+        **PROJECTS,
+    ),
+    "add-dependency": Write(
+        "/projects/visit/dependencies",
+        lambda world, actor: {"depends_on": PROJECT},
+        "project.dependency_added",
+        **PROJECTS,
+    ),
+    "remove-dependency": Write(
+        f"/projects/groundbreaking/dependencies/{PROJECT}",
+        no_body,
+        "project.dependency_removed",
+        method="delete",
+        **PROJECTS,
+    ),
+    "add-condition": Write(
+        "/projects/groundbreaking/conditions",
+        lambda world, actor: {"position": f"{PARTY}/sanctions-review"},
+        "project.condition_added",
+        **PROJECTS,
+    ),
+    "third-party": Write(
+        "/third-parties",
+        lambda world, actor: {"key": "un", "name": "United Nations"},
+        "third_party.recorded",
+        **PROJECTS,
+    ),
+    "actor": Write(
+        f"/third-parties/{PARTY}/actors",
+        lambda world, actor: {"key": "secretary", "name": "Mike Pompeo", "title": "Secretary"},
+        "third_party.actor_added",
+        **PROJECTS,
+    ),
+    "position": Write(
+        f"/third-parties/{PARTY}/positions",
+        lambda world, actor: {
+            "key": "waiver",
+            "stated_on": "2024-01-30",
+            "summary": "A waiver for the survey.",
+            "source": "Press briefing",
+        },
+        "third_party.position_recorded",
+        **PROJECTS,
+    ),
+    "external-event": Write(
+        f"/third-parties/{PARTY}/events",
+        lambda world, actor: {
+            "key": "summit",
+            "title": "Second summit",
+            "on": "2024-02-27",
+            "status": "expected",
+            "source": "White House",
+            "actor": "envoy",
+        },
+        "third_party.event_recorded",
+        **PROJECTS,
+    ),
+}
+
+READS |= {
+    read.path: read
+    for read in [
+        Read("/projects", **PROJECTS),
+        # Each side sees its own drafts; an observer, on no side, an empty list.
+        Read("/projects/drafts", **PROJECTS),
+        Read(f"/projects/{PROJECT}", **PROJECTS),
+        Read("/third-parties", **PROJECTS),
+        Read(f"/third-parties/{PARTY}", **PROJECTS),
     ]
 }
