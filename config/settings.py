@@ -172,4 +172,26 @@ LIAISON_ATTACHMENT_TYPES = env_list(
     "LIAISON_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg", "text/plain"]
 )
 
+# Email notifications (sent by `liaison notify`): links in them start with this address.
+LIAISON_BASE_URL = env_str("LIAISON_BASE_URL", "http://127.0.0.1:8000")
+# Django 6.1's MAILERS (the EMAIL_* settings are deprecated): SMTP in production, the
+# console in development and the demo.
+MAILERS = {
+    "default": {
+        "BACKEND": env_str(
+            "LIAISON_EMAIL_BACKEND",
+            "django.core.mail.backends.smtp.EmailBackend"
+            if PRODUCTION
+            else "django.core.mail.backends.console.EmailBackend",
+        ),
+        "OPTIONS": {
+            "host": env_str("LIAISON_SMTP_HOST", "localhost"),
+            "port": env_int("LIAISON_SMTP_PORT", 25),
+        }
+        if PRODUCTION
+        else {},
+    }
+}
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "liaison@localhost")
+
 DATABASE_ROUTERS = ["liaison.ledger.projection.ProjectionRouter"]

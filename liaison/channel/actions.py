@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from liaison.channel import attachments as files
+from liaison.channel import notify
 from liaison.channel.events import message_key
 from liaison.channel.models import Message, MessageKind, PrivateNote, Receipt, TargetKind
 from liaison.ledger import log
@@ -120,11 +121,16 @@ def send_message(
                     "attachments": [item.as_body() for item in checked],
                 },
             )
+            message = Message.objects.select_related("office", "side").get(
+                office=office, key=message_key(_side_key(member), event.seq)
+            )
+            # In the same transaction: the message and the emails it owes commit together.
+            notify.queue(message, now)
     except BaseException:
         for sha256 in written:
             files.discard(sha256)
         raise
-    return Message.objects.get(office=office, key=message_key(_side_key(member), event.seq))
+    return message
 
 
 def _receipt(

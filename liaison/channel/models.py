@@ -149,3 +149,61 @@ class PrivateNote(models.Model):
 
     def __str__(self) -> str:
         return f"note on {self.target_kind} {self.target_key} ({self.side_id})"
+
+
+class Delivery(models.TextChoices):
+    IMMEDIATELY = "immediately", "Immediately"
+    DAILY = "daily", "Daily digest"
+    NONE = "none", "None"
+
+
+class NotificationPreference(models.Model):
+    """How a member wants to hear of new messages by email. Not part of the record."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    delivery = models.CharField(
+        max_length=16, choices=Delivery.choices, default=Delivery.IMMEDIATELY
+    )
+    last_digest_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["office", "username"], name="preference_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username}: {self.delivery}"
+
+
+class NotificationStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    SENT = "sent", "Sent"
+    SKIPPED = "skipped", "Skipped"
+
+
+class Notification(models.Model):
+    """An email owed to a member about a message: written in the transaction that sends
+    the message, so a notification is never lost; the worker (``liaison notify``) sends
+    it, and a failed send stays pending with its error until a retry succeeds."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    message = models.ForeignKey(
+        Message, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=16, choices=NotificationStatus.choices, default=NotificationStatus.PENDING
+    )
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} ← {self.message_id} ({self.status})"
