@@ -172,6 +172,11 @@ LIAISON_ATTACHMENT_TYPES = env_list(
     "LIAISON_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg", "text/plain"]
 )
 
+# Live updates (server-sent events): how often a stream looks for new events, and how
+# long one connection lasts before the browser reconnects.
+LIAISON_LIVE_POLL_SECONDS = float(env_str("LIAISON_LIVE_POLL_SECONDS", "1.0"))
+LIAISON_LIVE_STREAM_SECONDS = env_int("LIAISON_LIVE_STREAM_SECONDS", 300)
+
 # Email notifications (sent by `liaison notify`): links in them start with this address.
 LIAISON_BASE_URL = env_str("LIAISON_BASE_URL", "http://127.0.0.1:8000")
 # Django 6.1's MAILERS (the EMAIL_* settings are deprecated): SMTP in production, the

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
-from liaison.web import commitments, records, timeline, views
+from liaison.web import commitments, live, records, timeline, views
 
 session = "offices/<slug:slug>/sessions/<slug:key>/"
 frameworks = "offices/<slug:slug>/frameworks/"
@@ -73,6 +73,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="office-framework-revise",
     ),
     path("offices/<slug:slug>/timeline/", timeline.office_timeline, name="office-timeline"),
+    path("offices/<slug:slug>/live/", live.office_live, name="office-live"),
     path(register, commitments.office_commitments, name="office-commitments"),
     path(f"{register}make/", commitments.office_commitment_make, name="office-commitment-make"),
     path(

@@ -94,6 +94,8 @@ MATRIX: dict[str, Row] = {
     "office-framework-revise": action("framework"),
     "office-commitments": page(),
     "office-timeline": page(),
+    # The live stream: members get it (its events are tested in test_live.py).
+    "office-live": page(),
     "office-commitment-make": action("office"),
     "office-commitment-status": action("office"),
 }
