@@ -53,6 +53,9 @@ router = Router(tags=["projects"])
 READ_ERRORS: dict[int, Any] = {404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut}
 NO_DRAFT = "Your side has no such draft project."
+# ``projects/drafts`` is the drafts list, so a project keyed "drafts" could not be read
+# or acted on at ``projects/{pkey}``: the API does not let a draft take that key.
+RESERVED = "drafts"
 
 
 def _window(start: dt.date | None, end: dt.date | None) -> dict[str, Any] | None:
@@ -235,6 +238,10 @@ def save_project_draft(
     """Save your side's private draft of a project (any member of a side); nothing is
     shared until a head or deputy proposes it. ``base_revision`` is 0 for a new draft."""
     _office, member = member_for(request, slug)
+    if pkey == RESERVED:
+        raise Refused(
+            f"the key {RESERVED!r} names the list of drafts here; choose another", field="key"
+        )
     actions.save_project_draft(
         member=member,
         key=pkey,

@@ -367,6 +367,17 @@ def test_a_draft_cannot_take_the_key_of_a_project(office, api_as, frozen):
     assert response.json() == {"detail": "a project 'rail-study' exists already", "field": "key"}
 
 
+def test_a_draft_cannot_be_keyed_drafts_which_names_the_list(office, api_as, frozen):
+    with frozen(PROJECTS_AT), no_new_events():
+        response = send(api_as("south_staff"), "put", office, "/projects/drafts/drafts", DRAFT)
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "the key 'drafts' names the list of drafts here; choose another",
+        "field": "key",
+    }
+    assert not ProjectDraft.objects.filter(key="drafts").exists()
+
+
 # Plans
 
 
