@@ -30,6 +30,7 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from liaison.channel import actions as channel
 from liaison.lib.timezones import localize
 from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
@@ -107,8 +108,10 @@ def _ensure_accounts(password: str) -> None:
     User = get_user_model()
     User.objects.get_or_create(username=OPERATOR, defaults={"is_staff": True, "is_superuser": True})
     for account in ACCOUNTS:
+        # ILLUSTRATIVE addresses: the demo prints its notification emails to the console.
         User.objects.get_or_create(
-            username=account.username, defaults={"first_name": account.full_name}
+            username=account.username,
+            defaults={"first_name": account.full_name, "email": f"{account.username}@example.org"},
         )
     set_passwords(password)
 
@@ -172,11 +175,13 @@ def build(password: str) -> Office:
             member=chun, key=f"weekly-{day.replace('-', '')}T1000", now=_at(day, "09:50")
         )
     # 2 Nov: the hour-long meeting after a month of no-shows.
+    _messages_before(chun, jon)
     meetings.check_in(member=chun, key="weekly-20181102T1000", now=_at("2018-11-02", "09:51"))
     meetings.check_in(member=jon, key="weekly-20181102T1000", now=_at("2018-11-02", "09:58"))
     _records(office, chun, jon)
     _third_party(chun)
     _projects_held_up(chun)
+    _notes(office)
     return office
 
 
@@ -481,4 +486,54 @@ def _projects_held_up(chun: Member) -> None:
         end=dt.date(2018, 12, 31),
         reason="Provisional window (illustrative)",
         now=now,
+    )
+
+
+# The channel. ILLUSTRATIVE, all of it: the report says only that the meeting took place
+# after a month of no-shows; these messages show how the channel records such a month.
+def _messages_before(chun: Member, jon: Member) -> None:
+    notice = channel.send_message(
+        member=chun,
+        kind="notice",
+        subject="Weekly meeting of the co-heads on Friday 2 November (illustrative)",
+        body=(
+            "The South's co-head will attend the weekly meeting at the liaison office on "
+            "Friday 2 November at 10:00, as agreed at the office's launch, and asks the "
+            "North's co-head to confirm his attendance.\n\n(Illustrative message.)"
+        ),
+        about_session="weekly-20181102T1000",
+        now=_at("2018-10-30", "15:00"),
+    )
+    channel.mark_shown(jon, [notice], opened=True, now=_at("2018-10-31", "09:10"))
+    channel.acknowledge(
+        member=jon, key=notice.key, note="Received.", now=_at("2018-10-31", "09:12")
+    )
+    channel.send_message(
+        member=jon,
+        kind="reply",
+        subject="Re: Weekly meeting on Friday 2 November (illustrative)",
+        body="The North's co-head will attend on 2 November.\n\n(Illustrative message.)",
+        in_reply_to=notice.key,
+        now=_at("2018-11-01", "11:00"),
+    )
+
+
+def _notes(office: Office) -> None:
+    """A private note on each side: visible to that side only. ILLUSTRATIVE."""
+    members = {
+        m.username: m for m in Member.objects.select_related("office", "side").filter(office=office)
+    }
+    channel.add_note(
+        member=members["south-staff"],
+        target_kind="session",
+        target_key="weekly-20181102T1000",
+        body="Ask the ministry whether the readout should mention the rail study (South only).",
+        now=_at("2018-11-02", "12:30"),
+    )
+    channel.add_note(
+        member=members["north-staff"],
+        target_kind="project",
+        target_key="rail-link-study",
+        body="Raise the equipment question at the next meeting (North only).",
+        now=_at("2018-11-02", "18:30"),
     )

@@ -1,6 +1,6 @@
 """The office's chronology: one item per session outcome, record, readout, minutes
 signature, commitment change, project status statement, replanning, blocker, third-party
-position and event, in date order.
+position and event, message and acknowledgement, in date order.
 
 Each source reads one kind of record in a fixed number of queries and returns items;
 ``timeline`` merges them. Only what both sides may see is read here (drafts never),
@@ -19,6 +19,7 @@ from typing import Any
 from django.db.models import Q
 from django.urls import reverse
 
+from liaison.channel.models import Message, Receipt
 from liaison.lib.timezones import format_utc, localize
 from liaison.meetings.attendance import Attendance
 from liaison.meetings.models import Status
@@ -51,6 +52,8 @@ KINDS = [
     "blocker_resolved",
     "third_party_position",
     "third_party_event",
+    "message",
+    "message_acknowledged",
 ]
 
 
@@ -384,6 +387,33 @@ def _third_parties(w: Window) -> Iterable[Item]:
         )
 
 
+def _messages(w: Window) -> Iterable[Item]:
+    link = reverse("office-dashboard", args=[w.office.id]) + "messages/"
+    for m in Message.objects.filter(
+        office=w.office, sent_at__range=(w.start, w.end)
+    ).select_related("side"):
+        yield w.item(
+            m.sent_at,
+            "message",
+            f"{m.side.name} sent a {m.get_kind_display().lower()}: {m.subject}",
+            m.side.key,
+            f"{link}{m.key}/",
+            m.key,
+        )
+    acks = Receipt.objects.filter(
+        office=w.office, kind="acknowledged", at__range=(w.start, w.end)
+    ).select_related("side", "message")
+    for r in acks:
+        yield w.item(
+            r.at,
+            "message_acknowledged",
+            f"{r.side.name} acknowledged “{r.message.subject}”",
+            r.side.key,
+            f"{link}{r.message.key}/",
+            r.message.key,
+        )
+
+
 # Each source and the kinds it yields: a filtered timeline reads only what it shows.
 SOURCES: list[tuple[frozenset[str], Source]] = [
     (
@@ -398,6 +428,7 @@ SOURCES: list[tuple[frozenset[str], Source]] = [
     (frozenset({"project_replanned"}), _plans),
     (frozenset({"blocker_opened", "blocker_resolved"}), _blockers),
     (frozenset({"third_party_position", "third_party_event"}), _third_parties),
+    (frozenset({"message", "message_acknowledged"}), _messages),
 ]
 
 

@@ -34,6 +34,8 @@ KIND_LABELS = {
     "blocker_resolved": "Blockers resolved",
     "third_party_position": "Third-party positions",
     "third_party_event": "Third-party events",
+    "message": "Messages",
+    "message_acknowledged": "Acknowledgements",
 }
 
 

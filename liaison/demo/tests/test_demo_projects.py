@@ -86,3 +86,37 @@ def test_the_timeline_shows_the_slip_and_the_talks_ahead(kaesong):
     ]
     assert items[-1]["title"].startswith("Mike Pompeo (United States): High-level meeting")
     assert items[-1]["title"].endswith("(expected)")
+
+
+def test_the_channel_before_the_meeting_and_a_note_on_each_side(kaesong):
+    from liaison.channel import actions as channel
+    from liaison.channel.models import Message
+    from liaison.offices.models import Member
+
+    notice, reply = Message.objects.filter(office=kaesong).order_by("sent_at")
+    assert (notice.side.key, notice.kind, reply.in_reply_to) == ("south", "notice", notice)
+    assert notice.receipts.filter(kind="acknowledged").get().member == "jon"
+    members = {m.username: m for m in Member.objects.filter(office=kaesong).select_related("side")}
+    south_note = channel.notes_for(members["chun"], "session", "weekly-20181102T1000")
+    assert [n.author for n in south_note] == ["south-staff"]
+    assert channel.notes_for(members["jon"], "session", "weekly-20181102T1000") == []
+    assert [n.author for n in channel.notes_for(members["jon"], "project", "rail-link-study")] == [
+        "north-staff"
+    ]
+    out = io.StringIO()
+    with time_machine.travel(EVENING, tick=False):
+        call_command(
+            "timeline",
+            "kaesong",
+            "--from",
+            "2018-10-30",
+            "--json",
+            *("--kind", "message", "--kind", "message_acknowledged"),
+            stdout=out,
+        )
+    items = json.loads(out.getvalue())["items"]
+    assert [(i["kind"], i["side"]) for i in items] == [
+        ("message", "south"),
+        ("message_acknowledged", "north"),
+        ("message", "north"),
+    ]

@@ -220,8 +220,8 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
         )
     # sides, cadences, session rows, check-ins, notices, records, readouts, signatures,
     # commitment changes, project statuses, plans, blockers, positions, third-party
-    # events: however many items.
-    with django_assert_num_queries(14):
+    # events, messages, acknowledgements: however many items.
+    with django_assert_num_queries(16):
         items = timeline(history.office, FIRST_START - WEEK, NOW, NOW)
     assert len(items) == 13 + 40
 

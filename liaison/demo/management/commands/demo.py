@@ -2,6 +2,8 @@ from __future__ import annotations
 
 import os
 import secrets
+import subprocess
+import sys
 from typing import Any
 
 from django.conf import settings
@@ -61,4 +63,15 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         settings.LIAISON_CLOCK = options["clock"]
-        call_command("serve", host=options["host"], port=options["port"])
+        # The notification worker runs beside the server, in a process of its own, and
+        # prints the emails it sends (the console mailer).
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "liaison.cli", "notify", "--interval", "5"],
+            env={**os.environ, "LIAISON_CLOCK": options["clock"]},
+        )
+        self.stdout.write("Email notifications: printed here by the notification worker.")
+        try:
+            call_command("serve", host=options["host"], port=options["port"])
+        finally:
+            worker.terminate()
+            worker.wait(timeout=10)
