@@ -18,12 +18,14 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from django.db import connection
+from django.db import connection, reset_queries
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
 from bench.stats import percentile, rate, summary_ms
+from liaison.channel import actions as channel
+from liaison.channel.overview import Receipts, inbox, thread
 from liaison.ledger import log
 from liaison.ledger.canonical import digest, encode
 from liaison.ledger.events import validate_body
@@ -143,6 +145,7 @@ def _cpu_only(world: World, count: int) -> dict[str, Any]:
 def bench_append(db: str, events: int, out_dir: Path) -> tuple[World, dict[str, Any]]:
     world = make_world(APPEND_OFFICE, now=T0)
     # One warm-up append, its queries captured.
+    reset_queries()  # a full query log (9,000 entries) would make the count read 0
     with CaptureQueriesContext(connection) as captured:
         _append_one(world, 0)
     queries = [q["sql"][:120] for q in captured.captured_queries]
@@ -306,6 +309,7 @@ def _timed(call: Callable[[], Any], runs: int, warmups: int = 2) -> list[float]:
 def bench_dashboard(db: str, runs: int, out_dir: Path) -> dict[str, Any]:
     office = Office.objects.get(id=DECADE_OFFICE)
     board = dashboard(office, NOW)
+    reset_queries()  # a full query log (9,000 entries) would make the count read 0
     with CaptureQueriesContext(connection) as captured:
         dashboard(office, NOW)
     queries = [q["sql"][:160] for q in captured.captured_queries]
@@ -435,6 +439,7 @@ def bench_records(db: str, world: World, runs: int) -> dict[str, Any]:
         records.change_commitment_status(
             member=world.north_head, key=f"c{n}", status="in_progress", now=made
         )
+    reset_queries()  # a full query log (9,000 entries) would make the count read 0
     with CaptureQueriesContext(connection) as captured:
         items = timeline(office, DECADE_START, NOW, NOW)
     times = _timed(lambda: timeline(office, DECADE_START, NOW, NOW), runs)
@@ -467,6 +472,56 @@ def bench_records(db: str, world: World, runs: int) -> dict[str, Any]:
             "items": len(items),
         },
         "comparison": {**summary_ms(comparison), "statements_each": STATEMENTS},
+    }
+
+
+# 5. The channel: sending, and the inbox of a busy office ------------------------------
+
+MESSAGES = 3000
+
+
+def bench_channel(db: str, world: World, runs: int) -> dict[str, Any]:
+    """``MESSAGES`` messages sent through the action (half each way, every tenth a reply),
+    then the inbox's first and last pages and a thread, as a member reads them."""
+    sent_s: list[float] = []
+    keys: list[str] = []
+    start = NOW - dt.timedelta(days=MESSAGES // 24 + 1)
+    for n in range(MESSAGES):
+        member = world.south_head if n % 2 == 0 else world.north_head
+        reply_to = keys[-1] if n % 10 == 9 else ""
+        t0 = time.perf_counter()
+        message = channel.send_message(
+            member=member,
+            kind="reply" if reply_to else "notice",
+            subject=f"Notice {n}",
+            body=f"Text of notice {n} about the rail study",
+            in_reply_to=reply_to,
+            now=start + dt.timedelta(hours=n),
+        )
+        sent_s.append(time.perf_counter() - t0)
+        keys.append(message.key)
+        if (n + 1) % 1000 == 0:
+            progress(db, f"channel: {n + 1}/{MESSAGES} messages")
+    reader = world.north_staff
+
+    def page(number: int | str) -> list[Any]:
+        listing = inbox(reader, page=number)
+        return [Receipts.of(m) for m in listing]
+
+    reset_queries()  # a full query log (9,000 entries) would make the count read 0
+    with CaptureQueriesContext(connection) as captured:
+        page(1)
+    first = _timed(lambda: page(1), runs)
+    last = _timed(lambda: page("last"), runs)
+    searched = _timed(lambda: list(inbox(reader, "notice 2999")), runs)
+    threads = _timed(lambda: thread(world.office, keys[-1]), runs)
+    return {
+        "messages": MESSAGES,
+        "send": {**summary_ms(sent_s), "messages_per_s": rate(len(sent_s), sum(sent_s))},
+        "inbox_first_page": {**summary_ms(first), "queries": len(captured.captured_queries)},
+        "inbox_last_page": summary_ms(last),
+        "inbox_search": summary_ms(searched),
+        "thread": summary_ms(threads),
     }
 
 
@@ -516,4 +571,6 @@ def run_all(db: str, events: int, runs: int, out_dir: Path, result: dict[str, An
     result["page"] = bench_page(db, decade, runs, out_dir)
     progress(db, "records on the ten-year office: timeline and readout comparison")
     result["records"] = bench_records(db, decade, runs)
+    progress(db, f"channel: sending {MESSAGES} messages, reading the inbox")
+    result["channel"] = bench_channel(db, decade, runs)
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
