@@ -71,11 +71,22 @@ def _speaker(member: Member, now: dt.datetime) -> None:
     require_active(member, now)
 
 
-def _text(value: str, field: str, what: str) -> str:
+def _text(value: str, field: str, what: str, limit: int) -> str:
     value = value.strip()
     if not value:
         raise Refused(f"{what} is empty", field=field)
+    return _within(value, field, what, limit)
+
+
+def _within(value: str, field: str, what: str, limit: int) -> str:
+    """The event schemas' limits, said to the person before anything is written."""
+    if len(value) > limit:
+        raise Refused(f"{what} is longer than {limit:,} characters", field=field)
     return value
+
+
+# Keys that name a page of their own in the addresses (/projects/drafts/).
+RESERVED_PROJECT_KEYS = frozenset({"drafts", "chart", "new"})
 
 
 def _window(start: dt.date | None, end: dt.date | None) -> dict[str, str] | None:
@@ -133,11 +144,13 @@ def save_project_draft(
     key = _key(key)
     if kind not in Kind.values:
         raise Refused(f"the kind must be one of {', '.join(Kind.values)}", field="kind")
-    title = _text(title, "title", "the title")
+    if key in RESERVED_PROJECT_KEYS:
+        raise Refused(f"“{key}” names a page of its own; choose another key", field="key")
+    title = _text(title, "title", "the title", 200)
     values: dict[str, Any] = {
         "kind": kind,
         "title": title,
-        "description": description.strip(),
+        "description": _within(description.strip(), "description", "the description", 10_000),
         "leads": _leads(office, leads),
         "start": start,
         "end": end,
@@ -238,6 +251,7 @@ def replan_project(
     office = member.office
     _speaker(member, now)
     window = _window(start, end)
+    reason = _within(reason, "reason", "the reason", 2000)
     with log.writing(office.id):
         project = _project(office, key)
         if project.current_start == start and project.current_end == end:
@@ -270,7 +284,7 @@ def state_status(
     _speaker(member, now)
     if status not in Status.values:
         raise Refused(f"status must be one of {', '.join(Status.values)}", field="status")
-    reason = reason.strip()
+    reason = _within(reason.strip(), "reason", "the reason", 2000)
     with log.writing(office.id):
         project = _project(office, key)
         own = project.changes.filter(side_id=member.side_id).order_by("-number").first()
@@ -282,10 +296,16 @@ def state_status(
                 "the usual order; give the reason",
                 field="reason",
             )
-        known = set(project.blockers.values_list("key", flat=True))
+        known = dict(project.blockers.values_list("key", "resolved_on"))
         unknown = [b for b in blockers if b not in known]
         if unknown:
             raise Refused(f"the project has no blocker {unknown[0]!r}", field="blockers")
+        resolved = [b for b in blockers if known[b] is not None]
+        if resolved:
+            raise Refused(
+                f"blocker {resolved[0]!r} was resolved on {known[resolved[0]]}; cite open ones",
+                field="blockers",
+            )
         _append(
             member,
             "project.status_stated",
@@ -312,7 +332,7 @@ def open_blocker(
     key = _key(key)
     if kind not in BlockerKind.values:
         raise Refused(f"the kind must be one of {', '.join(BlockerKind.values)}", field="kind")
-    description = _text(description, "description", "the description")
+    description = _text(description, "description", "the description", 4000)
     if opened_on > now.astimezone(office.zone).date():
         raise Refused("a blocker cannot open after today", field="opened_on")
     with log.writing(office.id):
@@ -369,7 +389,7 @@ def resolve_blocker(
                 "project": project,
                 "key": key,
                 "resolved_on": resolved_on.isoformat(),
-                "resolution": resolution.strip(),
+                "resolution": _within(resolution.strip(), "resolution", "the resolution", 4000),
             },
             now,
         )
@@ -467,7 +487,7 @@ def record_third_party(
     office = member.office
     _speaker(member, now)
     key = _key(key)
-    name = _text(name, "name", "the name")
+    name = _text(name, "name", "the name", 200)
     with log.writing(office.id):
         if ThirdParty.objects.filter(office=office, key=key).exists():
             raise Refused(f"a third party {key!r} exists already", field="key")
@@ -486,7 +506,7 @@ def add_actor(
     office = member.office
     _speaker(member, now)
     key = _key(key)
-    name = _text(name, "name", "the name")
+    name = _text(name, "name", "the name", 200)
     with log.writing(office.id):
         third = _party(office, party)
         if third.actors.filter(key=key).exists():
@@ -514,8 +534,8 @@ def record_position(
     office = member.office
     _speaker(member, now)
     key = _key(key)
-    summary = _text(summary, "summary", "the summary")
-    source = _text(source, "source", "the source")
+    summary = _text(summary, "summary", "the summary", 4000)
+    source = _text(source, "source", "the source", 300)
     if stated_on > now.astimezone(office.zone).date():
         raise Refused("a position cannot be stated after today", field="stated_on")
     with log.writing(office.id):
@@ -554,8 +574,8 @@ def record_external_event(
     office = member.office
     _speaker(member, now)
     key = _key(key)
-    title = _text(title, "title", "the title")
-    source = _text(source, "source", "the source")
+    title = _text(title, "title", "the title", 300)
+    source = _text(source, "source", "the source", 300)
     if status not in EventStatus.values:
         raise Refused(f"status must be one of {', '.join(EventStatus.values)}", field="status")
     if status == EventStatus.HAPPENED and on > now.astimezone(office.zone).date():

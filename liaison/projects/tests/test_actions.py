@@ -299,3 +299,52 @@ def test_the_record_verifies_after_every_kind_of_change(world, scratch_allowed):
         member=world.north_head, project="rail-study", position="us/pace", now=NOW
     )
     assert verify("testoffice") == []
+
+
+def test_reserved_keys_and_long_texts_are_refused_before_anything_is_written(world):
+    with refused("“drafts” names a page of its own"):
+        actions.save_project_draft(
+            member=world.south_head,
+            key="drafts",
+            base_revision=0,
+            kind="study",
+            title="T",
+            leads=["south"],
+            now=NOW,
+        )
+    with refused("the title is longer than 200 characters"):
+        actions.save_project_draft(
+            member=world.south_head,
+            key="long",
+            base_revision=0,
+            kind="study",
+            title="T" * 201,
+            leads=["south"],
+            now=NOW,
+        )
+    assert not ProjectDraft.objects.exists()
+    propose(world)
+    with refused("the reason is longer than 2,000 characters"):
+        state(world, "agreed", reason="x" * 2001)
+
+
+def test_a_status_cites_open_blockers_only(world):
+    propose(world)
+    actions.open_blocker(
+        member=world.south_head,
+        project="rail-study",
+        key="funding",
+        kind="funding",
+        description="No budget",
+        opened_on=dt.date(2024, 1, 20),
+        now=NOW,
+    )
+    actions.resolve_blocker(
+        member=world.north_head,
+        project="rail-study",
+        key="funding",
+        resolved_on=dt.date(2024, 1, 25),
+        now=NOW,
+    )
+    with refused("blocker 'funding' was resolved on 2024-01-25; cite open ones"):
+        state(world, "pending", blockers=["funding"])
