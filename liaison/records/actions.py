@@ -614,6 +614,8 @@ def record_framework(
     _speaker(member, now)
     if not _KEY.match(key):
         raise Refused("a key is lowercase letters, digits and hyphens", field="key")
+    if key == "record":  # /frameworks/record/ is the address that records a new one
+        raise Refused("“record” names a page of its own; choose another key", field="key")
     if not title.strip():
         raise Refused("a framework needs a title", field="title")
     if not clauses:

@@ -463,6 +463,20 @@ def test_bad_clauses_are_refused(held, clauses, message):
         framework(held, clauses=clauses)
 
 
+def test_a_framework_cannot_take_the_key_of_the_page_that_records_one(held):
+    with refused("“record” names a page of its own"):
+        actions.record_framework(
+            member=held.south_head,
+            key="record",
+            base_revision=0,
+            title="T",
+            adopted_on=dt.date(2018, 9, 19),
+            summary="",
+            clauses=[ClauseIn("1", "x")],
+            now=LATER,
+        )
+
+
 def test_a_framework_key_is_taken_once_and_revisions_need_the_current_base(held):
     framework(held)
     with refused("exists already"):
