@@ -115,7 +115,7 @@ class Receipt(Projection):
     event = models.CharField(max_length=200)
 
     class Meta:
-        ordering = ["message", "at", "kind"]
+        ordering = ["message", "at", "kind", "member"]
 
     @staticmethod
     def make_id(office: str, message: str, kind: str, member: str) -> str:

@@ -19,7 +19,8 @@ def _listing(rows):  # type: ignore[no-untyped-def]
     return (
         rows.select_related("side")
         .prefetch_related(
-            Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind")), "attachments"
+            Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind", "member")),
+            "attachments",
         )
         .order_by("-sent_at", "-key")
     )

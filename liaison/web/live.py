@@ -44,6 +44,10 @@ async def _stream(office: str, after: int) -> AsyncIterator[str]:
 
 
 async def office_live(request: HttpRequest, slug: str) -> HttpResponseBase:
+    if not hasattr(request, "scope"):
+        # Under a WSGI server a stream would be read whole before it is sent: tell the
+        # browser there is nothing to stream (204 stops EventSource from reconnecting).
+        return HttpResponse(status=204)
     user = await request.auser()
     if not user.is_authenticated:
         return redirect_to_login(request.get_full_path())

@@ -94,3 +94,8 @@ async def _only_members_get_a_stream() -> None:
     outsider = AsyncClient()
     await sync_to_async(lambda: outsider.force_login(world.outsider))()
     assert (await outsider.get(URL)).status_code == 404
+
+
+def test_under_a_wsgi_server_there_is_nothing_to_stream(client):
+    # The sync test client is WSGI, like pytest-django's live server.
+    assert client.get(URL).status_code == 204
