@@ -18,6 +18,7 @@ from ninja.operation import Operation
 
 from liaison.api import (
     cadences,
+    channel,
     commitments,
     errors,
     offices,
@@ -42,7 +43,8 @@ api = LiaisonAPI(
     description=(
         "The record of a liaison office between two sides: offices, standing, sessions, "
         "check-ins, cadences, meeting records, readouts, minutes, frameworks, "
-        "commitments, joint projects and third parties. Sign in with "
+        "commitments, joint projects, third parties, and the channel: messages with their "
+        "receipts and files, private notes, notification settings. Sign in with "
         "`Authorization: Bearer <token>` (`liaison api_token create USER`) or the web UI's "
         "session (CSRF token required for POST)."
     ),
@@ -56,4 +58,5 @@ api.add_router("", records.router)
 api.add_router("", commitments.router)
 api.add_router("", projects.router)
 api.add_router("", third_parties.router)
+api.add_router("", channel.router)
 api.add_router("", timeline.router)

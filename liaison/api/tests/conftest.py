@@ -6,6 +6,7 @@ def test_x(world, api_as): client = api_as("south_head"); client.get(...)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,9 @@ import pytest
 import time_machine
 from django.test import Client
 
+from liaison.channel import actions as channel
+from liaison.channel.attachments import Upload
+from liaison.channel.models import Message, PrivateNote
 from liaison.projects import actions as projects
 from liaison.records import actions as records
 from liaison.testing import World, hold, weekly
@@ -165,7 +169,9 @@ HEADS = ["south_head", "north_head"]
 class Write:
     """A write endpoint: its path after the office (``{side}`` is the actor's side), a
     body for an actor, the event type it appends (None: the side's private draft, which
-    never enters a log), who may write, and the state and moment it succeeds in."""
+    never enters a log), who may write, and the state and moment it succeeds in.
+    ``names`` fills the path's other placeholders for an actor from the state (a note's
+    id, the other side's message), known only once the setup has run."""
 
     path: str
     body: Callable[[World, str], dict[str, Any]]
@@ -174,10 +180,11 @@ class Write:
     setup: Callable[[World], None] = weekly
     at: dt.datetime = BEFORE_FIRST
     method: str = "post"
+    names: Callable[[World, str], dict[str, str]] = lambda world, actor: {}
 
     def url(self, world: World, actor: str) -> str:
         side = actor.split("_")[0] if actor.split("_")[0] in ("south", "north") else "south"
-        return office_url(world, self.path.format(side=side))
+        return office_url(world, self.path.format(side=side, **self.names(world, actor)))
 
 
 def no_body(world: World, actor: str) -> dict[str, Any]:
@@ -580,5 +587,148 @@ READS |= {
         Read(f"/projects/{PROJECT}", **PROJECTS),
         Read("/third-parties", **PROJECTS),
         Read(f"/third-parties/{PARTY}", **PROJECTS),
+    ]
+}
+
+
+# The channel, on 1 February 2024 (12:00 Seoul): the South's notice with a PDF agenda
+# (``south-1``), the North's reply to it (``north-1``), the North's proposal
+# (``north-2``) and the South's protest (``south-2``), sent in that order from 10:00 to
+# 11:00 Seoul and each delivered to the other side at 11:00; and a private note of each
+# side on the notice. Keys are ``<side>-<seq>``: the sides'
+# logs hold nothing before these messages.
+CHANNEL_AT = dt.datetime(2024, 2, 1, 3, 0, tzinfo=dt.UTC)
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
+NOTICE, REPLY, PROPOSAL, PROTEST = "south-1", "north-1", "north-2", "south-2"
+SECRETS = {side: f"The {side}'s private view: concede the date." for side in ("south", "north")}
+
+
+def corresponded(world: World) -> None:
+    at = CHANNEL_AT - dt.timedelta(hours=1)
+    notice = channel.send_message(
+        member=world.south_head,
+        kind="notice",
+        subject="Weekly meetings",
+        body="We propose to resume the weekly meetings on Friday.",
+        uploads=[Upload("agenda.pdf", PDF)],
+        now=at - dt.timedelta(hours=1),
+    )
+    channel.send_message(
+        member=world.north_deputy,
+        kind="reply",
+        subject="Re: Weekly meetings",
+        body="Our delegation will attend.",
+        in_reply_to=notice.key,
+        now=at - dt.timedelta(minutes=30),
+    )
+    channel.send_message(
+        member=world.north_head,
+        kind="proposal",
+        subject="Rail-link survey",
+        body="We propose a joint survey of the rail link in March.",
+        now=at,
+    )
+    channel.send_message(
+        member=world.south_deputy,
+        kind="protest",
+        subject="Missed session",
+        body="Your side did not attend on 25 January.",
+        now=at,
+    )
+    for side, other in (("south", "north"), ("north", "south")):
+        member = world.members[f"{side}_staff"]
+        sent = list(Message.objects.filter(office=world.office, side__key=other))
+        channel.mark_shown(member, sent, opened=False, now=at)
+        channel.add_note(
+            member=member, target_kind="message", target_key=NOTICE, body=SECRETS[side], now=at
+        )
+
+
+def noted(world: World) -> None:
+    """``corresponded``, with a note of each side's member's own on the notice."""
+    corresponded(world)
+    for name in SIDE_MEMBERS:
+        channel.add_note(
+            member=world.members[name],
+            target_kind="message",
+            target_key=NOTICE,
+            body=f"{name}'s own note",
+            now=CHANNEL_AT,
+        )
+
+
+def own_note(world: World, actor: str) -> dict[str, str]:
+    """The actor's own note (anyone off a side is given the South head's)."""
+    author = world.members[actor if actor in SIDE_MEMBERS else "south_head"].username
+    return {"note": str(PrivateNote.objects.get(author=author, body__endswith="own note").pk)}
+
+
+def other_sides_message(world: World, actor: str) -> dict[str, str]:
+    return {"message": NOTICE if actor.startswith("north") else PROPOSAL}
+
+
+CHANNEL = {"setup": corresponded, "at": CHANNEL_AT}
+
+WRITES |= {
+    "message": Write(
+        "/messages",
+        lambda world, actor: {
+            "kind": "notice",
+            "subject": "Next session",
+            "body": "The next session is on Friday.",
+            "in_reply_to": PROPOSAL,
+        },
+        "message.sent",
+        **CHANNEL,
+    ),
+    # The other side's message, already delivered: the acknowledgement is one event.
+    "acknowledge": Write(
+        "/messages/{message}/acknowledge",
+        lambda world, actor: {"note": "Received; we will answer."},
+        "message.acknowledged",
+        names=other_sides_message,
+        **CHANNEL,
+    ),
+    # Private notes and notification settings enter no log.
+    "note": Write(
+        "/notes",
+        lambda world, actor: {"target_kind": "message", "target_key": PROPOSAL, "body": "Stall."},
+        None,
+        writers=SIDE_MEMBERS,
+        **CHANNEL,
+    ),
+    "delete-note": Write(
+        "/notes/{note}",
+        no_body,
+        None,
+        writers=SIDE_MEMBERS,
+        method="delete",
+        setup=noted,
+        at=CHANNEL_AT,
+        names=own_note,
+    ),
+    "notifications": Write(
+        "/notifications",
+        lambda world, actor: {"delivery": "daily"},
+        None,
+        writers=ROLES,
+        method="put",
+        **CHANNEL,
+    ),
+}
+
+READS |= {
+    read.path: read
+    for read in [
+        # The inbox and sent lists, the thread and the file; an observer reads them all.
+        Read("/messages", **CHANNEL),
+        Read("/messages/sent", **CHANNEL),
+        Read("/messages/awaiting", **CHANNEL),
+        Read(f"/messages/{NOTICE}", **CHANNEL),
+        Read(f"/messages/{NOTICE}/attachments/{PDF_SHA256}", **CHANNEL),
+        # Each side reads its own notes; an observer, on no side, an empty list.
+        Read(f"/notes?target_kind=message&target_key={NOTICE}", **CHANNEL),
+        Read("/notifications", **CHANNEL),
     ]
 }

@@ -42,6 +42,15 @@ PATHS = {
     "/api/offices/{slug}/third-parties/{tkey}/actors": {"post"},
     "/api/offices/{slug}/third-parties/{tkey}/positions": {"post"},
     "/api/offices/{slug}/third-parties/{tkey}/events": {"post"},
+    "/api/offices/{slug}/messages": {"get", "post"},
+    "/api/offices/{slug}/messages/sent": {"get"},
+    "/api/offices/{slug}/messages/awaiting": {"get"},
+    "/api/offices/{slug}/messages/{key}": {"get"},
+    "/api/offices/{slug}/messages/{key}/acknowledge": {"post"},
+    "/api/offices/{slug}/messages/{key}/attachments/{sha256}": {"get"},
+    "/api/offices/{slug}/notes": {"get", "post"},
+    "/api/offices/{slug}/notes/{note_id}": {"delete"},
+    "/api/offices/{slug}/notifications": {"get", "put"},
     "/api/offices/{slug}/timeline": {"get"},
 }
 

@@ -1,0 +1,405 @@
+"""The channel: official messages between the sides with their receipts and files, each
+side's private notes, and how a member hears of new messages.
+
+Every write calls one function of ``channel.actions`` (or ``notify.set_delivery``) with
+the caller's membership and ``clock.now()``; reads go through ``channel.overview``, as
+the pages do. Showing messages is itself recorded: every read that returns messages
+passes them to ``actions.mark_shown`` (a list delivers them to the receiving side, a
+thread is read by the caller), which leaves nothing for the sender's side or observers.
+A message is looked up only within the caller's office, so another office's message is
+as unknown (404) as a missing one. Private notes are read only through
+``actions.notes_for``, which takes the caller's side.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+from collections.abc import Sequence
+from typing import Any
+
+from django.core.paginator import Page
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.http import content_disposition_header
+from ninja import P, QueryEx, Router, Status
+
+from liaison.api.access import member_for
+from liaison.api.channel_schemas import (
+    AcknowledgeIn,
+    AwaitingOut,
+    MessageIn,
+    MessageOut,
+    MessagePageOut,
+    NoteIn,
+    NoteOut,
+    NotificationsIn,
+    NotificationsOut,
+    TargetKindName,
+    ThreadOut,
+)
+from liaison.api.schemas import ErrorOut
+from liaison.channel import actions, notify, overview
+from liaison.channel import attachments as files
+from liaison.channel.models import Attachment, Message, PrivateNote, Receipt
+from liaison.lib import clock
+from liaison.lib.errors import NotAllowed, Refused
+from liaison.offices.access import refuse
+from liaison.offices.models import Member, Role
+
+router = Router(tags=["channel"])
+
+READ_ERRORS: dict[int, Any] = {404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
+NO_MESSAGE = "No such message."
+
+
+def _key(message_id: str) -> str:
+    # A message's id is "<office>:<key>" (``Message.make_id``; an office slug has no
+    # colon): reading a parent's or thread root's key from it costs no query.
+    return message_id.split(":", 1)[1]
+
+
+def _receipt(receipt: Receipt | None, *, note: bool = False) -> dict[str, Any] | None:
+    if receipt is None:
+        return None
+    data: dict[str, Any] = {"member": receipt.member, "at": receipt.at}
+    if note:
+        data["note"] = receipt.note
+    return data
+
+
+def message_data(message: Message) -> dict[str, Any]:
+    """One message; its side, receipts and attachments must be loaded already."""
+    receipts = overview.Receipts.of(message)
+    base = f"/api/offices/{message.office_id}/messages/{message.key}/attachments"  # same router
+    return {
+        "key": message.key,
+        "kind": message.kind,
+        "subject": message.subject,
+        "body": message.body,
+        "side": message.side.key,
+        "sent_by": message.sent_by,
+        "sent_at": message.sent_at,
+        "in_reply_to": _key(message.in_reply_to_id) if message.in_reply_to_id else None,
+        "thread": _key(message.thread_id) if message.thread_id else message.key,
+        "about": {
+            "session": message.about_session or None,
+            "project": message.about_project or None,
+        },
+        "attachments": [
+            {
+                "name": a.name,
+                "content_type": a.content_type,
+                "size": a.size,
+                "sha256": a.sha256,
+                "url": f"{base}/{a.sha256}",
+            }
+            for a in message.attachments.all()
+        ],
+        "receipts": {
+            "delivered": _receipt(receipts.delivered),
+            "reads": [_receipt(r) for r in receipts.reads],
+            "acknowledged": _receipt(receipts.acknowledged, note=True),
+        },
+    }
+
+
+def _receives_any(member: Member, messages: Sequence[Message]) -> bool:
+    """Whether ``mark_shown`` can record anything for ``member``: only the receiving
+    side's head, deputy and staff leave receipts."""
+    if member.side_id is None or member.role == Role.OBSERVER:
+        return False
+    return any(m.side_id != member.side_id for m in messages)
+
+
+def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Message]:
+    """Record that ``messages`` are shown to ``member``, then give them back with their
+    receipts as they now stand (one more query, only when a receipt may be new), so the
+    answer includes the delivery or reading this very call recorded."""
+    actions.mark_shown(member, messages, opened=opened, now=clock.now())
+    if _receives_any(member, messages):
+        for message in messages:
+            # Drop the receipts read before ``mark_shown`` so the prefetch reads them again.
+            getattr(message, "_prefetched_objects_cache", {}).pop("receipts", None)
+        prefetch_related_objects(
+            messages, Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind"))
+        )
+    return messages
+
+
+def _page(member: Member, page: Page[Message]) -> dict[str, Any]:
+    messages = _shown(member, list(page.object_list), opened=False)
+    return {
+        "items": [message_data(m) for m in messages],
+        "page": page.number,
+        "pages": page.paginator.num_pages,
+        "count": page.paginator.count,
+    }
+
+
+def _message(member: Member, key: str) -> Message:
+    """The office's message ``key``, or 404 (the action logs the refusal)."""
+    try:
+        return actions.message_for(member, key)
+    except Refused:
+        raise Http404(NO_MESSAGE) from None
+
+
+def _loaded(member: Member, key: str) -> dict[str, Any]:
+    """The message just written or acknowledged, with its files and receipts."""
+    message = (
+        Message.objects.filter(office_id=member.office_id, key=key)
+        .select_related("side")
+        .prefetch_related(
+            Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind")), "attachments"
+        )
+        .get()
+    )
+    return message_data(message)
+
+
+def _decoded(payload: MessageIn) -> list[files.Upload]:
+    uploads = []
+    for item in payload.attachments:
+        try:
+            data = base64.b64decode(item.content_base64, validate=True)
+        except (binascii.Error, ValueError):
+            raise Refused(
+                f"{item.name}: content_base64 is not valid base64", field="attachments"
+            ) from None
+        uploads.append(files.Upload(item.name, data))
+    return uploads
+
+
+# Messages. The fixed paths (sent, awaiting) come before ``messages/{key}``; a key is
+# "<side>-<seq>", so it can never be one of them.
+
+
+@router.get("/offices/{slug}/messages", response={200: MessagePageOut, **READ_ERRORS})
+def list_messages(
+    request: HttpRequest,
+    slug: str,
+    q: QueryEx[str, P(max_length=200)] = "",
+    page: QueryEx[int, P(ge=1)] = 1,
+) -> dict[str, Any]:
+    """Your inbox: the messages sent to your side (to an observer, every message), newest
+    first, 25 a page; ``q`` searches subjects and bodies. A page past the last gives the
+    last. Being listed here delivers a message to your side (a receipt its sender sees)."""
+    _office, member = member_for(request, slug)
+    return _page(member, overview.inbox(member, q, page))
+
+
+@router.get("/offices/{slug}/messages/sent", response={200: MessagePageOut, **READ_ERRORS})
+def list_sent_messages(
+    request: HttpRequest,
+    slug: str,
+    q: QueryEx[str, P(max_length=200)] = "",
+    page: QueryEx[int, P(ge=1)] = 1,
+) -> dict[str, Any]:
+    """The messages your side sent, newest first, with their receipts; observers, on no
+    side, have none."""
+    _office, member = member_for(request, slug)
+    return _page(member, overview.sent(member, q, page))
+
+
+@router.get("/offices/{slug}/messages/awaiting", response={200: list[AwaitingOut], **READ_ERRORS})
+def list_awaiting_messages(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
+    """Your side's notices, proposals and protests the other side has neither
+    acknowledged nor answered, longest waiting first; observers have none."""
+    office, member = member_for(request, slug)
+    now = clock.now()
+    waiting = overview.awaiting(office, member.side_id, now) if member.side_id else []
+    messages = [w.message for w in waiting]
+    prefetch_related_objects(
+        messages,
+        Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind")),
+        "attachments",
+    )
+    _shown(member, messages, opened=False)  # the caller's own side's: no receipts
+    return [
+        {**message_data(w.message), "waiting_seconds": int(w.waiting.total_seconds())}
+        for w in waiting
+    ]
+
+
+@router.post("/offices/{slug}/messages", response={201: MessageOut, **WRITE_ERRORS})
+def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[Any]:
+    """Send an official message from your side to the other (a head or deputy).
+
+    Attachments go in the JSON body as ``[{"name": "agenda.pdf", "content_base64":
+    "<the file's bytes, base64>"}]``. Each is checked by its content, not its name: a
+    PDF, PNG, JPEG or UTF-8 text whose name's extension says what it is (a ZIP named
+    ``.pdf`` is refused), within the size limit. Content that is not valid base64 is a
+    400 naming ``attachments``. A reply names the message it answers in ``in_reply_to``;
+    an unknown one is a 400 naming that field."""
+    _office, member = member_for(request, slug)
+    uploads = _decoded(payload)
+    try:
+        message = actions.send_message(
+            member=member,
+            kind=payload.kind,
+            subject=payload.subject,
+            body=payload.body,
+            in_reply_to=payload.in_reply_to or "",
+            about_session=payload.about_session,
+            about_project=payload.about_project,
+            uploads=uploads,
+            now=clock.now(),
+        )
+    except Refused as exc:
+        # The only message the action looks up is the one replied to: a wrong value of
+        # ``in_reply_to`` (400), not a 404 for the path.
+        if isinstance(exc, NotAllowed) or exc.field != "message":
+            raise
+        raise Refused(exc.message, field="in_reply_to") from exc
+    return Status(201, _loaded(member, message.key))
+
+
+@router.get("/offices/{slug}/messages/{key}", response={200: ThreadOut, **READ_ERRORS})
+def get_thread(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
+    """The whole thread the message belongs to, oldest first, with files and receipts.
+    Opening it records that you read each message in it sent to your side."""
+    office, member = member_for(request, slug)
+    found = _message(member, key)
+    messages = _shown(member, overview.thread(office, key), opened=True)
+    return {
+        "thread": _key(found.thread_id) if found.thread_id else found.key,
+        "messages": [message_data(m) for m in messages],
+    }
+
+
+@router.post(
+    "/offices/{slug}/messages/{key}/acknowledge", response={200: MessageOut, **WRITE_ERRORS}
+)
+def acknowledge_message(
+    request: HttpRequest, slug: str, key: str, payload: AcknowledgeIn | None = None
+) -> dict[str, Any]:
+    """Acknowledge a message the other side sent (your side's head or deputy), once,
+    with an optional ``note``. Your own side's message is a 400; a second
+    acknowledgement a 409."""
+    _office, member = member_for(request, slug)
+    message = _message(member, key)
+    try:
+        actions.acknowledge(
+            member=member, key=key, note=payload.note if payload else "", now=clock.now()
+        )
+    except Refused as exc:
+        # Acknowledging your own side's message is a wrong request, not a state of the
+        # office that may change: a 400 naming the message.
+        if isinstance(exc, NotAllowed) or exc.field or message.side_id != member.side_id:
+            raise
+        raise Refused(exc.message, field="message") from exc
+    return _loaded(member, key)
+
+
+@router.get(
+    "/offices/{slug}/messages/{key}/attachments/{sha256}",
+    response={**READ_ERRORS},
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "The file's bytes, with its content type.",
+                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+            }
+        }
+    },
+)
+def get_attachment(request: HttpRequest, slug: str, key: str, sha256: str) -> HttpResponse:
+    """A file sent with the message, served with the type its content was checked to be."""
+    _office, member = member_for(request, slug)
+    message = _message(member, key)
+    attachment = Attachment.objects.filter(message=message, sha256=sha256).first()
+    if attachment is None:
+        refuse(member.user, f"attachment {key}/{sha256}", "no such attachment")
+        raise Http404("No such attachment.")
+    try:
+        data = files.read(attachment.sha256)
+    except FileNotFoundError:
+        # The event names the file but the store lost it: ``verify`` is the place to
+        # report that; here it is simply not there.
+        refuse(member.user, f"attachment {key}/{sha256}", "file missing from the store")
+        raise Http404("No such attachment.") from None
+    response = HttpResponse(data, content_type=attachment.content_type)
+    # Always a download, never rendered in the API's origin.
+    response["Content-Disposition"] = content_disposition_header(True, attachment.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+# Private notes
+
+
+def note_data(note: PrivateNote, side: str) -> dict[str, Any]:
+    return {
+        "id": note.pk,
+        "target_kind": note.target_kind,
+        "target_key": note.target_key,
+        "body": note.body,
+        "author": note.author,
+        "side": side,
+        "created_at": note.created_at,
+    }
+
+
+@router.get("/offices/{slug}/notes", response={200: list[NoteOut], **READ_ERRORS})
+def list_notes(
+    request: HttpRequest,
+    slug: str,
+    target_kind: QueryEx[TargetKindName, P()],
+    target_key: QueryEx[str, P(max_length=100)],
+) -> list[dict[str, Any]]:
+    """Your own side's private notes on one record, oldest first. The other side never
+    sees them; an observer, on no side, has none (an empty list)."""
+    _office, member = member_for(request, slug)
+    side = member.side_key
+    notes = actions.notes_for(member, target_kind, target_key)
+    return [note_data(n, side) for n in notes] if side else []
+
+
+@router.post("/offices/{slug}/notes", response={201: NoteOut, **WRITE_ERRORS})
+def add_note(request: HttpRequest, slug: str, payload: NoteIn) -> Status[Any]:
+    """A private note of your side's on a record (any member of a side). It enters no
+    log: the other side never receives it, in this API, the pages or an export."""
+    _office, member = member_for(request, slug)
+    note = actions.add_note(
+        member=member,
+        target_kind=payload.target_kind,
+        target_key=payload.target_key,
+        body=payload.body,
+        now=clock.now(),
+    )
+    return Status(201, note_data(note, member.side_key or ""))
+
+
+@router.delete("/offices/{slug}/notes/{note_id}", response={204: None, **WRITE_ERRORS})
+def delete_note(request: HttpRequest, slug: str, note_id: int) -> Status[None]:
+    """Remove a note you wrote. Another side's note is as unknown (404) as a missing one;
+    another member's note of your side is a 403."""
+    _office, member = member_for(request, slug)
+    try:
+        actions.delete_note(member=member, note_id=note_id, now=clock.now())
+    except Refused as exc:
+        if isinstance(exc, NotAllowed) or exc.field != "note":
+            raise
+        raise Http404("No such note.") from exc
+    return Status(204, None)
+
+
+# Notifications
+
+
+@router.get("/offices/{slug}/notifications", response={200: NotificationsOut, **READ_ERRORS})
+def get_notifications(request: HttpRequest, slug: str) -> dict[str, Any]:
+    """How you hear of new messages by email."""
+    _office, member = member_for(request, slug)
+    return {"delivery": notify.delivery_of(member.office_id, member.username)}
+
+
+@router.put("/offices/{slug}/notifications", response={200: NotificationsOut, **WRITE_ERRORS})
+def set_notifications(request: HttpRequest, slug: str, payload: NotificationsIn) -> dict[str, Any]:
+    """Email about each new message at once (``immediately``), in one digest a day
+    (``daily``), or not at all (``none``)."""
+    _office, member = member_for(request, slug)
+    preference = notify.set_delivery(member, payload.delivery)
+    return {"delivery": preference.delivery}

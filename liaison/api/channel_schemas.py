@@ -1,0 +1,134 @@
+"""What the channel endpoints take and give: messages with their receipts and files,
+private notes and notification settings. Same conventions as ``schemas``: instants out
+in UTC; text limits match the event schemas (``channel.events``), so a body the API
+accepts is one the log accepts.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from ninja import Field, Schema
+
+from liaison.api.schemas import UtcInstant
+
+MessageKindName = Literal["notice", "proposal", "reply", "protest", "other"]
+TargetKindName = Literal["session", "record", "minutes", "project", "message", "commitment"]
+DeliveryName = Literal["immediately", "daily", "none"]
+
+
+# Messages
+
+
+class AboutOut(Schema):
+    session: str | None = Field(description="the session's key, if the message is about one")
+    project: str | None = Field(description="the project's key, if the message is about one")
+
+
+class AttachmentOut(Schema):
+    name: str
+    content_type: str = Field(description="what the file's bytes are, not what its name says")
+    size: int = Field(description="bytes")
+    sha256: str
+    url: str = Field(description="where the file's bytes are served (members of the office)")
+
+
+class ReceiptOut(Schema):
+    member: str = Field(description="username of the receiving side's member")
+    at: UtcInstant
+
+
+class AcknowledgedOut(ReceiptOut):
+    note: str
+
+
+class ReceiptsOut(Schema):
+    delivered: ReceiptOut | None = Field(
+        description="the first time any member of the receiving side was shown the message"
+    )
+    reads: list[ReceiptOut] = Field(description="each receiving member's first opening")
+    acknowledged: AcknowledgedOut | None = Field(
+        description="the receiving side's head or deputy acknowledged it"
+    )
+
+
+class MessageOut(Schema):
+    key: str = Field(description="<side>-<seq> of the event that sent it")
+    kind: MessageKindName
+    subject: str
+    body: str
+    side: str = Field(description="the sending side")
+    sent_by: str
+    sent_at: UtcInstant
+    in_reply_to: str | None = Field(description="the key of the message it answers")
+    thread: str = Field(description="the key of the thread's first message")
+    about: AboutOut
+    attachments: list[AttachmentOut]
+    receipts: ReceiptsOut
+
+
+class MessagePageOut(Schema):
+    items: list[MessageOut] = Field(description="newest first")
+    page: int
+    pages: int
+    count: int = Field(description="messages on every page together")
+
+
+class ThreadOut(Schema):
+    thread: str = Field(description="the key of the thread's first message")
+    messages: list[MessageOut] = Field(description="oldest first")
+
+
+class AwaitingOut(MessageOut):
+    waiting_seconds: int = Field(description="since it was sent")
+
+
+class AttachmentIn(Schema):
+    name: str = Field(max_length=200, description="its extension must match its content")
+    content_base64: str = Field(description="the file's bytes, base64 (RFC 4648)")
+
+
+class MessageIn(Schema):
+    kind: MessageKindName
+    subject: str = Field(max_length=200)
+    body: str = Field(max_length=50_000)
+    in_reply_to: str | None = Field(None, description="the key of the message it answers")
+    about_session: str = Field("", max_length=100)
+    about_project: str = Field("", max_length=64)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+
+
+class AcknowledgeIn(Schema):
+    note: str = Field("", max_length=2000)
+
+
+# Private notes
+
+
+class NoteOut(Schema):
+    id: int
+    target_kind: TargetKindName
+    target_key: str
+    body: str
+    author: str
+    side: str
+    created_at: UtcInstant
+
+
+class NoteIn(Schema):
+    target_kind: TargetKindName
+    target_key: str = Field(max_length=100)
+    body: str = Field(max_length=50_000)
+
+
+# Notifications
+
+
+class NotificationsOut(Schema):
+    delivery: DeliveryName = Field(
+        description="email about new messages: each at once, one digest a day, or none"
+    )
+
+
+class NotificationsIn(Schema):
+    delivery: DeliveryName
