@@ -595,8 +595,8 @@ READS |= {
 # (``south-1``), the North's reply to it (``north-1``), the North's proposal
 # (``north-2``) and the South's protest (``south-2``), sent in that order from 10:00 to
 # 11:00 Seoul and each delivered to the other side at 11:00; and a private note of each
-# side on the notice. Keys are ``<side>-<seq>``: the sides'
-# logs hold nothing before these messages.
+# side on the notice. Keys are ``<side>-<seq>``: in a world with nothing else in the
+# sides' logs, those named here.
 CHANNEL_AT = dt.datetime(2024, 2, 1, 3, 0, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 PDF_SHA256 = hashlib.sha256(PDF).hexdigest()
@@ -641,7 +641,7 @@ def corresponded(world: World) -> None:
         sent = list(Message.objects.filter(office=world.office, side__key=other))
         channel.mark_shown(member, sent, opened=False, now=at)
         channel.add_note(
-            member=member, target_kind="message", target_key=NOTICE, body=SECRETS[side], now=at
+            member=member, target_kind="message", target_key=notice.key, body=SECRETS[side], now=at
         )
 
 

@@ -587,5 +587,10 @@ def test_the_lists_take_a_fixed_number_of_queries_however_many_messages(
             observed = send(observer, "get", world, "/messages")
         with django_assert_num_queries(8):
             sent = send(sender, "get", world, "/messages/sent")
+        send(receiver, "get", world, "/messages/south-1")  # reads it
+        # A thread: the same four, the message looked up (1), its root found and the
+        # thread read with sides, receipts and files (4), then the receipts (3 + 1).
+        with django_assert_num_queries(13):
+            send(receiver, "get", world, "/messages/south-1")
     assert listed.json()["count"] == observed.json()["count"] == sent.json()["count"] == count
     assert len(listed.json()["items"]) == min(count, 25)
