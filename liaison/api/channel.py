@@ -231,8 +231,10 @@ def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[
     "<the file's bytes, base64>"}]``. Each is checked by its content, not its name: a
     PDF, PNG, JPEG or UTF-8 text whose name's extension says what it is (a ZIP named
     ``.pdf`` is refused), within the size limit. Content that is not valid base64 is a
-    400 naming ``attachments``. A reply names the message it answers in ``in_reply_to``;
-    an unknown one is a 400 naming that field."""
+    400 naming ``attachments``. The whole request is also bounded by Django's
+    ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (base64 adds a third to a file's size). A reply
+    names the message it answers in ``in_reply_to``; an unknown one is a 400 naming that
+    field."""
     _office, member = member_for(request, slug)
     uploads = _decoded(payload)
     try:
