@@ -3,11 +3,13 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
-from liaison.web import commitments, live, records, timeline, views
+from liaison.web import channel, commitments, live, records, timeline, views
 
 session = "offices/<slug:slug>/sessions/<slug:key>/"
 frameworks = "offices/<slug:slug>/frameworks/"
 register = "offices/<slug:slug>/commitments/"
+# A message's key is "<side>-<seq>", so it is never "sent", "new" or "send".
+messages = "offices/<slug:slug>/messages/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
     path(
@@ -80,5 +82,38 @@ urlpatterns: list[URLPattern | URLResolver] = [
         f"{register}status/",
         commitments.office_commitment_status,
         name="office-commitment-status",
+    ),
+    path(messages, channel.office_messages, name="office-messages"),
+    path(f"{messages}sent/", channel.office_messages_sent, name="office-messages-sent"),
+    path(f"{messages}new/", channel.office_message_new, name="office-message-new"),
+    path(f"{messages}send/", channel.office_message_send, name="office-message-send"),
+    # The timeline and the notification emails link here for one message and its thread.
+    path(f"{messages}<slug:key>/", channel.office_message, name="office-message"),
+    path(
+        f"{messages}<slug:key>/acknowledge/",
+        channel.office_message_acknowledge,
+        name="office-message-acknowledge",
+    ),
+    path(f"{messages}<slug:key>/reply/", channel.office_message_reply, name="office-message-reply"),
+    path(
+        f"{messages}<slug:key>/attachments/<slug:sha256>/",
+        channel.office_message_attachment,
+        name="office-message-attachment",
+    ),
+    path("offices/<slug:slug>/notes/add/", channel.office_note_add, name="office-note-add"),
+    path(
+        "offices/<slug:slug>/notes/<int:note_id>/delete/",
+        channel.office_note_delete,
+        name="office-note-delete",
+    ),
+    path(
+        "offices/<slug:slug>/notifications/",
+        channel.office_notifications,
+        name="office-notifications",
+    ),
+    path(
+        "offices/<slug:slug>/notifications/save/",
+        channel.office_notifications_save,
+        name="office-notifications-save",
     ),
 ]

@@ -23,6 +23,8 @@ from django.utils import timezone
 from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
+from liaison.channel import actions as channel_actions
+from liaison.channel import overview as channel_overview
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import actions, overview
@@ -104,6 +106,17 @@ def _open_sessions(
     return result
 
 
+def _awaiting(member: Member, now: dt.datetime) -> list[channel_overview.Awaiting]:
+    """The viewer's side's messages the other side has neither acknowledged nor answered
+    (on no side: none). Shown messages are passed to ``mark_shown``, as on every page;
+    for one's own side's messages it records nothing."""
+    if member.side_id is None:
+        return []
+    waiting = channel_overview.awaiting(member.office, member.side_id, now)
+    channel_actions.mark_shown(member, [w.message for w in waiting], opened=False, now=now)
+    return waiting
+
+
 @require_safe
 @office_page
 def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
@@ -118,6 +131,7 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
             "board": board,
             "standing": board.standing,
             "open_sessions": _open_sessions(member, board.open_now, now),
+            "awaiting": _awaiting(member, now),
             # The attendance window, unless it reaches back before the office's launch.
             "window_since": max(
                 board.standing.window_start.astimezone(timezone.get_current_timezone()).date(),

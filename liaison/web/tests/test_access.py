@@ -8,12 +8,16 @@ own answer (400 with field errors); everyone else is stopped before the form is 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 
 import pytest
 import time_machine
 from django.urls import URLPattern, reverse
 
+from liaison.channel import actions as channel
+from liaison.channel.attachments import Upload
+from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
 from liaison.records import actions as records
 from liaison.testing import make_world
@@ -32,7 +36,7 @@ VISITORS = ("anonymous", "outsider", *MEMBERS)
 @dataclass(frozen=True)
 class Row:
     method: str
-    args: str  # "" (none), "office", "session" or "framework"
+    args: str  # "" (none), "office", "session", "framework", "message", "attachment", "note"
     # visitor -> status; visitors not named get ``default``
     expect: dict[str, int]
     default: int
@@ -99,6 +103,22 @@ MATRIX: dict[str, Row] = {
     "office-live": Row("get", "office", {}, 204),
     "office-commitment-make": action("office"),
     "office-commitment-status": action("office"),
+    "office-messages": page(),
+    "office-messages-sent": page(),
+    # Heads and deputies write messages; the page says nothing to anyone else.
+    "office-message-new": Row(
+        "get", "office", {"anonymous": 302, "outsider": 404, **dict.fromkeys(READERS, 403)}, 200
+    ),
+    "office-message-send": action("office"),
+    "office-message": page("message"),
+    "office-message-acknowledge": action("message"),
+    "office-message-reply": action("message"),
+    "office-message-attachment": page("attachment"),
+    "office-note-add": draft("office"),
+    "office-note-delete": draft("note"),
+    "office-notifications": page(),
+    # Every member chooses how to hear of messages.
+    "office-notifications-save": Row("post", "office", {"anonymous": 302, "outsider": 404}, 400),
 }
 
 FRAMEWORK = "accord"
@@ -118,6 +138,39 @@ def _framework(world) -> None:
     )
 
 
+CHANNEL_ARGS = ("message", "attachment", "note")
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+
+def _channel(world) -> None:
+    """The message (with a file) and the note the channel's rows address. The North's
+    members have read it already, so reading it again records nothing."""
+    message = channel.send_message(
+        member=world.south_head,
+        kind="notice",
+        subject="Weekly meetings",
+        body="We propose to resume the weekly meetings.",
+        uploads=[Upload("agenda.pdf", PDF)],
+        now=BEFORE,
+    )
+    for name in ("north_head", "north_deputy", "north_staff"):
+        channel.mark_shown(world.members[name], [message], opened=True, now=BEFORE)
+    channel.add_note(
+        member=world.south_staff,
+        target_kind="message",
+        target_key=message.key,
+        body="Ours only.",
+        now=BEFORE,
+    )
+
+
+def _prepare(world, row: Row) -> None:
+    if row.args == "framework":
+        _framework(world)
+    if row.args in CHANNEL_ARGS:
+        _channel(world)
+
+
 def _names() -> set[str]:
     return {p.name for p in urls.urlpatterns if isinstance(p, URLPattern) and p.name}
 
@@ -127,6 +180,15 @@ def test_every_url_pattern_has_a_row():
 
 
 def _url(world, name: str, row: Row) -> str:
+    if row.args in CHANNEL_ARGS:
+        message = Message.objects.get(office=world.office)
+        sha256 = hashlib.sha256(PDF).hexdigest()
+        channel_args = {
+            "message": [world.office.slug, message.key],
+            "attachment": [world.office.slug, message.key, sha256],
+            "note": [world.office.slug, PrivateNote.objects.get().pk],
+        }
+        return reverse(name, args=channel_args[row.args])
     args = {
         "": [],
         "office": [world.office.slug],
@@ -142,8 +204,7 @@ def test_each_visitor_gets_what_the_matrix_says(office, as_user, name, visitor):
     row = MATRIX[name]
     who = None if visitor == "anonymous" else getattr(office, visitor)
     client = as_user(who)
-    if row.args == "framework":
-        _framework(office)
+    _prepare(office, row)
     before = Event.objects.count()
     with time_machine.travel(BEFORE, tick=False):
         response = getattr(client, row.method)(_url(office, name, row))
@@ -163,8 +224,7 @@ ASGI_ONLY = {"office-live"}
 def test_another_offices_head_gets_the_same_404_as_an_unknown_office(office, as_user, name):
     row = MATRIX[name]
     client = as_user(make_world("elsewhere").south_head)
-    if row.args == "framework":
-        _framework(office)
+    _prepare(office, row)
     with time_machine.travel(BEFORE, tick=False):
         theirs = getattr(client, row.method)(_url(office, name, row))
         unknown = getattr(client, row.method)(

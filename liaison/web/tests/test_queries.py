@@ -16,12 +16,13 @@ from .conftest import BEFORE, START
 pytestmark = pytest.mark.django_db
 
 # Session and user (2), office and membership (2), sides, cadences, session rows,
-# check-ins and notices (5), eligible attendees for the open session (1).
-DASHBOARD_QUERIES = 10
+# check-ins and notices (5), eligible attendees for the open session (1), the viewer's
+# side's messages awaiting an answer (1).
+DASHBOARD_QUERIES = 11
 # Session and user (2), office and membership (2), the session (1-2), check-ins,
 # notices and sides (3), eligible attendees (1), the states of the record, readouts and
-# minutes (3).
-SESSION_QUERIES = 13
+# minutes (3), the viewer's side's private notes (1).
+SESSION_QUERIES = 14
 
 WEEKS = 104  # two years of weekly meetings
 

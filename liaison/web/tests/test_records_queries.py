@@ -19,12 +19,14 @@ pytestmark = pytest.mark.django_db
 # the same with one version of everything and with many.
 QUERIES = {
     # the session and its attendance (5), the record with its participants (and their
-    # sides and members), outcomes and revisions (and their sides) (7), the members (1)
-    "session-record": 17,
+    # sides and members), outcomes and revisions (and their sides) (7), the members (1),
+    # the viewer's side's private notes (1)
+    "session-record": 18,
     # the session (2), sides, readouts, the viewer's side's draft, the members (4)
     "session-readouts": 10,
-    # the session and its attendance (5), minutes, versions, signatures, members (4)
-    "session-minutes": 13,
+    # the session and its attendance (5), minutes, versions, signatures, members (4),
+    # the viewer's side's private notes (1)
+    "session-minutes": 14,
     # frameworks and their clauses (2), members (1)
     "office-frameworks": 7,
     # the framework and its clauses (2), the commitments citing them, members (2)

@@ -1,0 +1,503 @@
+"""The channel's pages: the inbox and the sent list (search, pages), a thread with its
+receipts, files and the forms to acknowledge and reply, a new message, file downloads,
+a side's private notes on any record, and how a member hears of new messages.
+
+Each view parses input with a form from ``channel_forms``, checks access through
+``offices.access``, calls one action from ``channel/actions.py``, and renders or
+redirects; reads go through ``channel/overview.py``, as the API's do. Showing messages is
+itself recorded: every page that shows messages passes them to ``actions.mark_shown``
+(a list delivers them to the receiving side, a thread is read by the viewer), which
+leaves nothing for the sender's side or observers. Private notes are read only through
+``actions.notes_for`` (the ``private_notes`` tag), which takes the viewer's side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, cast
+
+from django.contrib import messages as flash
+from django.core.paginator import Page
+from django.db.models import Prefetch, prefetch_related_objects
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.views.decorators.http import require_POST, require_safe
+
+from liaison.channel import actions, notify, overview
+from liaison.channel import attachments as files
+from liaison.channel.models import Attachment, Message, Receipt, TargetKind
+from liaison.lib import clock
+from liaison.lib.errors import Refused
+from liaison.offices import access
+from liaison.offices.models import Member, Office, Role
+from liaison.projects.models import Project
+from liaison.web import channel_forms as cf
+from liaison.web.forms import ActionForm
+from liaison.web.records import people_of
+from liaison.web.views import _run, office_page
+
+Forms = dict[str, ActionForm]
+
+
+def _receives_any(member: Member, messages: list[Message]) -> bool:
+    """Whether ``mark_shown`` can record anything: only the receiving side's head,
+    deputy and staff leave receipts."""
+    if member.side_id is None or member.role == Role.OBSERVER:
+        return False
+    return any(m.side_id != member.side_id for m in messages)
+
+
+def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Message]:
+    """Record that ``messages`` are shown to ``member`` and give them back with their
+    receipts as they now stand (read again only when a receipt may be new), so the page
+    shows the delivery or reading this very request recorded."""
+    actions.mark_shown(member, messages, opened=opened, now=clock.now())
+    if _receives_any(member, messages):
+        for message in messages:
+            getattr(message, "_prefetched_objects_cache", {}).pop("receipts", None)
+        prefetch_related_objects(
+            messages,
+            Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind", "member")),
+        )
+    return messages
+
+
+def _message_or_404(member: Member, key: str) -> Message:
+    """The office's message ``key``; another office's is as unknown as a missing one
+    (``message_for`` logs the refusal)."""
+    try:
+        return actions.message_for(member, key)
+    except Refused:
+        raise Http404("No such message.") from None
+
+
+def _thread_url(office: Office, key: str) -> str:
+    return reverse("office-message", args=[office.slug, key])
+
+
+# The inbox and the sent list -----------------------------------------------------------
+
+
+def _list_page(
+    request: HttpRequest, office: Office, member: Member, box: str, page: Page[Message]
+) -> HttpResponse:
+    search = cf.SearchForm(request.GET)
+    messages = _shown(member, list(page.object_list), opened=False)
+    return render(
+        request,
+        "web/messages_list.html",
+        {
+            "office": office,
+            "member": member,
+            "box": box,
+            "page": page,
+            "rows": [(m, overview.Receipts.of(m)) for m in messages],
+            "search": search,
+            "q": search.text,
+            "people": people_of(office),
+            "can_send": member.can_act_for_side,
+            "nav": "messages",
+        },
+    )
+
+
+@require_safe
+@office_page
+def office_messages(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    search = cf.SearchForm(request.GET)
+    page = overview.inbox(member, search.text, request.GET.get("page", 1))
+    return _list_page(request, office, member, "inbox", page)
+
+
+@require_safe
+@office_page
+def office_messages_sent(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    search = cf.SearchForm(request.GET)
+    page = overview.sent(member, search.text, request.GET.get("page", 1))
+    return _list_page(request, office, member, "sent", page)
+
+
+# A thread ----------------------------------------------------------------------------
+
+
+def _acknowledgeable(member: Member, message: Message) -> bool:
+    """The receiving side's head or deputy acknowledges a message once."""
+    return (
+        member.can_act_for_side
+        and message.side_id != member.side_id
+        and overview.Receipts.of(message).acknowledged is None
+    )
+
+
+def _reply_to(member: Member, thread: list[Message]) -> str:
+    """What a reply answers unless said otherwise: the other side's latest message,
+    else the thread's latest."""
+    theirs = [m for m in thread if m.side_id != member.side_id]
+    return (theirs or thread)[-1].key
+
+
+@dataclass(frozen=True)
+class ThreadItem:
+    message: Message
+    receipts: overview.Receipts
+    acknowledge: cf.AcknowledgeForm | None
+    parent: Message | None
+    project: str
+    project_url: str
+
+
+def _project_url(office: Office, key: str) -> str:
+    """The project's page, once the web has one; "" otherwise (or for no project)."""
+    if not key:
+        return ""
+    try:
+        return reverse("office-project", args=[office.slug, key])
+    except NoReverseMatch:
+        return ""
+
+
+def _thread_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    key: str,
+    sent: Forms | None = None,
+) -> HttpResponse:
+    found = _message_or_404(member, key)
+    thread = _shown(member, overview.thread(office, key), opened=True)
+    sent = sent or {}
+    acknowledge = {
+        m.key: cf.AcknowledgeForm(initial={"message": m.key}, auto_id=f"ack-{m.key}-%s")
+        for m in thread
+        if _acknowledgeable(member, m)
+    }
+    # A refused acknowledgement is shown on its message even when it may not be
+    # acknowledged (your own side's, or acknowledged already): that is the refusal.
+    for name, form in sent.items():
+        if name.startswith("acknowledge-"):
+            acknowledge[name.removeprefix("acknowledge-")] = form  # type: ignore[assignment]
+    reply = sent.get("reply")
+    if reply is None and member.can_act_for_side:
+        last = next(m for m in thread if m.key == _reply_to(member, thread))
+        subject = last.subject if last.subject.startswith("Re: ") else f"Re: {last.subject}"
+        reply = cf.ReplyForm(
+            keys=[m.key for m in thread],
+            initial={"in_reply_to": last.key, "subject": subject[:200]},
+        )
+    by_pk = {m.pk: m for m in thread}
+    projects = dict(
+        Project.objects.filter(
+            office=office, key__in={m.about_project for m in thread if m.about_project}
+        ).values_list("key", "title")
+    )
+    items = [
+        ThreadItem(
+            message=m,
+            receipts=overview.Receipts.of(m),
+            acknowledge=acknowledge.get(m.key),
+            # A reply's parent is in its thread: no query to name it.
+            parent=by_pk.get(m.in_reply_to_id or ""),
+            project=projects.get(m.about_project, m.about_project),
+            project_url=_project_url(office, m.about_project),
+        )
+        for m in thread
+    ]
+    return render(
+        request,
+        "web/messages_thread.html",
+        {
+            "office": office,
+            "member": member,
+            "found": found,
+            "root": thread[0],
+            "items": items,
+            "reply": reply,
+            "people": people_of(office),
+            "nav": "messages",
+        },
+        status=400 if sent else 200,
+    )
+
+
+@require_safe
+@office_page
+def office_message(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
+    return _thread_page(request, office, member, key)
+
+
+@require_POST
+@office_page
+def office_message_acknowledge(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_speaker(member)
+    _message_or_404(member, key)
+    form = cf.AcknowledgeForm(request.POST, auto_id=f"ack-{key}-%s")
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        if data["message"] != key:
+            raise Refused("the form is for another message: reload the page and try again")
+        actions.acknowledge(member=member, key=key, note=data["note"], now=clock.now())
+        return f"{member.side} acknowledged the message.", _thread_url(office, key)
+
+    done = _run(request, form, perform)
+    if done:
+        return done
+    if not form.errors:  # pragma: no cover - _run returns None only with an error
+        form.add_error(None, "The message was not acknowledged.")
+    return _thread_page(request, office, member, key, sent={f"acknowledge-{key}": form})
+
+
+@require_POST
+@office_page
+def office_message_reply(
+    request: HttpRequest, office: Office, member: Member, key: str
+) -> HttpResponse:
+    access.require_side_speaker(member)
+    _message_or_404(member, key)
+    keys = [m.key for m in overview.thread(office, key)]
+    form = cf.ReplyForm(request.POST, request.FILES, keys=keys)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        message = actions.send_message(
+            member=member,
+            kind=data["kind"],
+            subject=data["subject"],
+            body=data["body"],
+            in_reply_to=data["in_reply_to"],
+            uploads=form.uploads(),
+            now=clock.now(),
+        )
+        return (
+            f"{member.side} replied: {message.subject}.",
+            f"{_thread_url(office, message.key)}#message-{message.key}",
+        )
+
+    done = _run(request, form, perform)
+    return done or _thread_page(request, office, member, key, sent={"reply": form})
+
+
+# A new message -------------------------------------------------------------------------
+
+
+def _projects(office: Office) -> list[tuple[str, str]]:
+    return list(Project.objects.filter(office=office).order_by("key").values_list("key", "title"))
+
+
+def _new_page(
+    request: HttpRequest, office: Office, member: Member, form: cf.MessageForm, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "web/messages_new.html",
+        {"office": office, "member": member, "form": form, "nav": "messages"},
+        status=status,
+    )
+
+
+@require_safe
+@office_page
+def office_message_new(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+    # ``?session=`` and ``?project=`` preselect, so a session's or a project's page
+    # links to a message about it.
+    form = cf.MessageForm(
+        projects=_projects(office),
+        initial={
+            "kind": "notice",
+            "about_session": request.GET.get("session", ""),
+            "about_project": request.GET.get("project", ""),
+        },
+    )
+    return _new_page(request, office, member, form, 200)
+
+
+@require_POST
+@office_page
+def office_message_send(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+    form = cf.MessageForm(request.POST, request.FILES, projects=_projects(office))
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        message = actions.send_message(
+            member=member,
+            kind=data["kind"],
+            subject=data["subject"],
+            body=data["body"],
+            about_session=data["about_session"],
+            about_project=data["about_project"],
+            uploads=form.uploads(),
+            now=clock.now(),
+        )
+        return (
+            f"{message.get_kind_display()} sent to the other side: {message.subject}.",
+            _thread_url(office, message.key),
+        )
+
+    return _run(request, form, perform) or _new_page(request, office, member, form, 400)
+
+
+# Files ---------------------------------------------------------------------------------
+
+
+@require_safe
+@office_page
+def office_message_attachment(
+    request: HttpRequest, office: Office, member: Member, key: str, sha256: str
+) -> HttpResponse:
+    message = _message_or_404(member, key)
+    attachment = Attachment.objects.filter(message=message, sha256=sha256).first()
+    if attachment is None:
+        access.refuse(request.user, f"attachment {key}/{sha256}", "no such attachment")
+        raise Http404("No such attachment.")
+    try:
+        stream = files.path_of(attachment.sha256).open("rb")
+    except FileNotFoundError:
+        # The event names the file but the store lost it: ``verify`` reports that.
+        access.refuse(request.user, f"attachment {key}/{sha256}", "file missing from the store")
+        raise Http404("No such attachment.") from None
+    # Always a download with the type its content was checked to be, never rendered
+    # in the site's origin.
+    response = FileResponse(
+        stream, as_attachment=True, filename=attachment.name, content_type=attachment.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    # A streamed response; ``office_page`` is typed for the pages' HttpResponse.
+    return cast(HttpResponse, response)
+
+
+# Private notes -------------------------------------------------------------------------
+
+
+def note_target_url(office: Office, kind: str, key: str) -> str:
+    """The page that shows a note's record, at its notes."""
+    slug = office.slug
+    if kind == TargetKind.SESSION:
+        url = reverse("session-detail", args=[slug, key])
+    elif kind == TargetKind.RECORD:
+        url = reverse("session-record", args=[slug, key])
+    elif kind == TargetKind.MINUTES:
+        url = reverse("session-minutes", args=[slug, key])
+    elif kind == TargetKind.MESSAGE:
+        url = _thread_url(office, key)
+    elif kind == TargetKind.COMMITMENT:
+        return f"{reverse('office-commitments', args=[slug])}#commitment-{key}"
+    else:
+        # No project page in this build: the dashboard.
+        url = _project_url(office, key) or reverse("office-dashboard", args=[slug])
+    return f"{url}#notes"
+
+
+def _note_page(
+    request: HttpRequest, office: Office, member: Member, form: Any, kind: str, key: str
+) -> HttpResponse:
+    """A refused note, with what was typed, and the way back to its record."""
+    return render(
+        request,
+        "web/messages_note.html",
+        {
+            "office": office,
+            "member": member,
+            "form": form if isinstance(form, cf.NoteForm) else None,
+            "errors": form.non_field_errors() if not isinstance(form, cf.NoteForm) else [],
+            "target_kind": kind,
+            "target_key": key,
+            "back": note_target_url(office, kind, key) if kind in TargetKind.values else "",
+        },
+        status=400,
+    )
+
+
+@require_POST
+@office_page
+def office_note_add(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_member(member)
+    form = cf.NoteForm(request.POST)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        actions.add_note(
+            member=member,
+            target_kind=data["target_kind"],
+            target_key=data["target_key"],
+            body=data["body"],
+            now=clock.now(),
+        )
+        return (
+            f"Note kept; only {member.side} can see it.",
+            note_target_url(office, data["target_kind"], data["target_key"]),
+        )
+
+    done = _run(request, form, perform)
+    if done:
+        return done
+    kind, key = form.data.get("target_kind", ""), form.data.get("target_key", "")
+    return _note_page(request, office, member, form, kind, key)
+
+
+@require_POST
+@office_page
+def office_note_delete(
+    request: HttpRequest, office: Office, member: Member, note_id: int
+) -> HttpResponse:
+    access.require_side_member(member)
+    form = cf.NoteTargetForm(request.POST)
+    if not form.is_valid():
+        form.add_error(None, "Say which record the note is on.")
+        return _note_page(request, office, member, form, "", "")
+    try:
+        actions.delete_note(member=member, note_id=note_id, now=clock.now())
+    except Refused as exc:
+        # Another side's note is as unknown as a missing one; NotAllowed (another
+        # member's note of the same side) is the 403 page.
+        if exc.field != "note":
+            raise
+        raise Http404("No such note.") from None
+    data = form.cleaned_data
+    flash.success(request, "Note removed.")
+    return redirect(note_target_url(office, data["target_kind"], data["target_key"]))
+
+
+# Notification settings -----------------------------------------------------------------
+
+
+def _notifications_page(
+    request: HttpRequest, office: Office, member: Member, form: cf.NotificationsForm, status: int
+) -> HttpResponse:
+    return render(
+        request,
+        "web/messages_notifications.html",
+        {
+            "office": office,
+            "member": member,
+            "form": form,
+            "receives": member.side_id is not None and member.role != Role.OBSERVER,
+            "nav": "messages",
+        },
+        status=status,
+    )
+
+
+@require_safe
+@office_page
+def office_notifications(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    form = cf.NotificationsForm(
+        initial={"delivery": notify.delivery_of(office.id, member.username)}
+    )
+    return _notifications_page(request, office, member, form, 200)
+
+
+@require_POST
+@office_page
+def office_notifications_save(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    form = cf.NotificationsForm(request.POST)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        preference = notify.set_delivery(member, data["delivery"])
+        return (
+            f"Email about new messages: {preference.get_delivery_display().lower()}.",
+            reverse("office-notifications", args=[office.slug]),
+        )
+
+    done = _run(request, form, perform)
+    return done or _notifications_page(request, office, member, form, 400)

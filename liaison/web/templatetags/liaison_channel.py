@@ -1,0 +1,67 @@
+"""Template tags for the channel: a side's private notes on any record, how long a
+message has waited, and a file's size."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+
+from liaison.channel import actions
+from liaison.offices.models import Member, Role
+from liaison.web.channel_forms import NoteForm
+
+register = template.Library()
+
+
+def keeps_notes(member: Member | None) -> bool:
+    """Members of a side keep notes; observers (and anyone else) never see a block."""
+    return member is not None and member.side_id is not None and member.role != Role.OBSERVER
+
+
+@register.inclusion_tag("web/_notes.html", takes_context=True)
+def private_notes(
+    context: template.Context, target_kind: str, target_key: str, form: NoteForm | None = None
+) -> dict[str, Any]:
+    """The viewer's own side's notes on one record, with the form to add one.
+
+    Read only through ``actions.notes_for``, which takes the viewer's side: no page can
+    include another side's notes by passing the wrong record or member."""
+    member: Member | None = context.get("member")
+    if member is None or not keeps_notes(member):
+        return {"show": False}
+    return {
+        "show": True,
+        "office": context["office"],
+        "member": member,
+        "notes": actions.notes_for(member, target_kind, target_key),
+        "people": context.get("people") or {},
+        "target_kind": target_kind,
+        "target_key": target_key,
+        "form": form or NoteForm(initial={"target_kind": target_kind, "target_key": target_key}),
+        "csrf_token": context.get("csrf_token"),
+    }
+
+
+@register.filter
+def waited(value: dt.timedelta) -> str:
+    """How long something has waited, to the hour: ``3 days 4 hours``, ``5 hours``."""
+    hours = max(int(value.total_seconds() // 3600), 0)
+    days, hours = divmod(hours, 24)
+    parts = []
+    if days:
+        parts.append(f"{days} day{'s' if days != 1 else ''}")
+    if hours or not days:
+        parts.append(f"{hours} hour{'s' if hours != 1 else ''}")
+    return " ".join(parts) if value >= dt.timedelta(hours=1) else "under an hour"
+
+
+@register.filter
+def filesize(value: int) -> str:
+    """A size for a person: ``812 bytes``, ``14 KB``, ``2.4 MB``."""
+    if value < 1024:
+        return f"{value} bytes"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} KB"
+    return f"{value / 1024 / 1024:.1f} MB"
