@@ -3,11 +3,26 @@
 from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
-from liaison.web import channel, commitments, live, records, timeline, views
+from liaison.web import (
+    channel,
+    commitments,
+    live,
+    projects,
+    records,
+    third_parties,
+    timeline,
+    views,
+)
 
 session = "offices/<slug:slug>/sessions/<slug:key>/"
 frameworks = "offices/<slug:slug>/frameworks/"
 register = "offices/<slug:slug>/commitments/"
+# Projects keyed "drafts" or "chart" are refused by the actions; a third party keyed "new"
+# by the form (projects/actions.py does not reserve it).
+projects_ = "offices/<slug:slug>/projects/"
+project = f"{projects_}<slug:key>/"
+parties = "offices/<slug:slug>/third-parties/"
+party = f"{parties}<slug:key>/"
 # A message's key is "<side>-<seq>", so it is never "sent", "new" or "send".
 messages = "offices/<slug:slug>/messages/"
 
@@ -115,5 +130,72 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "offices/<slug:slug>/notifications/save/",
         channel.office_notifications_save,
         name="office-notifications-save",
+    ),
+    path(projects_, projects.office_projects, name="office-projects"),
+    path(f"{projects_}chart/", projects.office_project_chart, name="office-project-chart"),
+    path(
+        f"{projects_}drafts/",
+        projects.office_project_draft_save,
+        name="office-project-draft-save",
+    ),
+    path(
+        f"{projects_}drafts/<slug:key>/propose/",
+        projects.office_project_draft_propose,
+        name="office-project-draft-propose",
+    ),
+    path(
+        f"{projects_}drafts/<slug:key>/discard/",
+        projects.office_project_draft_discard,
+        name="office-project-draft-discard",
+    ),
+    path(project, projects.office_project, name="office-project"),
+    path(f"{project}status/", projects.office_project_status, name="office-project-status"),
+    path(f"{project}plan/", projects.office_project_plan, name="office-project-plan"),
+    path(
+        f"{project}blockers/open/",
+        projects.office_project_blocker_open,
+        name="office-project-blocker-open",
+    ),
+    path(
+        f"{project}blockers/resolve/",
+        projects.office_project_blocker_resolve,
+        name="office-project-blocker-resolve",
+    ),
+    path(
+        f"{project}dependencies/add/",
+        projects.office_project_dependency_add,
+        name="office-project-dependency-add",
+    ),
+    path(
+        f"{project}dependencies/remove/",
+        projects.office_project_dependency_remove,
+        name="office-project-dependency-remove",
+    ),
+    path(
+        f"{project}conditions/add/",
+        projects.office_project_condition_add,
+        name="office-project-condition-add",
+    ),
+    path(parties, third_parties.office_third_parties, name="office-third-parties"),
+    path(
+        f"{parties}new/",
+        third_parties.office_third_party_record,
+        name="office-third-party-record",
+    ),
+    path(party, third_parties.office_third_party, name="office-third-party"),
+    path(
+        f"{party}actors/add/",
+        third_parties.office_third_party_actor,
+        name="office-third-party-actor",
+    ),
+    path(
+        f"{party}positions/add/",
+        third_parties.office_third_party_position,
+        name="office-third-party-position",
+    ),
+    path(
+        f"{party}events/record/",
+        third_parties.office_third_party_event,
+        name="office-third-party-event",
     ),
 ]

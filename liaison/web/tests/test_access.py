@@ -19,6 +19,7 @@ from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
+from liaison.projects import actions as projects
 from liaison.records import actions as records
 from liaison.testing import make_world
 from liaison.web import urls
@@ -36,7 +37,9 @@ VISITORS = ("anonymous", "outsider", *MEMBERS)
 @dataclass(frozen=True)
 class Row:
     method: str
-    args: str  # "" (none), "office", "session", "framework", "message", "attachment", "note"
+    # "" (none), "office", "session", "framework", "message", "attachment", "note",
+    # "project", "draft" (the South's draft project), "party" (a third party)
+    args: str
     # visitor -> status; visitors not named get ``default``
     expect: dict[str, int]
     default: int
@@ -66,6 +69,24 @@ def signature(args: str) -> Row:
     """A POST only the heads of the two sides may use."""
     refused = dict.fromkeys(("south_deputy", "north_deputy", *READERS), 403)
     return Row("post", args, {"anonymous": 302, "outsider": 404, **refused}, 400)
+
+
+def own_draft(*, speakers_only: bool) -> Row:
+    """A POST on the South's draft project: the North gets the 404 of a missing draft
+    (nobody learns the other side's drafts), a role that may not act gets 403 first."""
+    north = (
+        ("north_head", "north_deputy")
+        if speakers_only
+        else ("north_head", "north_deputy", "north_staff")
+    )
+    refused = READERS if speakers_only else ("observer",)
+    expect = {
+        "anonymous": 302,
+        "outsider": 404,
+        **dict.fromkeys(north, 404),
+        **dict.fromkeys(refused, 403),
+    }
+    return Row("post", "draft", expect, 400)
 
 
 MATRIX: dict[str, Row] = {
@@ -117,6 +138,25 @@ MATRIX: dict[str, Row] = {
     "office-note-add": draft("office"),
     "office-note-delete": draft("note"),
     "office-notifications": page(),
+    "office-projects": page(),
+    "office-project-chart": page(),
+    "office-project-draft-save": draft("office"),
+    "office-project-draft-propose": own_draft(speakers_only=True),
+    "office-project-draft-discard": own_draft(speakers_only=False),
+    "office-project": page("project"),
+    "office-project-status": action("project"),
+    "office-project-plan": action("project"),
+    "office-project-blocker-open": action("project"),
+    "office-project-blocker-resolve": action("project"),
+    "office-project-dependency-add": action("project"),
+    "office-project-dependency-remove": action("project"),
+    "office-project-condition-add": action("project"),
+    "office-third-parties": page(),
+    "office-third-party-record": action("office"),
+    "office-third-party": page("party"),
+    "office-third-party-actor": action("party"),
+    "office-third-party-position": action("party"),
+    "office-third-party-event": action("party"),
     # Every member chooses how to hear of messages.
     "office-notifications-save": Row("post", "office", {"anonymous": 302, "outsider": 404}, 400),
 }
@@ -138,7 +178,35 @@ def _framework(world) -> None:
     )
 
 
+PROJECT, DRAFT, PARTY = "rail", "secret-draft", "us"
+
+
+def _projects(world) -> None:
+    """The project, the South's draft and the third party the project rows address."""
+    projects.save_project_draft(
+        member=world.south_head,
+        key=PROJECT,
+        base_revision=0,
+        kind="study",
+        title="Rail study",
+        leads=["south"],
+        now=BEFORE,
+    )
+    projects.propose_project(member=world.south_head, key=PROJECT, now=BEFORE)
+    projects.save_project_draft(
+        member=world.south_staff,
+        key=DRAFT,
+        base_revision=0,
+        kind="visit",
+        title="Secret visit",
+        leads=["south"],
+        now=BEFORE,
+    )
+    projects.record_third_party(member=world.north_head, key=PARTY, name="The U.S.", now=BEFORE)
+
+
 CHANNEL_ARGS = ("message", "attachment", "note")
+PROJECT_ARGS = ("project", "draft", "party")
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
@@ -169,6 +237,8 @@ def _prepare(world, row: Row) -> None:
         _framework(world)
     if row.args in CHANNEL_ARGS:
         _channel(world)
+    if row.args in PROJECT_ARGS:
+        _projects(world)
 
 
 def _names() -> set[str]:
@@ -194,6 +264,9 @@ def _url(world, name: str, row: Row) -> str:
         "office": [world.office.slug],
         "session": [world.office.slug, KEY],
         "framework": [world.office.slug, FRAMEWORK],
+        "project": [world.office.slug, PROJECT],
+        "draft": [world.office.slug, DRAFT],
+        "party": [world.office.slug, PARTY],
     }
     return reverse(name, args=args[row.args])
 
