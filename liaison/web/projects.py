@@ -52,8 +52,9 @@ def _page(
     member: Member,
     context: dict[str, Any],
     sent: Forms | None,
+    sides: list[Side] | None = None,
 ) -> HttpResponse:
-    sides = list(office.sides.all())
+    sides = list(office.sides.all()) if sides is None else sides
     return render(
         request,
         template,
@@ -141,7 +142,8 @@ def _board_page(
 ) -> HttpResponse:
     sent = sent or {}
     views = overview.projects_of(office, _today(office))
-    sides = _side_choices(list(office.sides.all()))
+    office_sides = list(office.sides.all())
+    sides = _side_choices(office_sides)
     drafts = _drafts(member)
     new = None
     if writes_for_side(member):
@@ -168,6 +170,7 @@ def _board_page(
             "new_draft": new,
         },
         sent,
+        office_sides,
     )
 
 

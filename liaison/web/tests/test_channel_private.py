@@ -16,6 +16,7 @@ from liaison.api.tests.conftest import (
     COMMITMENT,
     FIRST,
     FRAMEWORK,
+    PARTY,
     PDF,
     PROJECT,
     corresponded,
@@ -75,6 +76,7 @@ def pages(world: World, notice: str) -> list[str]:
         "message": [slug, notice],
         "attachment": [slug, notice, hashlib.sha256(PDF).hexdigest()],
         "project": [slug, PROJECT],
+        "party": [slug, PARTY],
     }
     urls = []
     for name, row in sorted(MATRIX.items()):
@@ -131,5 +133,6 @@ def test_the_walk_reaches_the_notes_of_the_readers_own_side(world, everything, a
     slug = world.office.slug
     for name in ("session-detail", "session-record", "session-minutes"):
         assert reverse(name, args=[slug, FIRST]) in shown
+    assert reverse("office-project", args=[slug, PROJECT]) in shown
     assert reverse("office-message", args=[slug, everything]) in shown
     assert any(url.startswith("/api/") for url in shown)

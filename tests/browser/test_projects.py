@@ -1,0 +1,138 @@
+"""In a real browser: the South's head states a project postponed because of an open
+blocker on the project's page, and the board shows it under Postponed.
+
+Runs Debian's chromium through Playwright against pytest-django's live server, with the
+server's clock frozen (ticking) on 31 Jan 2024.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+
+import pytest
+import time_machine
+from django.db import connections
+
+from liaison.ledger.models import Event
+from liaison.projects import actions
+from liaison.projects.models import Project, StatusChange
+from liaison.testing import PASSWORD, T0, make_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.exists():
+    pytest.skip(
+        "Debian's chromium is not installed at /usr/bin/chromium (make chromium installs it)",
+        allow_module_level=True,
+    )
+
+from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+
+# Playwright's sync API runs an event loop in this thread; let Django's ORM run in it.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+NOW = T0 + dt.timedelta(days=30)
+
+
+@pytest.fixture
+def page():
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser.new_context().new_page()
+        finally:
+            browser.close()
+            # The test's ORM calls under Playwright's loop get their own connections;
+            # close them, or they block dropping the test database.
+            connections.close_all()
+
+
+@pytest.fixture
+def frozen_server(live_server, settings):
+    # The browser keeps real time: make cookies last for the browser session rather
+    # than expire a year after the frozen instant.
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    settings.CSRF_COOKIE_AGE = None
+    with time_machine.travel(NOW, tick=True):
+        yield live_server
+
+
+def sign_in(page: Page, base: str, username: str) -> None:
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.mark.browser
+def test_a_head_states_a_project_postponed_and_the_board_shows_it(
+    frozen_server, page: Page, transactional_db
+):
+    world = make_world()
+    head = world.south_head
+    actions.save_project_draft(
+        member=head,
+        key="business-visit",
+        base_revision=0,
+        kind="visit",
+        title="Business visit to Pyongyang",
+        leads=["south", "north"],
+        start=dt.date(2024, 3, 1),
+        end=dt.date(2024, 3, 3),
+        now=NOW,
+    )
+    actions.propose_project(member=head, key="business-visit", now=NOW)
+    actions.open_blocker(
+        member=world.north_head,
+        project="business-visit",
+        key="sanctions",
+        kind="sanctions",
+        description="Sanctions bar the delegation's chartered flight.",
+        opened_on=dt.date(2024, 1, 29),
+        now=NOW,
+    )
+    base = frozen_server.url
+    before = Event.objects.count()
+
+    # From the board to the project's page, where the head states the status.
+    sign_in(page, base, head.username)
+    page.goto(f"{base}/offices/{world.office.slug}/")
+    page.get_by_role("navigation", name="Office").get_by_role("link", name="Projects").click()
+    expect(page.get_by_role("heading", name="Joint projects")).to_be_visible()
+    page.get_by_role("link", name="Business visit to Pyongyang").click()
+    form = page.locator("#status-form")
+    form.get_by_label("Status", exact=True).select_option("postponed")
+    form.get_by_label("Reason").fill("The flight is not cleared.")
+    form.get_by_label("sanctions: Sanctions bar the delegation's chartered flight.").check()
+    form.get_by_role("button", name="State status").click()
+    expect(page.get_by_role("status")).to_contain_text(
+        "The South states that Business visit to Pyongyang is postponed."
+    )
+    expect(page.get_by_role("cell", name="The flight is not cleared.")).to_be_visible()
+
+    # The board shows it under Postponed, with its open blocker.
+    page.get_by_role("link", name="← Projects").click()
+    column = page.get_by_role("region", name="Postponed")
+    expect(column.get_by_role("link", name="Business visit to Pyongyang")).to_be_visible()
+    expect(column.get_by_text("1 open blocker")).to_be_visible()
+    expect(
+        page.get_by_role("region", name="Proposed").get_by_role(
+            "link", name="Business visit to Pyongyang"
+        )
+    ).to_have_count(0)
+
+    assert Event.objects.count() == before + 1
+    assert Project.objects.get().status == "postponed"
+    change = StatusChange.objects.get(status="postponed")
+    assert (change.side_id, change.blockers) == (head.side_id, ["sanctions"])
