@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Sequence
 from typing import Any
 
 from django.core.paginator import Page
@@ -45,7 +44,7 @@ from liaison.channel.models import Attachment, Message, PrivateNote, Receipt
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.offices.access import refuse
-from liaison.offices.models import Member, Role
+from liaison.offices.models import Member
 
 router = Router(tags=["channel"])
 
@@ -105,20 +104,11 @@ def message_data(message: Message) -> dict[str, Any]:
     }
 
 
-def _receives_any(member: Member, messages: Sequence[Message]) -> bool:
-    """Whether ``mark_shown`` can record anything for ``member``: only the receiving
-    side's head, deputy and staff leave receipts."""
-    if member.side_id is None or member.role == Role.OBSERVER:
-        return False
-    return any(m.side_id != member.side_id for m in messages)
-
-
 def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Message]:
     """Record that ``messages`` are shown to ``member``, then give them back with their
-    receipts as they now stand (one more query, only when a receipt may be new), so the
+    receipts as they now stand (one more query, only when one was written), so the
     answer includes the delivery or reading this very call recorded."""
-    actions.mark_shown(member, messages, opened=opened, now=clock.now())
-    if _receives_any(member, messages):
+    if actions.mark_shown(member, messages, opened=opened, now=clock.now()):
         for message in messages:
             # Drop the receipts read before ``mark_shown`` so the prefetch reads them again.
             getattr(message, "_prefetched_objects_cache", {}).pop("receipts", None)

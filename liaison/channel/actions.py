@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 from liaison.channel import attachments as files
@@ -164,27 +165,71 @@ def _receives(member: Member, message: Message) -> bool:
 
 def mark_shown(
     member: Member, messages: Sequence[Message], *, opened: bool, now: dt.datetime
-) -> None:
+) -> int:
     """The messages were shown to ``member``: the first showing to the receiving side is
     ``delivered``; ``opened`` (the member read the message itself) adds their ``read``.
 
     Called by the pages and the API that show messages; nothing for the sender's side or
-    observers. One event per new receipt; none when all are recorded already."""
+    observers. One event per new receipt; returns how many were written. When every
+    receipt is recorded already (the usual case for a page seen before) it neither locks
+    the log nor writes: the receipts the caller prefetched are enough to tell."""
     mine = [m for m in messages if _receives(member, m)]
-    if not mine:
-        return
+    if not mine or not _missing(member, mine, opened, _known_receipts(mine)):
+        return 0
+    written = 0
     with log.writing(member.office_id):
-        have = list(
-            Receipt.objects.filter(message__in=mine).values_list("message_id", "kind", "member")
-        )
-        delivered = {m for m, kind, _ in have if kind == "delivered"}
-        read = {(m, who) for m, kind, who in have if kind == "read"}
-        for message in mine:
-            if message.pk not in delivered:
+        # Read again under the lock: another request may have recorded them meanwhile.
+        have = _stored_receipts(mine)
+        for message in _missing(member, mine, opened, have):
+            if message.pk not in have.delivered:
                 _receipt(member, message, "message.delivered", {}, now)
-                delivered.add(message.pk)
-            if opened and (message.pk, member.username) not in read:
+                have.delivered.add(message.pk)
+                written += 1
+            if opened and (message.pk, member.username) not in have.read:
                 _receipt(member, message, "message.read", {}, now)
+                written += 1
+    return written
+
+
+@dataclass
+class _Have:
+    delivered: set[str] = field(default_factory=set)
+    read: set[tuple[str, str]] = field(default_factory=set)
+
+    def add(self, message_id: str, kind: str, who: str) -> None:
+        if kind == "delivered":
+            self.delivered.add(message_id)
+        elif kind == "read":
+            self.read.add((message_id, who))
+
+
+def _known_receipts(messages: Sequence[Message]) -> _Have:
+    """The receipts already in hand: from each message's prefetched ``receipts`` when
+    the caller prefetched them, else read in one query."""
+    have = _Have()
+    caches = [getattr(m, "_prefetched_objects_cache", {}) for m in messages]
+    if all("receipts" in cache for cache in caches):
+        for cache in caches:
+            for r in cache["receipts"]:
+                have.add(r.message_id, r.kind, r.member)
+        return have
+    return _stored_receipts(messages)
+
+
+def _stored_receipts(messages: Sequence[Message]) -> _Have:
+    have = _Have()
+    rows = Receipt.objects.filter(message__in=messages).values_list("message_id", "kind", "member")
+    for message_id, kind, who in rows:
+        have.add(message_id, kind, who)
+    return have
+
+
+def _missing(member: Member, messages: list[Message], opened: bool, have: _Have) -> list[Message]:
+    return [
+        m
+        for m in messages
+        if m.pk not in have.delivered or (opened and (m.pk, member.username) not in have.read)
+    ]
 
 
 def acknowledge(*, member: Member, key: str, note: str = "", now: dt.datetime) -> Receipt:

@@ -40,20 +40,11 @@ from liaison.web.views import _run, office_page
 Forms = dict[str, ActionForm]
 
 
-def _receives_any(member: Member, messages: list[Message]) -> bool:
-    """Whether ``mark_shown`` can record anything: only the receiving side's head,
-    deputy and staff leave receipts."""
-    if member.side_id is None or member.role == Role.OBSERVER:
-        return False
-    return any(m.side_id != member.side_id for m in messages)
-
-
 def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Message]:
     """Record that ``messages`` are shown to ``member`` and give them back with their
-    receipts as they now stand (read again only when a receipt may be new), so the page
+    receipts as they now stand (read again only when one was written), so the page
     shows the delivery or reading this very request recorded."""
-    actions.mark_shown(member, messages, opened=opened, now=clock.now())
-    if _receives_any(member, messages):
+    if actions.mark_shown(member, messages, opened=opened, now=clock.now()):
         for message in messages:
             getattr(message, "_prefetched_objects_cache", {}).pop("receipts", None)
         prefetch_related_objects(

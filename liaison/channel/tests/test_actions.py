@@ -95,6 +95,24 @@ def test_receipts_delivered_once_read_per_member_acknowledged_by_head_or_deputy(
         actions.acknowledge(member=world.north_head, key=message.key, now=LATER)
 
 
+def test_two_members_opening_a_new_message_at_once_record_one_delivery(world):
+    """Both pages read the message with no receipts; the second to write must not trust
+    what it read before the first one's delivery was recorded."""
+    send(world)
+    seen_by_staff = list(Message.objects.prefetch_related("receipts"))
+    seen_by_deputy = list(Message.objects.prefetch_related("receipts"))
+    assert actions.mark_shown(world.north_staff, seen_by_staff, opened=False, now=NOW) == 1
+    assert actions.mark_shown(world.north_deputy, seen_by_deputy, opened=True, now=NOW) == 1
+    assert list(Receipt.objects.order_by("pk").values_list("kind", "member")) == [
+        ("delivered", world.north_staff.username),
+        ("read", world.north_deputy.username),
+    ]
+    again = list(Message.objects.prefetch_related("receipts"))
+    events = Event.objects.count()
+    assert actions.mark_shown(world.north_deputy, again, opened=True, now=LATER) == 0
+    assert Event.objects.count() == events
+
+
 def test_the_sending_side_and_observers_leave_no_receipts(world):
     message = send(world)
     actions.mark_shown(world.south_staff, [message], opened=True, now=NOW)
