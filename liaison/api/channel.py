@@ -291,8 +291,10 @@ def acknowledge_message(
     openapi_extra={
         "responses": {
             200: {
-                "description": "The file's bytes, with its content type.",
-                "content": {"application/octet-stream": {"schema": {"type": "string"}}},
+                # Served as the type its content was checked to be, one of the
+                # LIAISON_ATTACHMENT_TYPES setting's: only the operator knows which.
+                "description": "The file's bytes, with the content type it was checked to be.",
+                "content": {"*/*": {"schema": {"type": "string", "format": "binary"}}},
             }
         }
     },

@@ -11,20 +11,27 @@
   Also ``Conflict``: a save started from a revision or version someone else has since
   replaced; the answer adds ``current`` (what is saved now) and ``changes`` (a diff from
   it to what was sent), so the caller can show both and nothing typed is lost.
-- 422: the body or query does not match the schema (ninja's own answer).
+- 422: the body, query or path does not match the schema (ninja's own answer,
+  ``{"detail": [{"type", "loc", "msg"}, ...]}``).
+
+Every operation's OpenAPI entry lists 401 and (where it takes input) 422 as well:
+``declare_common_responses``.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from ninja import Schema
 from ninja.errors import AuthenticationError
 
+from liaison.api.schemas import ErrorOut, InputErrorOut
 from liaison.lib.errors import Conflict, NotAllowed, Refused
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
+    from ninja.openapi.schema import OpenAPISchema
 
 
 class SessionState(Refused):
@@ -43,6 +50,30 @@ def status_for(exc: Refused) -> int:
     if exc.field:
         return 400
     return 409
+
+
+def declare_common_responses(schema: OpenAPISchema) -> None:
+    """Add the answers every operation can give to the OpenAPI schema: 401 (each one
+    needs sign-in) and, where the request carries parameters or a body, ninja's 422.
+    Declared once here rather than in each operation's ``response=``, so none is missed
+    and a generated client knows every status it will see."""
+    components = schema.setdefault("components", {}).setdefault("schemas", {})
+    for model in (ErrorOut, InputErrorOut):
+        body = model.model_json_schema(ref_template="#/components/schemas/{model}")
+        components.update(body.pop("$defs", {}))
+        components[model.__name__] = body
+    for operations in schema["paths"].values():
+        for operation in operations.values():
+            responses = operation["responses"]
+            if operation.get("security"):
+                responses.setdefault(401, _response("Unauthorized", ErrorOut))
+            if operation.get("parameters") or operation.get("requestBody"):
+                responses.setdefault(422, _response("Unprocessable Content", InputErrorOut))
+
+
+def _response(description: str, model: type[Schema]) -> dict[str, Any]:
+    ref = {"$ref": f"#/components/schemas/{model.__name__}"}
+    return {"description": description, "content": {"application/json": {"schema": ref}}}
 
 
 def install(api: NinjaAPI) -> None:

@@ -40,6 +40,20 @@ class ErrorOut(Schema):
     field: str | None = None
 
 
+class InputIssue(Schema):
+    """One way the request did not match the schema (pydantic's error, as ninja gives it)."""
+
+    type: str
+    loc: list[str | int] = Field(description="where: the part of the request, then the field")
+    msg: str
+
+
+class InputErrorOut(Schema):
+    """The 422 answer: the body, query or path did not match the schema."""
+
+    detail: list[InputIssue]
+
+
 # Offices
 
 
@@ -128,7 +142,9 @@ class ComplianceOut(Schema):
     rate: float | None
 
 
-class WindowOut(Schema):
+# Not "WindowOut": the OpenAPI components are named after the class, and a project's
+# plan window (``project_schemas.WindowOut``) has that name.
+class RatingWindowOut(Schema):
     from_: str = Field(alias="from", description="start of the rating window, office time")
     days: int
 
@@ -141,7 +157,7 @@ class StandingOut(Schema):
     days_since_last_held: int | None
     sides: list[SideStandingOut]
     cadence_compliance: ComplianceOut
-    window: WindowOut
+    window: RatingWindowOut
     projects_by_status: dict[str, int]
 
 

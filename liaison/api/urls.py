@@ -13,7 +13,10 @@ Same permissions as the UI: every endpoint resolves the caller's membership thro
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI
+from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from liaison.api import (
@@ -35,6 +38,13 @@ class LiaisonAPI(NinjaAPI):
     def get_openapi_operation_id(self, operation: Operation) -> str:
         # Plain operation ids (``check_in``) make readable generated clients.
         return operation.view_func.__name__
+
+    def get_openapi_schema(
+        self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
+        errors.declare_common_responses(schema)
+        return schema
 
 
 api = LiaisonAPI(
