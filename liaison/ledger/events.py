@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import parse_utc
@@ -113,33 +113,52 @@ def validate_body(name: str, body: dict[str, Any]) -> Body:
 
 
 # Field types for bodies. Instants and days travel as strings so the stored bytes have
-# one spelling of each.
+# one spelling of each. The patterns are ASCII ([0-9]: ``\d`` matches any script's
+# digits, and strptime reads those too) and are matched whole (``fullmatch``: ``$``
+# alone lets a trailing newline through); the JSON schema of a body shows them.
 
-_INSTANT = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z$")
-_DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$"
+DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
+TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
+KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+_INSTANT = re.compile(INSTANT_PATTERN)
+_DAY = re.compile(DAY_PATTERN)
+_TIME = re.compile(TIME_PATTERN)
+_KEY = re.compile(KEY_PATTERN)
 
 
 def _check_instant(value: str) -> str:
-    if not _INSTANT.match(value):
+    if not _INSTANT.fullmatch(value):
         raise ValueError("must be a UTC instant like 2018-11-02T01:00:00.000000Z")
     parse_utc(value)
     return value
 
 
 def _check_day(value: str) -> str:
-    if not _DAY.match(value):
+    if not _DAY.fullmatch(value):
         raise ValueError("must be a date like 2018-11-02")
     dt.date.fromisoformat(value)
     return value
 
 
+def _check_time(value: str) -> str:
+    if not _TIME.fullmatch(value):
+        raise ValueError("must be a wall-clock time like 10:00")
+    dt.time.fromisoformat(value)
+    return value
+
+
 def _check_key(value: str) -> str:
-    if not _KEY.match(value):
+    if not _KEY.fullmatch(value):
         raise ValueError("must be lowercase letters, digits and hyphens, at most 64")
     return value
 
 
-Instant = Annotated[str, AfterValidator(_check_instant)]
-Day = Annotated[str, AfterValidator(_check_day)]
-Key = Annotated[str, AfterValidator(_check_key)]
+def _pattern(pattern: str) -> WithJsonSchema:
+    return WithJsonSchema({"type": "string", "pattern": pattern})
+
+
+Instant = Annotated[str, AfterValidator(_check_instant), _pattern(INSTANT_PATTERN)]
+Day = Annotated[str, AfterValidator(_check_day), _pattern(DAY_PATTERN)]
+WallTime = Annotated[str, AfterValidator(_check_time), _pattern(TIME_PATTERN)]
+Key = Annotated[str, AfterValidator(_check_key), _pattern(KEY_PATTERN)]

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import Field, field_validator
 
-from liaison.ledger.events import Applied, Body, Instant, Key, event_type
+from liaison.ledger.events import Applied, Body, Day, Instant, Key, WallTime, event_type
 from liaison.lib.timezones import localize, parse_utc
 from liaison.meetings.cadence import split_key
 from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
@@ -24,8 +24,8 @@ class CadenceSet(Body):
     key: Key
     title: str = Field(min_length=1, max_length=200)
     rule: str = Field(min_length=1, max_length=500)
-    starts_on: str = Field(pattern=r"^\d{4}-\d{2}-\d{2}$")
-    start_time: str = Field(pattern=r"^\d{2}:\d{2}$")
+    starts_on: Day
+    start_time: WallTime
     duration_minutes: int = Field(ge=1, le=24 * 60)
     grace_minutes: int = Field(ge=0, le=24 * 60)
     required_level: LevelName
@@ -86,7 +86,8 @@ class CadenceEnded(Body):
 class SessionScheduled(Body):
     """An ad hoc session, outside any cadence."""
 
-    key: str = Field(pattern=r"^adhoc-\d{8}T\d{4}(-\d+)?$")
+    # [0-9], not \d: pydantic's patterns match any script's digits with \d.
+    key: str = Field(pattern=r"^adhoc-[0-9]{8}T[0-9]{4}(-[0-9]+)?$")
     title: str = Field(min_length=1, max_length=200)
     start: Instant
     duration_minutes: int = Field(ge=1, le=24 * 60)
