@@ -150,6 +150,17 @@ FIGURES: list[tuple[str, tuple[str, ...], str]] = [
         ("records", "comparison", "median_ms"),
         "lower",
     ),
+    ("merkle 100k: root median ms", ("merkle", "root", "median_ms"), "lower"),
+    (
+        "merkle 100k: consistency proof median ms",
+        ("merkle", "consistency_proof", "median_ms"),
+        "lower",
+    ),
+    (
+        "merkle 100k: verify consistency med. ms",
+        ("merkle", "verify_consistency", "median_ms"),
+        "lower",
+    ),
 ]
 
 

@@ -23,6 +23,8 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import NoReverseMatch, reverse
 
+from bench.merkle import LEAVES as MERKLE_LEAVES
+from bench.merkle import bench_merkle
 from bench.stats import percentile, rate, summary_ms
 from liaison.channel import actions as channel
 from liaison.channel.overview import Receipts, inbox, thread
@@ -573,4 +575,6 @@ def run_all(db: str, events: int, runs: int, out_dir: Path, result: dict[str, An
     result["records"] = bench_records(db, decade, runs)
     progress(db, f"channel: sending {MESSAGES} messages, reading the inbox")
     result["channel"] = bench_channel(db, decade, runs)
+    progress(db, f"merkle: root and proofs over {MERKLE_LEAVES:,} leaves")
+    result["merkle"] = bench_merkle(min(runs, 10))
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]
