@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "liaison.records",
     "liaison.projects",
     "liaison.channel",
+    "liaison.signing",
     "liaison.timeline",
     "liaison.demo",
     "liaison.api",
@@ -163,6 +164,16 @@ LOGGING = {
 LIAISON_CHECK_IN_OPENS_MINUTES = env_int("LIAISON_CHECK_IN_OPENS_MINUTES", 60)
 # The default window for attendance rates in the office's standing.
 LIAISON_STANDING_WINDOW_DAYS = env_int("LIAISON_STANDING_WINDOW_DAYS", 90)
+
+# Each side's Ed25519 signing keys are sealed at rest under this secret (AES-256-GCM, key
+# derived with HKDF). Losing it loses the keys; changing it needs the keys resealed.
+LIAISON_KEY_SECRET = env_str("LIAISON_KEY_SECRET")
+if not LIAISON_KEY_SECRET:
+    if PRODUCTION:
+        raise ImproperlyConfigured("LIAISON_KEY_SECRET must be set when LIAISON_ENV=production")
+    LIAISON_KEY_SECRET = "development-only-key-secret"  # noqa: S105 - refused in production
+# How often the scheduled round (`liaison checkpoint --every`) signs checkpoints.
+LIAISON_CHECKPOINT_MINUTES = env_int("LIAISON_CHECKPOINT_MINUTES", 60)
 
 # Message attachments: where they are stored (outside the database, by SHA-256), how
 # large one may be and which types (checked from the content) are accepted.

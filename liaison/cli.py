@@ -11,11 +11,29 @@ import sys
 
 
 def main(argv: list[str] | None = None) -> None:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if _offline_verify(args):
+        # ``liaison verify FILE`` checks a bundle with no Django and no database, so it
+        # runs on a machine that has only the bundle.
+        from liaison.bundle import check
+
+        raise SystemExit(check.main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line
 
-    args = list(sys.argv[1:] if argv is None else argv)
     execute_from_command_line(["liaison", *args])
+
+
+def _offline_verify(args: list[str]) -> bool:
+    if not args or args[0] != "verify":
+        return False
+    rest = args[1:]
+    positional = [
+        a
+        for i, a in enumerate(rest)
+        if not a.startswith("-") and (i == 0 or rest[i - 1] not in ("--office", "--against"))
+    ]
+    return bool(positional) or "--against" in rest
 
 
 if __name__ == "__main__":

@@ -22,6 +22,7 @@ from ninja.operation import Operation
 from liaison.api import (
     cadences,
     channel,
+    checkpoints,
     commitments,
     errors,
     offices,
@@ -70,3 +71,4 @@ api.add_router("", projects.router)
 api.add_router("", third_parties.router)
 api.add_router("", channel.router)
 api.add_router("", timeline.router)
+api.add_router("", checkpoints.router)

@@ -31,12 +31,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from liaison.channel import actions as channel
+from liaison.ledger import log
 from liaison.lib.timezones import localize
 from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
 from liaison.projects import actions as projects
 from liaison.records import actions as records
+from liaison.signing import checkpoints, keys
 
 SLUG = "kaesong"
 ZONE = "Asia/Pyongyang"  # Kaesong is in the North; UTC+9 since May 2018, as Seoul
@@ -146,6 +148,8 @@ def build(password: str) -> Office:
             actor=OPERATOR,
             now=launch,
         )
+    with log.writing(office.id):  # each side's first signing key, named in the charter
+        keys.ensure_keys(office, launch)
     chun = Member.objects.select_related("office", "side").get(office=office, username="chun")
     jon = Member.objects.select_related("office", "side").get(office=office, username="jon")
 
@@ -169,6 +173,7 @@ def build(password: str) -> Office:
     meetings.check_in(member=chun, key="weekly-20180928T1000", now=_at("2018-09-28", "09:52"))
     meetings.check_in(member=jon, key="weekly-20180928T1000", now=_at("2018-09-28", "09:56"))
     _projects_agreed(jon, _at("2018-09-28", "11:30"))
+    checkpoints.sign_scheduled(_at("2018-09-28", "18:00"), office.id)  # ILLUSTRATIVE hour
     # Five, twelve, nineteen and twenty-six October: the South's head came, the North's did not.
     for day in ("2018-10-05", "2018-10-12", "2018-10-19", "2018-10-26"):
         meetings.check_in(
@@ -182,6 +187,7 @@ def build(password: str) -> Office:
     _third_party(chun)
     _projects_held_up(chun)
     _notes(office)
+    checkpoints.sign_scheduled(_at("2018-11-02", "18:00"), office.id)  # ILLUSTRATIVE hour
     return office
 
 

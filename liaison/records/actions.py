@@ -44,6 +44,8 @@ from liaison.records.models import (
     Readout,
     ReadoutDraft,
 )
+from liaison.signing import checkpoints, formats
+from liaison.signing import keys as signing_keys
 
 _KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 # How far a record's actual start may lie from the session's scheduled start.
@@ -575,6 +577,19 @@ def sign_minutes(*, member: Member, session: str, version: int, now: dt.datetime
             raise Refused(f"your side has already signed version {version}", field="version")
         if minutes.proposed_version != version:
             raise Refused(f"version {version} has not been proposed for signature", field="version")
+        # The side's key signs too, so an exported bundle shows the signature binds
+        # without trusting the server; then the side checkpoints its log.
+        side = _side_key(member)
+        signing_keys.ensure_keys(office, now)
+        key = signing_keys.current_key(office, side)
+        message = formats.minutes_message(
+            office=office.id,
+            side=side,
+            session=session,
+            version=version,
+            content_hash=row.content_hash,
+            signer=member.username,
+        )
         _append(
             member,
             "minutes.signed",
@@ -583,9 +598,12 @@ def sign_minutes(*, member: Member, session: str, version: int, now: dt.datetime
                 "version": version,
                 "ref": _ref(row),
                 "content_hash": row.content_hash,
+                "key": key.fingerprint,
+                "signature": signing_keys.sign(key, message),
             },
             now,
         )
+        checkpoints.sign_checkpoint(office, side, now=now, reason="minutes")
     return MinutesVersion.objects.get(pk=row.pk)
 
 

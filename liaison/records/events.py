@@ -231,6 +231,10 @@ class MinutesSigned(Body):
     version: int = Field(ge=1, le=2**31)
     ref: Ref
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
+    # The side's key (fingerprint) and its Ed25519 signature over
+    # ``signing.formats.minutes_message``: what makes the signature checkable offline.
+    key: str = Field(pattern=r"^[0-9a-f]{64}$")
+    signature: str = Field(pattern=r"^[0-9a-f]{128}$")
 
     def references(self) -> list[Ref]:
         return [self.ref]

@@ -5,6 +5,7 @@ from django.urls import URLPattern, URLResolver, path
 
 from liaison.web import (
     channel,
+    checkpoints,
     commitments,
     live,
     projects,
@@ -90,6 +91,24 @@ urlpatterns: list[URLPattern | URLResolver] = [
         name="office-framework-revise",
     ),
     path("offices/<slug:slug>/timeline/", timeline.office_timeline, name="office-timeline"),
+    path(
+        "offices/<slug:slug>/checkpoints/",
+        checkpoints.office_checkpoints,
+        name="office-checkpoints",
+    ),
+    path(
+        "offices/<slug:slug>/checkpoints/download/",
+        checkpoints.office_checkpoints_download,
+        name="office-checkpoints-download",
+    ),
+    path(
+        "offices/<slug:slug>/checkpoints/sign/",
+        checkpoints.office_checkpoint_sign,
+        name="office-checkpoint-sign",
+    ),
+    path(
+        "offices/<slug:slug>/keys/rotate/", checkpoints.office_key_rotate, name="office-key-rotate"
+    ),
     path("offices/<slug:slug>/live/", live.office_live, name="office-live"),
     path(register, commitments.office_commitments, name="office-commitments"),
     path(f"{register}make/", commitments.office_commitment_make, name="office-commitment-make"),

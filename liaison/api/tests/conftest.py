@@ -181,6 +181,9 @@ class Write:
     at: dt.datetime = BEFORE_FIRST
     method: str = "post"
     names: Callable[[World, str], dict[str, str]] = lambda world, actor: {}
+    # The event is the other side's answer in its own log (a checkpoint's witness), not
+    # one by the actor.
+    by_witness: bool = False
 
     def url(self, world: World, actor: str) -> str:
         side = actor.split("_")[0] if actor.split("_")[0] in ("south", "north") else "south"
@@ -342,6 +345,7 @@ WRITES = {
         "commitment.made",
         **RECORDS,
     ),
+    "checkpoint": Write("/checkpoints", no_body, "checkpoint.cosigned", by_witness=True, **RECORDS),
     "commitment-status": Write(
         f"/commitments/{COMMITMENT}/status",
         lambda world, actor: {"status": "in_progress", "reason": ""},
@@ -379,6 +383,8 @@ READS = {
         Read("/commitments", **RECORDS),
         Read(f"/commitments/{COMMITMENT}", **RECORDS),
         Read("/timeline", **RECORDS),
+        Read("/checkpoints", **RECORDS),
+        Read("/keys", **RECORDS),
     ]
 }
 

@@ -52,6 +52,8 @@ PATHS = {
     "/api/offices/{slug}/notes/{note_id}": {"delete"},
     "/api/offices/{slug}/notifications": {"get", "put"},
     "/api/offices/{slug}/timeline": {"get"},
+    "/api/offices/{slug}/checkpoints": {"get", "post"},
+    "/api/offices/{slug}/keys": {"get"},
 }
 
 

@@ -242,9 +242,13 @@ def test_the_command_refuses_an_unknown_office(scratch_allowed):
         call_command("verify", "--office", "nowhere")
 
 
-def test_the_command_refuses_a_bundle_until_export_exists(db):
-    with pytest.raises(CommandError, match="not built yet"):
-        call_command("verify", "bundle.json")
+def test_the_command_given_a_file_checks_it_as_a_bundle_offline(db, tmp_path, capsys):
+    missing = tmp_path / "bundle.json"
+    with pytest.raises(CommandError, match="unreadable input"):
+        call_command("verify", str(missing))
+    assert f"error: cannot read {missing}" in capsys.readouterr().err
+    with pytest.raises(CommandError, match="--against compares a bundle FILE"):
+        call_command("verify", "--against", str(missing))
 
 
 def test_a_cleanly_truncated_charter_log_is_reported_not_a_crash(busy):

@@ -70,7 +70,9 @@ def test_draft_propose_and_both_heads_sign_through_the_pages(held, as_user):
     assert "both heads have signed: the minutes are agreed" in response.text
     assert "Agreed — binding" in response.text
     assert "Signed for The North by North Head" in response.text
-    assert Event.objects.count() == before + 4  # saved, proposed, two signatures
+    # Saved, proposed, two signatures; each side's first key named in the charter, and
+    # each signature's checkpoint cosigned by the other side.
+    assert Event.objects.count() == before + 4 + 2 + 2
     assert Minutes.objects.get().status == MinutesStatus.AGREED
     # The session page says so too.
     assert "signed by both heads" in get(as_user(held.observer), url(held, "session-detail")).text

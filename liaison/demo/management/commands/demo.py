@@ -65,13 +65,22 @@ class Command(BaseCommand):
         settings.LIAISON_CLOCK = options["clock"]
         # The notification worker runs beside the server, in a process of its own, and
         # prints the emails it sends (the console mailer).
-        worker = subprocess.Popen(
-            [sys.executable, "-m", "liaison.cli", "notify", "--interval", "5"],
-            env={**os.environ, "LIAISON_CLOCK": options["clock"]},
-        )
+        env = {**os.environ, "LIAISON_CLOCK": options["clock"]}
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "liaison.cli", "notify", "--interval", "5"], env=env
+            ),
+            # Each side signs a checkpoint of its log when it has news, every 10 minutes.
+            subprocess.Popen(
+                [sys.executable, "-m", "liaison.cli", "checkpoint", "--every", "10"], env=env
+            ),
+        ]
         self.stdout.write("Email notifications: printed here by the notification worker.")
+        self.stdout.write("Checkpoints: signed every 10 minutes when a log has news.")
         try:
             call_command("serve", host=options["host"], port=options["port"])
         finally:
-            worker.terminate()
-            worker.wait(timeout=10)
+            for worker in workers:
+                worker.terminate()
+            for worker in workers:
+                worker.wait(timeout=10)

@@ -15,7 +15,10 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("file", nargs="?", help="an export bundle (not yet supported)")
+        parser.add_argument(
+            "file", nargs="?", help="an export bundle: checked offline, without the database"
+        )
+        parser.add_argument("--against", help="with FILE: checkpoints you kept, to compare")
         parser.add_argument("--office", help="only this office (default: all)")
         parser.add_argument(
             "--chains-only", action="store_true", help="skip rebuilding the projections"
@@ -23,10 +26,17 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"]:
-            raise CommandError(
-                "verifying an export bundle needs `liaison export`, which is not built yet; "
-                "use --office to verify the live database"
+            from liaison.bundle import check
+
+            argv = [options["file"]] + (
+                ["--against", options["against"]] if options["against"] else []
             )
+            code = check.main(argv)
+            if code:
+                raise CommandError("the bundle is not intact" if code == 1 else "unreadable input")
+            return
+        if options["against"]:
+            raise CommandError("--against compares a bundle FILE with your checkpoints")
         office = options["office"]
         if office is not None and not Office.objects.filter(id=office).exists():
             from liaison.ledger.models import Log

@@ -1,0 +1,108 @@
+"""The office's Checkpoints page: each side's keys, the checkpoints it signed over its
+log, the other side's cosignatures and refusals; a download of the signed checkpoints
+to keep outside Liaison; and, for a side's head or deputy, signing a checkpoint now and
+rotating the side's key. All of it is joint: both sides and observers see the same."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+
+from django.contrib import messages as flash
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST, require_safe
+
+from liaison.bundle.export import checkpoints_data
+from liaison.lib import clock
+from liaison.lib.errors import Refused
+from liaison.offices import access
+from liaison.offices.models import Member, Office
+from liaison.signing import checkpoints, keys
+from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
+from liaison.web.views import office_page
+
+
+@dataclass(frozen=True)
+class Row:
+    checkpoint: Checkpoint
+    cosigned: Cosignature | None
+    refused: Refusal | None
+
+
+def _rows(office: Office) -> list[Row]:
+    cosigned = {(c.side, c.size, c.root): c for c in Cosignature.objects.filter(office=office)}
+    refused = {(r.side, r.size, r.root): r for r in Refusal.objects.filter(office=office)}
+    rows = Checkpoint.objects.filter(office=office.id).order_by("-at", "-pk")[:200]
+    return [
+        Row(c, cosigned.get((c.side, c.size, c.root)), refused.get((c.side, c.size, c.root)))
+        for c in rows
+    ]
+
+
+@require_safe
+@office_page
+def office_checkpoints(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    sides = {side.key: side for side in office.sides.all()}
+    return render(
+        request,
+        "web/checkpoints.html",
+        {
+            "office": office,
+            "member": member,
+            "nav": "checkpoints",
+            "sides": sides,
+            "keys": SideKey.objects.filter(office=office).select_related("side"),
+            "rows": _rows(office),
+            "refusals": Refusal.objects.filter(office=office).select_related("witness"),
+            "can_act": member.can_act_for_side,
+        },
+    )
+
+
+@require_safe
+@office_page
+def office_checkpoints_download(
+    request: HttpRequest, office: Office, member: Member
+) -> HttpResponse:
+    data = {"office": office.id, "checkpoints": checkpoints_data(office.id)}
+    response = HttpResponse(json.dumps(data, indent=1), content_type="application/json")
+    stamp = clock.now().strftime("%Y%m%dT%H%M%SZ")
+    response["Content-Disposition"] = f'attachment; filename="{office.id}-checkpoints-{stamp}.json"'
+    return response
+
+
+@require_POST
+@office_page
+def office_checkpoint_sign(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+    try:
+        checkpoint = checkpoints.sign_on_demand(member=member, now=clock.now())
+    except Refused as exc:
+        flash.error(request, exc.message)
+    else:
+        verdict = (
+            "the other side cosigned it"
+            if Cosignature.objects.filter(
+                office=office, side=checkpoint.side, size=checkpoint.size, root=checkpoint.root
+            ).exists()
+            else "the other side REFUSED it: see the refusals below"
+        )
+        flash.success(request, f"Your side signed its log at {checkpoint.size} events; {verdict}.")
+    return redirect("office-checkpoints", office.slug)
+
+
+@require_POST
+@office_page
+def office_key_rotate(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+    try:
+        key = keys.rotate(member=member, now=clock.now())
+    except Refused as exc:
+        flash.error(request, exc.message)
+    else:
+        flash.success(
+            request,
+            f"Your side's new key is {key.fingerprint[:16]}…; the old key signed the change.",
+        )
+    return redirect("office-checkpoints", office.slug)

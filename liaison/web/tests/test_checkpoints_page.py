@@ -1,0 +1,103 @@
+"""The Checkpoints page: keys, checkpoints and their witness, the download a side keeps,
+signing on demand and rotating a key; a refused checkpoint shown as evidence."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+import time_machine
+from django.db import connection
+
+from liaison.bundle import check, export
+from liaison.ledger.models import Event
+from liaison.meetings import actions as meetings
+from liaison.signing import checkpoints
+from liaison.signing.models import Checkpoint, SideKey
+from liaison.testing import FIRST_START, World, hold
+
+URL = "/offices/testoffice/checkpoints/"
+NOW = FIRST_START + dt.timedelta(days=1)
+
+
+@pytest.fixture
+def signed(office: World) -> World:
+    hold(office)
+    checkpoints.sign_scheduled(FIRST_START + dt.timedelta(hours=3))
+    return office
+
+
+def test_every_member_sees_both_sides_keys_and_checkpoints_cosigned(signed, as_user):
+    with time_machine.travel(NOW, tick=False):
+        page = as_user(signed.observer).get(URL).content.decode()
+    for key in SideKey.objects.all():
+        assert key.fingerprint in page
+    assert page.count(">cosigned<") == Checkpoint.objects.count() == 2
+    assert "Refused checkpoints" not in page
+    assert "Sign a checkpoint of our log now" not in page  # observers read only
+
+
+def test_the_download_is_what_verify_against_reads(signed, as_user, tmp_path):
+    with time_machine.travel(NOW, tick=False):
+        response = as_user(signed.north_staff).get(URL + "download/")
+    assert response["Content-Type"] == "application/json"
+    assert "attachment;" in response["Content-Disposition"]
+    kept = json.loads(response.content)["checkpoints"]
+    assert len(kept) == 2
+    report = check.check(export.build("testoffice", now=NOW), kept)
+    assert report.problems == [] and report.kept == 2
+
+
+def test_a_head_signs_a_checkpoint_now_and_sees_the_other_side_cosigned(signed, as_user):
+    client = as_user(signed.south_head)
+    with time_machine.travel(NOW, tick=False):
+        response = client.post(URL + "sign/", follow=True)
+    size = Event.objects.filter(log__side="south").count()
+    assert f"Your side signed its log at {size} events; the other side cosigned it." in (
+        response.content.decode()
+    )
+
+
+def test_a_deputy_rotates_the_sides_key(signed, as_user):
+    old = SideKey.objects.get(side__key="north", valid_until_size=None)
+    with time_machine.travel(NOW, tick=False):
+        client = as_user(signed.north_deputy)
+        response = client.post("/offices/testoffice/keys/rotate/", follow=True)
+    new = SideKey.objects.get(side__key="north", valid_until_size=None)
+    assert new.fingerprint != old.fingerprint
+    page = response.content.decode()
+    assert f"Your side&#x27;s new key is {new.fingerprint[:16]}" in page
+    assert "(retired)" in page
+
+
+def test_a_refused_checkpoint_is_shown_as_evidence(signed, as_user):
+    meetings.check_in(
+        member=signed.south_head, key="weekly-20240112T1000", now=FIRST_START.replace(day=12)
+    )
+    event = Event.objects.get(log__side="south", seq=1)
+    data = bytes(event.data).replace(b'"weekly"', b'"weakly"')
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE ledger_event SET data = %s WHERE id = %s", [data, event.pk])
+    with time_machine.travel(NOW, tick=False):
+        response = as_user(signed.south_head).post(URL + "sign/", follow=True)
+    page = response.content.decode()
+    assert "the other side REFUSED it" in page
+    assert "Refused checkpoints" in page and "the log was rewritten" in page
+
+
+@pytest.mark.parametrize("extra", [0, 20])
+def test_the_page_reads_a_fixed_number_of_queries(
+    signed, as_user, django_assert_num_queries, extra
+):
+    for hour in range(extra):
+        checkpoints.sign_checkpoint(
+            signed.office, "south", now=NOW + dt.timedelta(hours=hour), reason="demand", force=True
+        )
+    client = as_user(signed.south_head)
+    with time_machine.travel(NOW + dt.timedelta(days=1), tick=False):
+        client.get(URL)
+        # Session and user (2), office and membership (2), sides, keys, cosignatures,
+        # refusals, checkpoints and the refusals listed (6).
+        with django_assert_num_queries(10):
+            client.get(URL)
