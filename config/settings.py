@@ -6,11 +6,13 @@ and the settable clock is refused.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.env import env_bool, env_int, env_list, env_str
 
@@ -50,6 +52,9 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "liaison.ledger",
     "liaison.offices",
     "liaison.meetings",
@@ -71,8 +76,12 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "liaison.web.middleware.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "liaison.web.middleware.MemberTimezoneMiddleware",
+    # Last: turns a lockout flagged during sign-in into its answer (liaison/web/accounts.py).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -89,6 +98,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
             ],
         },
     },
@@ -115,6 +125,20 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# Argon2id for every new or changed password; older hashes still verify and are
+# upgraded at the next sign-in.
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
+# Axes first: it refuses a locked-out username+address before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "liaison.web.backends.LockoutBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -148,7 +172,57 @@ X_FRAME_OPTIONS = "DENY"
 if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=True)
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000)
+    # The whole domain is served over HTTPS only; set false for a shared parent domain.
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
+    SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Accounts (liaison/web/accounts.py, middleware.py, reauth.py). A session ends after
+# LIAISON_SESSION_IDLE_MINUTES without a request and LIAISON_SESSION_MAX_HOURS after
+# sign-in, whatever happens meanwhile; signing asks for the password again when the last
+# sign-in is older than LIAISON_REAUTH_MINUTES.
+LIAISON_SESSION_IDLE_MINUTES = env_int("LIAISON_SESSION_IDLE_MINUTES", 30)
+LIAISON_SESSION_MAX_HOURS = env_int("LIAISON_SESSION_MAX_HOURS", 12)
+LIAISON_REAUTH_MINUTES = env_int("LIAISON_REAUTH_MINUTES", 5)
+# The cookie and the stored session outlive neither limit.
+SESSION_COOKIE_AGE = LIAISON_SESSION_MAX_HOURS * 3600
+SESSION_COOKIE_SAMESITE = "Lax"
+
+# Sign-in throttling (django-axes): this many failures for one username from one address
+# lock that pair out for LIAISON_LOGIN_LOCKOUT_MINUTES; a successful sign-in resets them.
+LIAISON_LOGIN_FAILURE_LIMIT = env_int("LIAISON_LOGIN_FAILURE_LIMIT", 5)
+LIAISON_LOGIN_LOCKOUT_MINUTES = env_int("LIAISON_LOGIN_LOCKOUT_MINUTES", 15)
+AXES_FAILURE_LIMIT = LIAISON_LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LIAISON_LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# A refused attempt during a lockout does not push its end further: the page says when.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "liaison.web.accounts.lockout_response"
+# The client's address: REMOTE_ADDR, unless LIAISON_PROXY_COUNT reverse proxies in front
+# append to X-Forwarded-For (a header a client could otherwise forge to dodge a lockout).
+LIAISON_PROXY_COUNT = env_int("LIAISON_PROXY_COUNT", 0)
+if LIAISON_PROXY_COUNT:
+    AXES_IPWARE_PROXY_COUNT = LIAISON_PROXY_COUNT
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["REMOTE_ADDR"]
+# The optional second factor (django-otp TOTP): the name authenticator apps show.
+OTP_TOTP_ISSUER = "Liaison"
+
+# Content Security Policy (Django's own): scripts and styles from this site, or inline
+# with the response's nonce (``nonce="{{ csp_nonce }}"``); nothing framed, embedded or
+# posted elsewhere.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF, CSP.NONCE],
+    "style-src": [CSP.SELF, CSP.NONCE],
+    "img-src": [CSP.SELF, "data:"],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "frame-ancestors": [CSP.NONE],
+    "form-action": [CSP.SELF],
+}
 
 LOGGING = {
     "version": 1,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest
 
-from liaison.api.auth import caller
+from liaison.api.auth import caller, token_of
 from liaison.lib.errors import Refused
 from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.offices.access import get_office_for_user, refuse, require_side_speaker
@@ -12,7 +12,13 @@ from liaison.offices.models import Member, Office
 
 
 def member_for(request: HttpRequest, slug: str) -> tuple[Office, Member]:
-    """The office and the caller's active membership; 404 for unknown and not-yours alike."""
+    """The office and the caller's active membership; 404 for unknown and not-yours alike.
+
+    A bearer token reaches only its own member's office: any other is unknown to it."""
+    token = token_of(request)
+    if token is not None and token.member is not None and token.member.office_id != slug:
+        refuse(caller(request), f"office {slug}", f"token {token.prefix} is for another office")
+        raise Http404("No such office.")
     return get_office_for_user(caller(request), slug)
 
 

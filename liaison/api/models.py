@@ -4,6 +4,11 @@ A plain model, not a projection: tokens are credentials, not part of the office'
 record, and are never exported. Only the SHA-256 of a key is stored; the key itself is
 shown once, when it is issued. The first characters (``prefix``) name a token in
 listings and when revoking it.
+
+A token acts as one member of one office (``member``): it reaches that office only, and
+only while the membership is active. Tokens issued before this scope existed have no
+member and are refused (401) with a message saying to issue a new one: which office
+such a token was meant for cannot be known, so none is guessed.
 """
 
 from __future__ import annotations
@@ -15,6 +20,9 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
+
+from liaison.lib.errors import Refused
+from liaison.offices.models import Member
 
 PREFIX_LENGTH = 8
 
@@ -34,6 +42,16 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 class ApiToken(models.Model):
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    # The membership the token acts as. No database constraint, like Member.user: members
+    # are projections, rebuilt from the log without the accounts' tables.
+    member = models.ForeignKey(
+        Member,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
     )
     name = models.CharField(max_length=100, blank=True)
     prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
@@ -55,8 +73,19 @@ class ApiToken(models.Model):
         return self.revoked_at is not None
 
 
-def issue_token(user: AbstractBaseUser, *, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
-    """A new token for ``user`` and its key, which is not stored anywhere."""
+def issue_token(member: Member, *, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
+    """A new token acting as ``member`` (one office) and its key, which is stored nowhere.
+
+    Refused when the membership is not active today (office time) or the account is
+    inactive."""
+    user: AbstractBaseUser = member.user
+    if not user.is_active:
+        raise Refused(f"the account {member.username!r} is inactive", field="user")
+    if not member.is_active_on(now.astimezone(member.office.zone).date()):
+        raise Refused(
+            f"{member.username!r} is not an active member of {member.office_id!r}",
+            field="member",
+        )
     while True:
         # Hex: a key (and its prefix) never starts with "-" or needs quoting in a shell.
         key = secrets.token_hex(32)
@@ -65,9 +94,15 @@ def issue_token(user: AbstractBaseUser, *, name: str, now: dt.datetime) -> tuple
             break
     token = ApiToken.objects.create(
         user_id=user.pk,
+        member=member,
         name=name,
         prefix=key[:PREFIX_LENGTH],
         key_hash=hash_key(key),
         created_at=now,
     )
     return token, key
+
+
+def revoke_token(token: ApiToken, *, now: dt.datetime) -> bool:
+    """Revoke ``token`` (refused from the next request on); False if it already was."""
+    return ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now) == 1

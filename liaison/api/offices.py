@@ -9,7 +9,7 @@ from django.http import HttpRequest
 from ninja import Query, Router
 
 from liaison.api.access import member_for
-from liaison.api.auth import caller
+from liaison.api.auth import caller, token_of
 from liaison.api.schemas import ErrorOut, OfficeDetailOut, OfficeOut, StandingOut
 from liaison.lib import clock
 from liaison.lib.errors import Refused
@@ -79,7 +79,13 @@ def cadences_data(office: Office, now: dt.datetime) -> dict[str, list[dict[str, 
 @router.get("/offices", response=list[OfficeOut])
 def list_offices(request: HttpRequest) -> list[dict[str, Any]]:
     """The offices the caller is an active member of, with their membership."""
-    return [office_data(office, member) for office, member in offices_for(caller(request))]
+    token = token_of(request)
+    return [
+        office_data(office, member)
+        for office, member in offices_for(caller(request))
+        # A token lists only the office it is for.
+        if token is None or token.member_id == member.id
+    ]
 
 
 @router.get("/offices/{slug}", response={200: OfficeDetailOut, 404: ErrorOut})

@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
 from liaison.api.access import member_for, session_for
+from liaison.api.auth import require_recent_sign_in
 from liaison.api.errors import SessionState
 from liaison.api.record_schemas import (
     ConflictOut,
@@ -362,9 +363,13 @@ def propose_minutes(request: HttpRequest, slug: str, key: str, version: int) -> 
     response={200: MinutesOut, **WRITE_ERRORS},
 )
 def sign_minutes(request: HttpRequest, slug: str, key: str, version: int) -> dict[str, Any]:
-    """Your side's head signs this exact version; once both heads have, it is agreed."""
+    """Your side's head signs this exact version; once both heads have, it is agreed.
+
+    Signed in with the web session, the password must have been given within
+    LIAISON_REAUTH_MINUTES (else 403, nothing signed); a bearer token passes."""
     office, member = member_for(request, slug)
     session_for(member, key)
+    require_recent_sign_in(request)
     with on_session():
         actions.sign_minutes(member=member, session=key, version=version, now=clock.now())
     return _minutes(office, key)

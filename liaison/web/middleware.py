@@ -1,9 +1,23 @@
 from __future__ import annotations
 
+import datetime as dt
+import logging
 from collections.abc import Callable
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+
+from liaison.lib import clock
+from liaison.web import reauth
+
+logger = logging.getLogger("liaison.access")
 
 
 class MemberTimezoneMiddleware:
@@ -23,3 +37,53 @@ class MemberTimezoneMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+# A request records its instant in the session only when the last one is at least this
+# old: idle detection needs no finer grain, and most requests then write nothing.
+SEEN_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def session_ended(session: SessionBase, now: dt.datetime) -> str | None:
+    """Why a signed-in session is over (a sentence for the user), or None."""
+    login_at = reauth.instant(session, reauth.LOGIN_AT)
+    seen_at = reauth.instant(session, reauth.SEEN_AT)
+    if login_at is None or seen_at is None:
+        return "Your session has ended: please sign in again."
+    max_hours = settings.LIAISON_SESSION_MAX_HOURS
+    if now - login_at > dt.timedelta(hours=max_hours):
+        return f"You were signed out: a session lasts at most {max_hours} hours."
+    idle = settings.LIAISON_SESSION_IDLE_MINUTES
+    if now - seen_at > dt.timedelta(minutes=idle):
+        return f"You were signed out after {idle} minutes without activity."
+    return None
+
+
+class SessionTimeoutMiddleware:
+    """Ends a signed-in session that has been idle too long or has lasted too long.
+
+    The web UI is sent to the login page with the reason (and back here afterwards, for a
+    GET); the API goes on as anonymous, so the caller gets its 401.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.user.is_authenticated:
+            now = clock.now()
+            reason = session_ended(request.session, now)
+            if reason is not None:
+                logger.info("signed out %s: %s", request.user.get_username(), reason)
+                logout(request)
+                if not request.path.startswith("/api/"):
+                    messages.info(request, reason)
+                    query = f"?{urlencode({'next': request.get_full_path()})}"
+                    return redirect(
+                        reverse(settings.LOGIN_URL) + (query if request.method == "GET" else "")
+                    )
+            else:
+                seen_at = reauth.instant(request.session, reauth.SEEN_AT)
+                if seen_at is not None and now - seen_at >= SEEN_RESOLUTION:
+                    request.session[reauth.SEEN_AT] = now.timestamp()
+        return self.get_response(request)

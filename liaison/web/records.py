@@ -25,6 +25,7 @@ from liaison.records import actions, overview
 from liaison.records.models import MeetingRecord, Minutes
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
+from liaison.web.reauth import recent_auth_required
 from liaison.web.views import _run, _session_or_404, office_page
 
 Forms = dict[str, ActionForm]
@@ -422,6 +423,7 @@ def session_minutes_propose(
 
 @require_POST
 @office_page
+@recent_auth_required
 def session_minutes_sign(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:

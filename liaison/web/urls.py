@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import URLPattern, URLResolver, path
 
 from liaison.web import (
+    accounts,
     channel,
     checkpoints,
     commitments,
@@ -28,14 +29,16 @@ party = f"{parties}<slug:key>/"
 messages = "offices/<slug:slug>/messages/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
-    path(
-        "login/",
-        auth_views.LoginView.as_view(
-            template_name="web/login.html", redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
+    path("login/", accounts.SignInView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("account/", accounts.account, name="account"),
+    path("account/login/code/", accounts.login_code, name="account-login-code"),
+    path("account/reauth/", accounts.reauthenticate, name="account-reauth"),
+    path("account/2fa/", accounts.second_factor, name="account-2fa"),
+    path("account/2fa/begin/", accounts.second_factor_begin, name="account-2fa-begin"),
+    path("account/2fa/confirm/", accounts.second_factor_confirm, name="account-2fa-confirm"),
+    path("account/2fa/disable/", accounts.second_factor_disable, name="account-2fa-disable"),
+    path("account/tokens/revoke/", accounts.token_revoke, name="account-token-revoke"),
     path("", views.office_list, name="office-list"),
     path("offices/<slug:slug>/", views.dashboard, name="office-dashboard"),
     path("offices/<slug:slug>/schedule/", views.office_schedule, name="office-schedule"),

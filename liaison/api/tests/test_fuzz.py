@@ -138,7 +138,7 @@ def fuzz_world(world: World, wsgi_keeps_test_transaction: None) -> Iterator[str]
         now=CHANNEL_AT,
     )
     REAL["note_id"] = [note.pk]
-    _, key = issue_token(world.south_head.user, name="fuzz", now=CHANNEL_AT)
+    _, key = issue_token(world.south_head, name="fuzz", now=CHANNEL_AT)
     with time_machine.travel(FUZZ_AT, tick=False):
         yield key
 
@@ -175,7 +175,7 @@ def test_no_operation_answers_without_a_valid_token(world: World) -> None:
     operation, at the world's real paths, with no token, an unknown one and a revoked
     one: each is a 401 (the JSON error and the challenge) and writes nothing."""
     proposed(world)
-    token, key = issue_token(world.south_head.user, name="revoked", now=CHANNEL_AT)
+    token, key = issue_token(world.south_head, name="revoked", now=CHANNEL_AT)
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=CHANNEL_AT)
     credentials = {
         "none": {},

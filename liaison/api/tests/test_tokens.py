@@ -9,7 +9,8 @@ from django.test import Client
 from liaison.api.models import ApiToken, hash_key
 from liaison.api.tests.conftest import BEFORE_FIRST, FIRST, office_url
 from liaison.ledger.models import Event
-from liaison.testing import T0, weekly
+from liaison.offices import actions as offices
+from liaison.testing import OPERATOR, T0, make_world, weekly
 
 
 def run(*args: str) -> tuple[str, str]:
@@ -37,6 +38,7 @@ def test_create_prints_the_key_once_and_stores_only_its_hash(world):
     assert token.name == "nightly report" and token.user == world.south_head.user
     assert token.created_at == T0 and token.last_used_at is None
     assert f"Token {key[:8]}" in err and "shown once" in err
+    assert token.member == world.south_head and world.office.id in err
 
 
 def test_list_shows_prefix_name_and_state_but_never_the_key(world):
@@ -130,3 +132,76 @@ def test_a_token_writes_without_a_csrf_token(world):
     assert response.status_code == 201
     assert response.json()["attendance"]["north"] == "present"
     assert Event.objects.count() == before + 1
+
+
+# Scoped to one member of one office
+
+
+def member_of_a_second_office(world):
+    """The South's head is also on the South's staff in office ``elsewhere``."""
+    elsewhere = make_world("elsewhere")
+    offices.add_member(
+        office=elsewhere.office,
+        username=world.south_head.username,
+        full_name="South Head",
+        role="staff",
+        side="south",
+        actor=OPERATOR,
+        now=T0,
+    )
+    return elsewhere
+
+
+def test_a_token_reaches_only_its_members_office(world):
+    elsewhere = member_of_a_second_office(world)
+    weekly(world)
+    weekly(elsewhere)
+    key = create(world.south_head.username, "--office", elsewhere.office.id)
+    client = bearer(key)
+    assert [o["slug"] for o in client.get("/api/offices").json()] == [elsewhere.office.id]
+    assert client.get(f"/api/offices/{elsewhere.office.id}/sessions").status_code == 200
+    # Its own user's other office reads as unknown, like an office the user is not in.
+    theirs = client.get(f"/api/offices/{world.office.id}/sessions")
+    unknown = client.get("/api/offices/no-such-office/sessions")
+    assert theirs.status_code == unknown.status_code == 404
+    assert theirs.json() == unknown.json()
+    before = Event.objects.count()
+    with time_machine.travel(BEFORE_FIRST, tick=False):
+        write = client.post(
+            office_url(world, f"/sessions/{FIRST}/check-in"), content_type="application/json"
+        )
+    assert write.status_code == 404 and Event.objects.count() == before
+
+
+def test_a_member_of_several_offices_names_one(world):
+    elsewhere = member_of_a_second_office(world)
+    with pytest.raises(CommandError, match="several offices") as raised:
+        create(world.south_head.username)
+    assert elsewhere.office.id in str(raised.value) and "\n" not in str(raised.value)
+    with pytest.raises(CommandError, match="not a member of an office 'nowhere'"):
+        create(world.south_head.username, "--office", "nowhere")
+    with pytest.raises(CommandError, match="not an active member of any office"):
+        create(world.outsider.username)
+    assert not ApiToken.objects.exists()
+
+
+def test_a_token_whose_membership_ended_is_refused_and_none_is_issued_for_it(world):
+    key = create(world.north_staff.username)
+    offices.end_membership(
+        member=world.north_staff, active_until=dt.date(2024, 1, 31), actor=OPERATOR, now=T0
+    )
+    with time_machine.travel(dt.datetime(2024, 2, 2, tzinfo=dt.UTC), tick=False):
+        response = bearer(key).get("/api/offices")
+        assert response.status_code == 401
+        assert "membership this API token was issued for has ended" in response.json()["detail"]
+        with pytest.raises(CommandError, match="not an active member"):
+            create(world.north_staff.username, "--office", world.office.id)
+
+
+def test_a_token_issued_before_tokens_named_a_member_is_refused_saying_what_to_do(world):
+    key = create(world.south_head.username)
+    ApiToken.objects.update(member=None)  # as the migration leaves an older token
+    response = bearer(key).get("/api/offices")
+    assert response.status_code == 401
+    assert "ask for a new one" in response.json()["detail"]
+    assert "(no office: refused)" in run("list")[0]

@@ -96,6 +96,20 @@ MATRIX: dict[str, Row] = {
     "login": Row("get", "", {"anonymous": 200}, 302),  # signed in: sent on
     "logout": Row("post", "", {}, 302),
     "office-list": Row("get", "", {"anonymous": 302}, 200),
+    # Account pages: one's own account, never an office's; the second factor is offered
+    # to heads and deputies. Posted empty, a form answers 400; the set-up begins (302).
+    "account": Row("get", "", {"anonymous": 302}, 200),
+    "account-login-code": Row("get", "", {}, 302),  # no password given first: to login
+    "account-reauth": Row("get", "", {"anonymous": 302}, 200),
+    "account-2fa": Row("get", "", {"anonymous": 302}, 200),
+    "account-2fa-begin": Row(
+        "post", "", {"anonymous": 302, "outsider": 403, **dict.fromkeys(READERS, 403)}, 302
+    ),
+    "account-2fa-confirm": Row(
+        "post", "", {"anonymous": 302, "outsider": 403, **dict.fromkeys(READERS, 403)}, 400
+    ),
+    "account-2fa-disable": Row("post", "", {"anonymous": 302}, 400),
+    "account-token-revoke": Row("post", "", {"anonymous": 302}, 400),
     "office-dashboard": page(),
     "office-schedule": page(),
     "office-cadence-set": action("office"),

@@ -35,6 +35,8 @@ pytestmark = pytest.mark.django_db
 SECRET = "Concede the March date if pressed"
 # Reached by other means, or not a page: signing in and out, the live stream.
 NOT_PAGES = {"login", "logout", "office-live"}
+# The user's own account (second factor, tokens, re-authentication): no office's content.
+NOT_PAGES |= {"account", "account-login-code", "account-reauth", "account-2fa"}
 
 
 @pytest.fixture

@@ -1,7 +1,9 @@
-"""``liaison api_token create USER [--name N] | list [USER] | revoke PREFIX``.
+"""``liaison api_token create USER [--office SLUG] [--name N] | list [USER] | revoke PREFIX``.
 
 The key is printed once, by ``create``; only its SHA-256 is kept, so a lost key is
-revoked and replaced, never recovered.
+revoked and replaced, never recovered. A token acts as the user's membership of one
+office: ``--office`` names it, and may be left out when the user is an active member of
+exactly one office. Revoking takes effect at the next request.
 """
 
 from __future__ import annotations
@@ -14,6 +16,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.api.models import PREFIX_LENGTH, ApiToken, issue_token
 from liaison.lib import clock
+from liaison.lib.errors import Refused
+from liaison.offices.access import offices_for
+from liaison.offices.models import Member
 
 
 def _user(username: str) -> AbstractBaseUser:
@@ -34,6 +39,9 @@ class Command(BaseCommand):
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         create = actions.add_parser("create", help="issue a token; its key is printed once")
         create.add_argument("user", help="the account the token acts as")
+        create.add_argument(
+            "--office", default=None, help="the office it acts in (needed for several)"
+        )
         create.add_argument("--name", default="", help="what the token is for, e.g. a script")
         listing = actions.add_parser("list", help="tokens (all, or one account's)")
         listing.add_argument("user", nargs="?")
@@ -43,27 +51,53 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         action = options["action"]
         if action == "create":
-            self.create_token(options["user"], options["name"])
+            self.create_token(options["user"], options["office"], options["name"])
         elif action == "list":
             self.list_tokens(options["user"])
         else:
             self.revoke_token(options["prefix"])
 
-    def create_token(self, username: str, name: str) -> None:
+    def create_token(self, username: str, office: str | None, name: str) -> None:
         user = _user(username)
         if not user.is_active:
             raise CommandError(f"the account {username!r} is inactive")
         if len(name) > 100:
             raise CommandError("--name is at most 100 characters")
-        token, key = issue_token(user, name=name, now=clock.now())
+        member = self._member(user, username, office)
+        try:
+            token, key = issue_token(member, name=name, now=clock.now())
+        except Refused as exc:
+            raise CommandError(exc.message) from None
         self.stdout.write(key)
         self.stderr.write(
-            f"Token {token.prefix} for {username}: shown once; send it as "
-            "'Authorization: Bearer <token>'."
+            f"Token {token.prefix} for {username} in {member.office_id}: shown once; send it "
+            "as 'Authorization: Bearer <token>'."
+        )
+
+    def _member(self, user: AbstractBaseUser, username: str, office: str | None) -> Member:
+        if office is not None:
+            member = (
+                Member.objects.select_related("office", "user")
+                .filter(office_id=office, user_id=user.pk)
+                .first()
+            )
+            if member is None:
+                raise CommandError(f"{username!r} is not a member of an office {office!r}")
+            return member
+        active = [member for _office, member in offices_for(user)]
+        if len(active) == 1:
+            return active[0]
+        if not active:
+            raise CommandError(f"{username!r} is not an active member of any office")
+        slugs = ", ".join(sorted(m.office_id for m in active))
+        raise CommandError(
+            f"{username!r} is a member of several offices ({slugs}): name one with --office"
         )
 
     def list_tokens(self, username: str | None) -> None:
-        tokens = ApiToken.objects.select_related("user").order_by("user__username", "created_at")
+        tokens = ApiToken.objects.select_related("user", "member").order_by(
+            "user__username", "created_at"
+        )
         if username is not None:
             tokens = tokens.filter(user_id=_user(username).pk)
         rows = list(tokens)
@@ -72,8 +106,10 @@ class Command(BaseCommand):
             return
         for token in rows:
             state = f"revoked {_when(token.revoked_at)}" if token.is_revoked else "active"
+            office = token.member.office_id if token.member else "(no office: refused)"
             self.stdout.write(
-                f"{token.prefix}  {token.user.get_username():<20} {token.name or '-':<20} "
+                f"{token.prefix}  {token.user.get_username():<20} {office:<20} "
+                f"{token.name or '-':<20} "
                 f"created {_when(token.created_at)}  last used {_when(token.last_used_at)}  "
                 f"{state}"
             )

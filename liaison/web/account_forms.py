@@ -1,0 +1,174 @@
+"""Forms of the sign-in and account pages: the password (with the sign-in lockout), a
+TOTP code, the password again before a grave act, and a token to revoke."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_cool_off
+from axes.models import AccessAttempt
+from django import forms
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import AbstractBaseUser
+from django.db.models import Max
+from django.http import HttpRequest
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from liaison.api.models import PREFIX_LENGTH
+
+
+def locked_until(request: HttpRequest, username: str) -> dt.datetime | None:
+    """When this username may try again from this address, or None if it may now.
+
+    Axes counts failures of one username from one address within the cool-off; the
+    lockout ends a cool-off after the last counted failure."""
+    credentials = {"username": username}
+    if AxesProxyHandler.is_allowed(request, credentials):
+        return None
+    last = AccessAttempt.objects.filter(
+        username=username,
+        ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
+    ).aggregate(last=Max("attempt_time"))["last"]
+    cool_off = get_cool_off(request) or dt.timedelta(0)
+    return (last or timezone.now()) + cool_off
+
+
+def lockout_message(until: dt.datetime) -> str:
+    minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    return (
+        "Too many failed sign-ins for this account from your address. Try again after "
+        f"{until.astimezone(dt.UTC):%H:%M} UTC (in {minutes} minute{'s' if minutes != 1 else ''})."
+    )
+
+
+def _refuse_if_locked_out(request: HttpRequest | None, username: str) -> None:
+    if request is None or not username:
+        return
+    until = locked_until(request, username)
+    if until is not None:
+        raise forms.ValidationError(lockout_message(until), code="locked_out")
+
+
+class LoginForm(AuthenticationForm):
+    """Django's sign-in form, refusing a locked-out username+address with the time it
+    may try again (the password is then not even checked, so nothing is learnt)."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.cleaned_data.get("username") or ""
+        _refuse_if_locked_out(self.request, username)
+        try:
+            return super().clean()
+        except forms.ValidationError:
+            # This failure may have been the one that locked the pair out.
+            if getattr(self.request, "axes_locked_out", False):
+                _refuse_if_locked_out(self.request, username)
+            raise
+
+
+def code_field() -> forms.CharField:
+    return forms.CharField(
+        label="Code from your authenticator app",
+        min_length=6,
+        max_length=6,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+
+def check_code(devices: list[TOTPDevice], code: str) -> TOTPDevice:
+    """The device that accepts ``code``, or a ValidationError that says why not.
+
+    django-otp throttles each device: after a wrong code the next try must wait 1, 2,
+    4 … seconds, and a code is accepted once only."""
+    for device in devices:
+        allowed, data = device.verify_is_allowed()
+        if not allowed:
+            until = (data or {}).get("locked_until")
+            wait = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
+            raise forms.ValidationError(
+                f"Too many wrong codes: wait {wait} second{'s' if wait != 1 else ''}, then "
+                "enter the code your app shows now.",
+                code="throttled",
+            )
+        if device.verify_token(code):
+            return device
+    raise forms.ValidationError(
+        "That code is not right: enter the 6-digit code your authenticator app shows now.",
+        code="wrong_code",
+    )
+
+
+class CodeForm(forms.Form):
+    """A TOTP code, checked against the given devices."""
+
+    code = code_field()
+
+    def __init__(self, *args: Any, devices: list[TOTPDevice], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.devices = devices
+        self.device: TOTPDevice | None = None
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]
+        self.device = check_code(self.devices, code)
+        return code
+
+
+class ReauthForm(forms.Form):
+    """The signed-in user's password again, and their code when they have a device.
+
+    The password goes through ``authenticate``, so wrong guesses count towards the same
+    lockout as on the sign-in page."""
+
+    password = forms.CharField(
+        label="Password",
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        request: HttpRequest,
+        user: AbstractBaseUser,
+        devices: list[TOTPDevice],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.request = request
+        self.user = user
+        self.devices = devices
+        if devices:
+            self.fields["code"] = code_field()
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        username = self.user.get_username()
+        _refuse_if_locked_out(self.request, username)
+        password = data.get("password")
+        if password is None:
+            return data
+        found = authenticate(self.request, username=username, password=password)
+        if found is None or found.pk != self.user.pk:
+            if getattr(self.request, "axes_locked_out", False):
+                _refuse_if_locked_out(self.request, username)
+            raise forms.ValidationError("That is not your password.", code="wrong_password")
+        if self.devices and data.get("code"):
+            try:
+                check_code(self.devices, data["code"])
+            except forms.ValidationError as exc:
+                self.add_error("code", exc)
+        return data
+
+
+class RevokeTokenForm(forms.Form):
+    # A token is named by its prefix (not a field called ``prefix``: forms have one).
+    token = forms.CharField(min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH)

@@ -1,0 +1,305 @@
+"""Sign-in and the Account pages.
+
+Sign-in is in two steps for a user with a confirmed TOTP device: the password page
+(``login``) only notes who is on the way in (``PENDING`` in the anonymous session) and
+sends them to ``account-login-code``; nobody is signed in (to any office page or the
+API) until the code is right. Heads and deputies of any office may turn the second
+factor on (``account-2fa``); anyone who has one may turn it off with a current code.
+
+The Account page lists the user's API tokens, each with a button that revokes it at once.
+Re-authentication before grave acts is ``liaison.web.reauth``; its page is here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import get_user_model, login
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.views import LoginView
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.safestring import mark_safe
+from django.views.decorators.http import require_POST
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from liaison.api.models import ApiToken, revoke_token
+from liaison.lib import clock
+from liaison.offices.access import offices_for
+from liaison.offices.models import Role
+from liaison.web import reauth
+from liaison.web.account_forms import CodeForm, LoginForm, ReauthForm, RevokeTokenForm
+
+logger = logging.getLogger("liaison.access")
+
+PENDING = "liaison_pending_sign_in"
+# The code must follow the password within this time, or the password is asked again.
+PENDING_MINUTES = 5
+# The name of the device each user sets up (one per user).
+DEVICE_NAME = "Authenticator app"
+
+
+def confirmed_devices(user: AbstractBaseUser) -> list[TOTPDevice]:
+    return list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
+
+
+def may_use_second_factor(user: AbstractBaseUser) -> bool:
+    """Offered to heads and deputies: they speak and sign for a side."""
+    return any(m.role in (Role.HEAD, Role.DEPUTY) for _office, m in offices_for(user))
+
+
+def _safe_next(request: HttpRequest, url: str | None) -> str:
+    if url and url_has_allowed_host_and_scheme(
+        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return url
+    return reverse(settings.LOGIN_REDIRECT_URL)
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
+) -> HttpResponse:
+    """django-axes' answer once a sign-in attempt locked its username+address out.
+
+    Our own forms already say so, with the time to try again: their page stands. Any
+    other password form (the admin's) gets a plain 429 page."""
+    match = getattr(request, "resolver_match", None)
+    if (
+        original_response is not None
+        and match is not None
+        and match.view_name
+        in (
+            "login",
+            "account-reauth",
+        )
+    ):
+        return original_response
+    context = {"minutes": settings.LIAISON_LOGIN_LOCKOUT_MINUTES}
+    return render(request, "web/locked_out.html", context, status=429)
+
+
+class SignInView(LoginView):
+    """Django's LoginView (which rotates the session key at sign-in), with the lockout's
+    message and the second step for a user with a TOTP device."""
+
+    form_class = LoginForm
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: LoginForm) -> HttpResponse:  # type: ignore[override]
+        user = form.get_user()
+        if not confirmed_devices(user):
+            return super().form_valid(form)
+        self.request.session[PENDING] = {
+            "user": user.pk,
+            "backend": getattr(user, "backend", settings.AUTHENTICATION_BACKENDS[-1]),
+            "at": clock.now().timestamp(),
+            "next": self.get_redirect_url(),
+        }
+        return redirect("account-login-code")
+
+
+def _pending_user(request: HttpRequest) -> tuple[AbstractBaseUser, dict[str, Any]] | None:
+    pending = request.session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None
+    started = dt.datetime.fromtimestamp(pending.get("at", 0), tz=dt.UTC)
+    if clock.now() - started > dt.timedelta(minutes=PENDING_MINUTES):
+        request.session.pop(PENDING, None)
+        messages.info(request, "The code was not entered in time: sign in again.")
+        return None
+    user = get_user_model().objects.filter(pk=pending.get("user") or 0, is_active=True).first()
+    if user is None:
+        request.session.pop(PENDING, None)
+        return None
+    return user, pending
+
+
+def login_code(request: HttpRequest) -> HttpResponse:
+    """The second step of sign-in: the code from the user's authenticator app."""
+    if request.user.is_authenticated:
+        return redirect(settings.LOGIN_REDIRECT_URL)
+    found = _pending_user(request)
+    if found is None:
+        return redirect(settings.LOGIN_URL)
+    user, pending = found
+    devices = confirmed_devices(user)
+    form = CodeForm(request.POST or None, devices=devices)
+    if request.method == "POST":
+        if form.is_valid():
+            del request.session[PENDING]
+            # Django's login rotates the session key.
+            login(request, user, backend=pending["backend"])  # type: ignore[arg-type]
+            otp_login(request, form.device)
+            return redirect(_safe_next(request, pending.get("next")))
+        logger.warning("refused sign-in code for %s", user.get_username())
+    status = 400 if form.errors else 200
+    return render(request, "web/login_code.html", {"form": form}, status=status)
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    return _account_page(request, 200)
+
+
+def _account_page(request: HttpRequest, status: int, error: str = "") -> HttpResponse:
+    tokens = (
+        ApiToken.objects.filter(user_id=request.user.pk or 0)
+        .select_related("member__office")
+        .order_by("-created_at")
+    )
+    return render(
+        request,
+        "web/account.html",
+        {
+            "tokens": tokens,
+            "has_second_factor": bool(confirmed_devices(request.user)),  # type: ignore[arg-type]
+            "may_use_second_factor": may_use_second_factor(request.user),  # type: ignore[arg-type]
+            "error": error,
+        },
+        status=status,
+    )
+
+
+@require_POST
+@login_required
+def token_revoke(request: HttpRequest) -> HttpResponse:
+    form = RevokeTokenForm(request.POST)
+    if not form.is_valid():
+        return _account_page(request, 400, "Name a token by its first 8 characters.")
+    token = ApiToken.objects.filter(
+        user_id=request.user.pk or 0, prefix=form.cleaned_data["token"]
+    ).first()
+    if token is None:  # another user's token reads as no token
+        return render(request, "404.html", status=404)
+    if revoke_token(token, now=clock.now()):
+        logger.info("%s revoked API token %s", request.user.get_username(), token.prefix)
+        messages.success(request, f"Token {token.prefix} is revoked: it no longer works.")
+    else:
+        messages.info(request, f"Token {token.prefix} was already revoked.")
+    return redirect("account")
+
+
+def _setup_device(user: AbstractBaseUser) -> TOTPDevice | None:
+    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).first()
+
+
+def _qr_svg(uri: str) -> str:
+    # segno's SVG uses attributes only (no style), so the page's CSP holds.
+    return mark_safe(  # noqa: S308 - segno's own markup of our URI
+        segno.make(uri, error="m").svg_inline(scale=5, dark="#000", light="#fff", title="QR code")
+    )
+
+
+def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
+    return render(request, "403.html", {"message": message}, status=403)
+
+
+NOT_OFFERED = "the second factor is offered to the heads and deputies of an office"
+
+
+@login_required
+def second_factor(request: HttpRequest) -> HttpResponse:
+    """The second factor: on (with a form to turn it off), being set up (the URI, its QR
+    code and a form to confirm a first code), or off (a button to begin)."""
+    return _second_factor_page(request, CodeForm(devices=[], auto_id="confirm-%s"), 200)
+
+
+def _second_factor_page(request: HttpRequest, form: CodeForm, status: int) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    devices = confirmed_devices(user)
+    setup = None if devices else _setup_device(user)
+    context: dict[str, Any] = {
+        "form": form,
+        "has_second_factor": bool(devices),
+        "may_use_second_factor": may_use_second_factor(user),
+        "setup": setup,
+    }
+    if setup is not None:
+        context["otpauth_uri"] = setup.config_url
+        context["qr_svg"] = _qr_svg(setup.config_url)
+    return render(request, "web/account_2fa.html", context, status=status)
+
+
+@require_POST
+@login_required
+def second_factor_begin(request: HttpRequest) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    if not may_use_second_factor(user):
+        return _forbidden(request, NOT_OFFERED)
+    if confirmed_devices(user):
+        messages.info(request, "Your second factor is already on.")
+        return redirect("account-2fa")
+    # A fresh secret each time: a half-finished set-up is replaced, never reused.
+    TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
+    TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+    return redirect("account-2fa")
+
+
+@require_POST
+@login_required
+def second_factor_confirm(request: HttpRequest) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    if not may_use_second_factor(user):
+        return _forbidden(request, NOT_OFFERED)
+    setup = _setup_device(user)
+    form = CodeForm(request.POST, devices=[setup] if setup else [], auto_id="confirm-%s")
+    if setup is None:
+        form.full_clean()
+        form.add_error(None, "Begin the set-up first: there is no key waiting to be confirmed.")
+        return _second_factor_page(request, form, 400)
+    if not form.is_valid():
+        return _second_factor_page(request, form, 400)
+    TOTPDevice.objects.filter(pk=setup.pk).update(confirmed=True)
+    logger.info("%s turned the second factor on", user.get_username())
+    messages.success(request, "The second factor is on: sign-in will ask for a code.")
+    return redirect("account-2fa")
+
+
+@require_POST
+@login_required
+def second_factor_disable(request: HttpRequest) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    devices = confirmed_devices(user)
+    form = CodeForm(request.POST, devices=devices, auto_id="disable-%s")
+    if not devices:
+        form.full_clean()
+        form.add_error(None, "Your second factor is not on.")
+        return _second_factor_page(request, form, 400)
+    if not form.is_valid():
+        return _second_factor_page(request, form, 400)
+    TOTPDevice.objects.filter(user_id=user.pk).delete()
+    logger.info("%s turned the second factor off", user.get_username())
+    messages.success(request, "The second factor is off: sign-in asks for the password only.")
+    return redirect("account-2fa")
+
+
+@login_required
+def reauthenticate(request: HttpRequest) -> HttpResponse:
+    """The password again (and a code, with a device); then back to ``next``."""
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    devices = confirmed_devices(user)
+    next_url = request.POST.get("next") or request.GET.get("next")
+    form = ReauthForm(request.POST or None, request=request, user=user, devices=devices)
+    if request.method == "POST":
+        if form.is_valid():
+            request.session.cycle_key()
+            reauth.stamp_reauthenticated(request.session, clock.now())
+            return redirect(_safe_next(request, next_url))
+        logger.warning("refused re-authentication of %s", user.get_username())
+    status = 400 if form.errors else 200
+    return render(
+        request,
+        "web/account_reauth.html",
+        {"form": form, "next": next_url or "", "minutes": settings.LIAISON_REAUTH_MINUTES},
+        status=status,
+    )
