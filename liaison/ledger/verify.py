@@ -5,7 +5,8 @@
    ``seq`` runs 1, 2, 3 … and each ``prev`` is the hash before it, the body passes its
    type's schema, and the log's cached head matches its last event.
 2. References: an event that names another (a signature naming the minutes version it
-   signs) names an earlier event of the office by its true hash.
+   signs) names an earlier event of the office by its true hash; and every signed
+   checkpoint is by the side's key and still matches its log (``signing.checkpoints``).
 3. The projections: replay every event of the office, in commit order, into an empty
    scratch database (in-memory SQLite) and compare table by table with the live rows.
 
@@ -244,6 +245,13 @@ def compare(office: str, alias: str) -> Problem | None:
     return None
 
 
+def _checkpoint_problems(office: str) -> list[Problem]:
+    # The signing app builds on the ledger; its check is looked up here, at call time.
+    from liaison.signing.checkpoints import audit
+
+    return [Problem(kind, where, detail) for kind, where, detail in audit(office)[:1]]
+
+
 def verify(office: str | None = None, *, projections: bool = True) -> list[Problem]:
     """Every problem found, at most one per log and one per office's projections."""
     problems: list[Problem] = []
@@ -254,6 +262,7 @@ def verify(office: str | None = None, *, projections: bool = True) -> list[Probl
         if not chain_problems and (bad_reference := verify_references(name)) is not None:
             problems.append(bad_reference)
             continue
+        problems.extend(_checkpoint_problems(name))
         if projections and not chain_problems:
             with scratch_database() as alias:
                 mismatch = rebuild(name, alias) or compare(name, alias)

@@ -215,3 +215,45 @@ def sign_scheduled(now: dt.datetime, office: str | None = None) -> list[Checkpoi
             if checkpoint is not None:
                 signed.append(checkpoint)
     return signed
+
+
+def audit(office: str) -> list[tuple[str, str, str]]:
+    """(kind, where, detail) of each signed checkpoint of ``office`` the live logs no
+    longer match: ``liaison verify``'s checkpoint step. Each log is read and hashed once:
+    its checkpoints, in size order, are checked against one growing tree."""
+    from liaison.signing.models import SideKey
+
+    found: list[tuple[str, str, str]] = []
+    keys = {(k.side_id, k.fingerprint): k for k in SideKey.objects.filter(office_id=office)}
+    trees: dict[str, tuple[list[bytes], merkle.Tree]] = {}
+    for checkpoint in Checkpoint.objects.filter(office=office).order_by("side", "size", "pk"):
+        where = f"{office}/{checkpoint.side} checkpoint of size {checkpoint.size}"
+        key = keys.get((f"{office}:{checkpoint.side}", checkpoint.key))
+        if (
+            key is None
+            or not key.valid_at(checkpoint.size)
+            or not formats.signature_valid(
+                key.public_key, checkpoint.signature, bytes(checkpoint.statement)
+            )
+        ):
+            found.append(("BAD_SIGNATURE", where, "not signed by the side's key in force"))
+            continue
+        if checkpoint.side not in trees:
+            trees[checkpoint.side] = (leaf_hashes(office, checkpoint.side), merkle.Tree())
+        leaves, tree = trees[checkpoint.side]
+        if len(leaves) < checkpoint.size:
+            found.append(
+                (
+                    "TRUNCATED",
+                    where,
+                    f"it signed {checkpoint.size} events; the log has {len(leaves)}",
+                )
+            )
+            continue
+        while tree.size < checkpoint.size:
+            tree.append(leaves[tree.size])
+        if tree.root().hex() != checkpoint.root:
+            found.append(
+                ("ROOT_MISMATCH", where, "the log's first events no longer have the signed root")
+            )
+    return found

@@ -1,0 +1,168 @@
+"""``liaison backup`` and ``liaison restore``: an office restored onto a fresh database
+verifies, its roots equal its last cosigned checkpoints, and it holds everything the
+logs do not (drafts, private notes, sealed keys, accounts, files); a backup that does
+not verify, or an office that exists, is refused with nothing written."""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+from liaison.bundle import backup, export
+from liaison.channel import actions as channel
+from liaison.channel.attachments import Upload
+from liaison.ledger.models import Event
+from liaison.lib.errors import Refused
+from liaison.projects import actions as projects
+from liaison.records import actions as records
+
+from .conftest import LATER, busy_office
+
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+ROOT = Path(__file__).resolve().parents[3]
+
+
+@pytest.fixture
+def office(world):
+    busy_office(world, messages=2, changes=1)
+    channel.send_message(
+        member=world.north_head,
+        kind="notice",
+        subject="Agenda",
+        body="Attached.",
+        uploads=[Upload("agenda.pdf", PDF)],
+        now=LATER,
+    )
+    channel.add_note(
+        member=world.south_staff,
+        target_kind="session",
+        target_key="weekly-20240105T1000",
+        body="Ours only: they looked tired.",
+        now=LATER,
+    )
+    records.save_readout_draft(
+        member=world.north_staff,
+        session="weekly-20240105T1000",
+        base_revision=0,
+        title="Our account",
+        source="KCNA",
+        body="A draft not yet published.",
+        now=LATER,
+    )
+    projects.save_project_draft(
+        member=world.south_staff,
+        key="concert",
+        base_revision=0,
+        kind="event",
+        title="A concert in Seoul",
+        leads=["south"],
+        now=LATER,
+    )
+    return world
+
+
+def _liaison(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(  # noqa: S603 - our own interpreter and arguments
+        [sys.executable, "-m", "liaison.cli", *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+
+
+def test_a_backup_restored_on_a_fresh_database_verifies_and_holds_everything(office, tmp_path):
+    data = backup.build("testoffice", now=LATER)
+    file = tmp_path / "backup.json"
+    export.write(data, file)
+    assert "Ours only: they looked tired." in file.read_text()  # an operator's artefact
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'fresh.sqlite3'}",
+        "LIAISON_ATTACHMENTS_DIR": str(tmp_path / "files"),
+        "LIAISON_VAR_DIR": str(tmp_path / "var"),
+        "LIAISON_KEY_SECRET": settings.LIAISON_KEY_SECRET,
+    }
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    assert _liaison("migrate", "--noinput", env=env).returncode == 0
+    done = _liaison("restore", str(file), env=env)
+    assert done.returncode == 0, done.stderr
+    assert "verify passes" in done.stdout
+    assert "south: root of the first" in done.stdout and "equals the last cosigned" in done.stdout
+    # The restored record is the same record, byte for byte.
+    again = tmp_path / "again.json"
+    assert _liaison("export", "testoffice", "--out", str(again), env=env).returncode == 0
+    original, restored = data["bundle"], json.loads(again.read_text())
+
+    def stored(bundle: dict) -> list[tuple[str | None, list[str]]]:
+        return [(log["side"], [e["data"] for e in log["events"]]) for log in bundle["logs"]]
+
+    assert stored(restored) == stored(original)
+    assert [c["statement"] for c in restored["checkpoints"]] == [
+        c["statement"] for c in original["checkpoints"]
+    ]
+    # What the logs do not hold came back too; the keys still open and sign.
+    code = (
+        "import django, os; os.environ['DJANGO_SETTINGS_MODULE'] = 'config.settings'; "
+        "django.setup(); "
+        "from liaison.channel.models import PrivateNote; "
+        "from liaison.records.models import ReadoutDraft; "
+        "from liaison.projects.models import ProjectDraft; "
+        "from liaison.signing import checkpoints; from liaison.offices.models import Office; "
+        "import datetime as dt; "
+        "print(PrivateNote.objects.get().body, ReadoutDraft.objects.get().body, "
+        "ProjectDraft.objects.get().title, sep='|'); "
+        "c = checkpoints.sign_checkpoint(Office.objects.get(), 'south', "
+        "now=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), reason='demand', force=True); "
+        "print(c.size)"
+    )
+    probe = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=env,
+        check=False,
+    )
+    assert probe.returncode == 0, probe.stderr
+    lines = probe.stdout.splitlines()
+    assert lines[0] == "Ours only: they looked tired.|A draft not yet published.|A concert in Seoul"
+    sha = next(iter(data["attachments"]))["sha256"]
+    assert (tmp_path / "files" / sha[:2] / sha).read_bytes() == PDF
+
+
+def test_restoring_an_office_that_exists_is_refused(office):
+    data = backup.build("testoffice", now=LATER)
+    before = Event.objects.count()
+    with pytest.raises(Refused, match="office 'testoffice' already exists in this database"):
+        backup.restore(data)
+    assert Event.objects.count() == before
+
+
+def test_a_backup_whose_record_was_edited_is_refused(office):
+    data = backup.build("testoffice", now=LATER)
+    events = data["bundle"]["logs"][2]["events"]  # the South's
+    first = next(i for i, e in enumerate(events) if b"Notice" in base64.b64decode(e["data"]))
+    raw = base64.b64decode(events[first]["data"]).replace(b"Notice", b"N0tice")
+    events[first]["data"] = base64.b64encode(raw).decode()
+    with pytest.raises(Refused, match="the backup's record is not intact: BROKEN_CHAIN"):
+        backup.restore(data)
+
+
+def test_restore_answers_bad_input_in_one_line(db, tmp_path):
+    from django.core.management import CommandError, call_command
+
+    path = tmp_path / "x.json"
+    path.write_text('{"format": "liaison-bundle"}')
+    with pytest.raises(CommandError, match="not a Liaison backup"):
+        call_command("restore", str(path))
+    with pytest.raises(CommandError, match="cannot read"):
+        call_command("restore", str(tmp_path / "missing.json"))
