@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +19,26 @@ def _fast_password_hashing(settings: Any) -> None:
 def _attachments_in_tmp(settings: Any, tmp_path: Any) -> None:
     # Stored attachments go to the test's own directory, never to var/.
     settings.LIAISON_ATTACHMENTS_DIR = tmp_path / "attachments"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _flush_lifts_append_only_triggers() -> Iterator[None]:
+    # pytest-django empties every table after a transactional test (TRUNCATE on
+    # PostgreSQL, DELETE on SQLite), which the append-only triggers refuse. Lift them for
+    # the flush only, in its transaction, as the database owner would.
+    from django.db.backends.base.operations import BaseDatabaseOperations
+
+    from liaison.ledger.tests.tampering import tampering
+
+    original = BaseDatabaseOperations.execute_sql_flush
+
+    def execute_sql_flush(self: BaseDatabaseOperations, sql_list: list[str]) -> None:
+        with tampering(self.connection.alias):
+            original(self, sql_list)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(BaseDatabaseOperations, "execute_sql_flush", execute_sql_flush)
+        yield
 
 
 @pytest.fixture

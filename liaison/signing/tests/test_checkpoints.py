@@ -12,6 +12,7 @@ from django.db import connection
 
 from liaison.ledger import merkle
 from liaison.ledger.models import Event
+from liaison.ledger.tests.tampering import tampering
 from liaison.ledger.verify import verify
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import actions as meetings
@@ -44,7 +45,7 @@ def _rewrite(side: str, seq: int, find: bytes, put: bytes) -> None:
     event = Event.objects.get(log__office="testoffice", log__side=side, seq=seq)
     data = bytes(event.data).replace(find, put)
     assert data != bytes(event.data)
-    with connection.cursor() as cursor:
+    with tampering(), connection.cursor() as cursor:
         cursor.execute("UPDATE ledger_event SET data = %s WHERE id = %s", [data, event.pk])
 
 
@@ -136,7 +137,7 @@ def test_a_truncated_log_is_refused(busy):
     )
     checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
     last = Event.objects.filter(log__office="testoffice", log__side="south").order_by("-seq")[0]
-    with connection.cursor() as cursor:
+    with tampering(), connection.cursor() as cursor:
         cursor.execute("DELETE FROM ledger_event WHERE id = %s", [last.pk])
         cursor.execute(
             "UPDATE ledger_log SET size = size - 1, head = %s WHERE office = %s AND side = %s",
