@@ -14,7 +14,7 @@ def _load_settings(**env: str) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v
         for k, v in os.environ.items()
-        if k not in {"SECRET_KEY", "LIAISON_ENV", "LIAISON_CLOCK", "DEBUG"}
+        if k not in {"SECRET_KEY", "LIAISON_ENV", "LIAISON_CLOCK", "DEBUG", "LIAISON_KEY_SECRET"}
     }
     return subprocess.run(
         [sys.executable, "-c", "import config.settings"],
@@ -32,14 +32,23 @@ def test_production_refuses_to_start_without_a_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
-def test_production_starts_with_a_secret_key():
-    result = _load_settings(LIAISON_ENV="production", SECRET_KEY="s" * 50)
+def test_production_starts_with_a_secret_key_and_a_key_secret():
+    result = _load_settings(LIAISON_ENV="production", SECRET_KEY="s" * 50, LIAISON_KEY_SECRET="k")
     assert result.returncode == 0, result.stderr
+
+
+def test_production_refuses_to_start_without_a_secret_for_the_signing_keys():
+    result = _load_settings(LIAISON_ENV="production", SECRET_KEY="s" * 50)
+    assert result.returncode != 0
+    assert "LIAISON_KEY_SECRET must be set when LIAISON_ENV=production" in result.stderr
 
 
 def test_production_refuses_the_settable_clock():
     result = _load_settings(
-        LIAISON_ENV="production", SECRET_KEY="s" * 50, LIAISON_CLOCK="2018-11-02T19:00+09:00"
+        LIAISON_ENV="production",
+        SECRET_KEY="s" * 50,
+        LIAISON_KEY_SECRET="k",
+        LIAISON_CLOCK="2018-11-02T19:00+09:00",
     )
     assert result.returncode != 0
     assert "LIAISON_CLOCK is refused" in result.stderr

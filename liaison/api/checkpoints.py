@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema, Status
 
 from liaison.api.access import member_for
+from liaison.api.auth import require_recent_sign_in
 from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
 from liaison.signing import checkpoints
@@ -92,8 +93,11 @@ def list_checkpoints(request: HttpRequest, slug: str) -> dict[str, Any]:
 )
 def sign_checkpoint(request: HttpRequest, slug: str) -> Status[Any]:
     """Your side (a head or deputy) signs a checkpoint of its log now; the other side
-    witnesses it at once. ``witnessed`` says whether it cosigned or refused."""
+    witnesses it at once. ``witnessed`` says whether it cosigned or refused. With the
+    browser session, the password must have been given within ``LIAISON_REAUTH_MINUTES``
+    (else 403); a bearer token signs without it."""
     _office, member = member_for(request, slug)
+    require_recent_sign_in(request)
     checkpoint = checkpoints.sign_on_demand(member=member, now=clock.now())
     cosigned, refused = _verdicts(member.office_id)
     return Status(201, _data(checkpoint, cosigned, refused))

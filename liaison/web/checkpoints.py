@@ -1,7 +1,8 @@
 """The office's Checkpoints page: each side's keys, the checkpoints it signed over its
 log, the other side's cosignatures and refusals; a download of the signed checkpoints
 to keep outside Liaison; and, for a side's head or deputy, signing a checkpoint now and
-rotating the side's key. All of it is joint: both sides and observers see the same."""
+rotating the side's key (both after the password was given again within
+``LIAISON_REAUTH_MINUTES``). All of it is joint: both sides and observers see the same."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.signing import checkpoints, keys
 from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
+from liaison.web.reauth import recent_auth_required
 from liaison.web.views import office_page
 
 
@@ -74,6 +76,7 @@ def office_checkpoints_download(
 
 @require_POST
 @office_page
+@recent_auth_required
 def office_checkpoint_sign(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     access.require_side_speaker(member)
     try:
@@ -94,6 +97,7 @@ def office_checkpoint_sign(request: HttpRequest, office: Office, member: Member)
 
 @require_POST
 @office_page
+@recent_auth_required
 def office_key_rotate(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     access.require_side_speaker(member)
     try:

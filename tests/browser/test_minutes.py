@@ -111,7 +111,9 @@ def test_both_heads_sign_the_minutes_and_the_page_shows_them_agreed(
     expect(page.get_by_text("Signed for The North by North Head")).to_be_visible()
     expect(page.get_by_role("heading", name="Save a correction")).to_be_visible()
 
-    assert Event.objects.count() == before + 2
+    # Two signatures; each side's first key named in the charter, and each signature's
+    # checkpoint cosigned by the other side.
+    assert Event.objects.count() == before + 2 + 2 + 2
     assert Minutes.objects.get().status == MinutesStatus.AGREED
     signers = list(
         Event.objects.filter(type="minutes.signed").order_by("pk").values_list("log__side", "actor")

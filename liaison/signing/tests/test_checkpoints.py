@@ -183,3 +183,26 @@ def test_only_a_head_or_deputy_rotates_a_key_or_asks_for_a_checkpoint(busy):
 def test_an_empty_log_has_nothing_to_sign(world):
     with pytest.raises(Refused, match="log is empty"):
         checkpoints.sign_on_demand(member=world.south_head, now=NOW)
+
+
+def test_verify_reports_a_log_that_no_longer_matches_its_checkpoint(busy, scratch_allowed):
+    checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
+    assert verify("testoffice") == []
+    # Rewritten and re-chained so carefully that every chain check passes.
+    _rewrite("south", 2, b"2024-01-05T01:00:00", b"2024-01-05T00:59:00")
+    event = Event.objects.get(log__office="testoffice", log__side="south", seq=2)
+    from liaison.ledger.canonical import digest
+
+    with tampering(), connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE ledger_event SET hash = %s, at = %s WHERE id = %s",
+            [digest(bytes(event.data)), FRIDAY - dt.timedelta(minutes=1), event.pk],
+        )
+        cursor.execute(
+            "UPDATE ledger_log SET head = %s WHERE office = %s AND side = %s",
+            [digest(bytes(event.data)), "testoffice", "south"],
+        )
+    problems = verify("testoffice", projections=False)
+    assert [(p.kind, p.where) for p in problems] == [
+        ("ROOT_MISMATCH", "testoffice/south checkpoint of size 2")
+    ]

@@ -103,3 +103,14 @@ def test_the_page_reads_a_fixed_number_of_queries(
         # refusals, checkpoints and the refusals listed (6).
         with django_assert_num_queries(10):
             client.get(URL)
+
+
+def test_rotating_a_key_or_signing_asks_for_the_password_again_after_a_while(signed, as_user):
+    client = as_user(signed.south_head)  # signed in now; ten minutes pass (idle: 30)
+    before = Event.objects.count()
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=10), tick=False):
+        for url in ("/offices/testoffice/keys/rotate/", URL + "sign/"):
+            response = client.post(url)
+            assert response.status_code == 302
+            assert response["Location"].startswith("/account/reauth/")
+    assert Event.objects.count() == before
