@@ -161,6 +161,18 @@ FIGURES: list[tuple[str, tuple[str, ...], str]] = [
         ("merkle", "verify_consistency", "median_ms"),
         "lower",
     ),
+    (
+        "ten-year office: checkpoint signed and witnessed ms",
+        ("signing", "sign_and_witness", "median_ms"),
+        "lower",
+    ),
+    ("ten-year office: export median ms", ("signing", "export", "median_ms"), "lower"),
+    (
+        "ten-year office: offline verify median ms",
+        ("signing", "offline_verify", "median_ms"),
+        "lower",
+    ),
+    ("ten-year office: checkpoint audit median ms", ("signing", "audit", "median_ms"), "lower"),
 ]
 
 

@@ -25,6 +25,7 @@ from django.urls import NoReverseMatch, reverse
 
 from bench.merkle import LEAVES as MERKLE_LEAVES
 from bench.merkle import bench_merkle
+from bench.signing import bench_signing
 from bench.stats import percentile, rate, summary_ms
 from liaison.channel import actions as channel
 from liaison.channel.overview import Receipts, inbox, thread
@@ -577,4 +578,6 @@ def run_all(db: str, events: int, runs: int, out_dir: Path, result: dict[str, An
     result["channel"] = bench_channel(db, decade, runs)
     progress(db, f"merkle: root and proofs over {MERKLE_LEAVES:,} leaves")
     result["merkle"] = bench_merkle(min(runs, 10))
+    progress(db, "checkpoints, export and the offline verifier on the ten-year office")
+    result["signing"] = bench_signing(DECADE_OFFICE, min(runs, 10))
     result["load_average_end"] = [round(x, 2) for x in os.getloadavg()]

@@ -206,6 +206,7 @@ class _Checker:
         self.leaves = {
             name: [merkle.leaf_hash(e.data) for e in entries] for name, entries in logs.items()
         }
+        self.roots: dict[tuple[str, int], str] = {}
         self.keys: dict[str, list[Key]] = {}
         self.roles: dict[str, tuple[str | None, str]] = {}  # username -> (side, role)
         self.signed_roots: dict[tuple[str, int], tuple[str, str]] = {}  # -> (root, where)
@@ -229,7 +230,19 @@ class _Checker:
         return None
 
     def root(self, side: str, size: int) -> str:
-        return merkle.root(self.leaves[side][:size]).hex()
+        if (side, size) not in self.roots:
+            self.roots[(side, size)] = merkle.root(self.leaves[side][:size]).hex()
+        return self.roots[(side, size)]
+
+    def prepare_roots(self, wanted: dict[str, set[int]]) -> None:
+        """The roots of every size a checkpoint names, each log hashed into one growing
+        tree: hourly checkpoints over years must not cost a tree each."""
+        for side, sizes in wanted.items():
+            leaves, tree = self.leaves.get(side, []), merkle.Tree()
+            for size in sorted(s for s in sizes if 0 < s <= len(leaves)):
+                while tree.size < size:
+                    tree.append(leaves[tree.size])
+                self.roots[(side, size)] = tree.root().hex()
 
     # Replay in commit order, so keys and roles are those in force at each event.
     def replay(self) -> None:
@@ -430,6 +443,7 @@ def check(bundle: dict[str, Any], against: Sequence[dict[str, Any]] = ()) -> Rep
     if broken:  # later checks would only repeat what a broken chain already says
         return report
     checker = _Checker(office, logs)
+    checker.prepare_roots(_sizes_named(logs, bundle, against))
     checker.replay()
     for index, item in enumerate(_statements(bundle.get("checkpoints", []), "the bundle")):
         report.checkpoints += 1
@@ -446,6 +460,32 @@ def check(bundle: dict[str, Any], against: Sequence[dict[str, Any]] = ()) -> Rep
         if len(sides) == 2 and signed == sides
     )
     return report
+
+
+def _sizes_named(
+    logs: dict[str, list[Entry]], bundle: dict[str, Any], against: Sequence[dict[str, Any]]
+) -> dict[str, set[int]]:
+    """Which (log, size) roots the checks will ask for."""
+    wanted: dict[str, set[int]] = {}
+    for entries in logs.values():
+        for entry in entries:
+            body = entry.value.get("body")
+            if (
+                entry.value.get("type") == "checkpoint.cosigned"
+                and isinstance(body, dict)
+                and isinstance(body.get("size"), int)
+            ):
+                wanted.setdefault(str(body.get("side")), set()).add(body["size"])
+    for items in (bundle.get("checkpoints", []), against):
+        for item in items if isinstance(items, list | tuple) else []:
+            try:
+                fields = formats.parse_checkpoint_statement(
+                    base64.b64decode(item.get("statement", ""), validate=True)
+                )
+            except (ValueError, AttributeError, binascii.Error):
+                continue  # reported by the checks themselves
+            wanted.setdefault(fields["side"], set()).add(fields["size"])
+    return wanted
 
 
 def _statements(items: Any, what: str) -> Iterator[tuple[str, int, str, str, str, str]]:
