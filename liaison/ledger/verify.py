@@ -262,7 +262,8 @@ def verify(office: str | None = None, *, projections: bool = True) -> list[Probl
         if not chain_problems and (bad_reference := verify_references(name)) is not None:
             problems.append(bad_reference)
             continue
-        problems.extend(_checkpoint_problems(name))
+        if not chain_problems:  # a broken chain is the first break already
+            problems.extend(_checkpoint_problems(name))
         if projections and not chain_problems:
             with scratch_database() as alias:
                 mismatch = rebuild(name, alias) or compare(name, alias)
