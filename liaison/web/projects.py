@@ -240,8 +240,11 @@ def _own_draft_or_404(request: HttpRequest, member: Member, key: str) -> Project
 def office_project_draft_propose(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
-    access.require_side_speaker(member)
+    # The other side's draft is as unknown as a missing one, whatever one's role: look
+    # it up before saying that only heads and deputies propose.
+    access.require_side_member(member)
     _own_draft_or_404(request, member, key)
+    access.require_side_speaker(member)
     form = pf.ProposeDraftForm(request.POST, auto_id=f"propose-{key}-%s")
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:

@@ -75,14 +75,11 @@ def signature(args: str) -> Row:
 
 
 def own_draft(*, speakers_only: bool) -> Row:
-    """A POST on the South's draft project: the North gets the 404 of a missing draft
-    (nobody learns the other side's drafts), a role that may not act gets 403 first."""
-    north = (
-        ("north_head", "north_deputy")
-        if speakers_only
-        else ("north_head", "north_deputy", "north_staff")
-    )
-    refused = READERS if speakers_only else ("observer",)
+    """A POST on the South's draft project: the whole North gets the 404 of a missing
+    draft (nobody learns the other side's drafts, whatever their role); on the South a
+    role that may not act gets 403, as does the observer, on no side."""
+    north = ("north_head", "north_deputy", "north_staff")
+    refused = ("south_staff", "observer") if speakers_only else ("observer",)
     expect = {
         "anonymous": 302,
         "outsider": 404,
