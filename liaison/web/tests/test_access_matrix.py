@@ -765,3 +765,22 @@ def test_the_admin_refuses_everyone_but_the_operator(matrix: Matrix) -> None:
     operator = Client()
     operator.force_login(get_user_model().objects.get(username=OPERATOR))
     assert operator.get("/admin/").status_code == 200
+
+
+def test_each_side_sees_its_own_secrets_so_the_leak_search_means_something(
+    matrix: Matrix,
+) -> None:
+    # The pages searched for the other side's secrets do show a side its own.
+    slug, office = matrix.world.office.slug, matrix.world.office.id
+    pages = [
+        f"/offices/{slug}/messages/{matrix.messages['south']}/",  # the notes on it
+        f"/offices/{slug}/projects/?view=drafts",
+        f"/api/offices/{office}/sessions/{FIRST}/readouts/draft",
+    ]
+    for visitor in ("south_staff", "north_staff"):
+        client = _client(matrix, visitor)
+        with time_machine.travel(NOW, tick=False):
+            shown = [client.get(path).content.decode() for path in pages]
+        side = side_of(visitor)
+        assert side is not None
+        assert [SECRET[side] in text for text in shown] == [True] * len(pages), visitor
