@@ -105,13 +105,15 @@ TEMPLATES = [
 ]
 
 _default_sqlite = VAR_DIR / "liaison.sqlite3"
+# No persistent connections: under ASGI (``liaison serve``) each request runs in a thread
+# of its own, and a connection kept for 60 s per thread ran PostgreSQL out of clients
+# ("too many clients already", a 500) within seconds of 8 busy API clients.
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=60
+        env_str("DATABASE_URL", f"sqlite:///{_default_sqlite}"), conn_max_age=0
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    DATABASES["default"]["CONN_MAX_AGE"] = 0
     # IMMEDIATE: a write transaction takes the database's write lock when it begins, so
     # appends to a log are serialised; WAL lets readers go on meanwhile; FULL makes a
     # committed write survive a power cut.

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 from django.db import IntegrityError, connection, transaction
+from django.db.migrations.loader import MigrationLoader
 
 from liaison.ledger.append_only import AppendOnly, install_sql, trigger_names
 from liaison.ledger.models import Event, Log
@@ -54,7 +55,15 @@ def test_every_append_only_table_has_all_its_triggers() -> None:
     # After migrating: a later migration that rebuilds a table on SQLite would drop its
     # triggers silently.
     installed = append_only_triggers(connection)
-    tables = {t.table for t in installed} | {"ledger_event"}
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    tables = {
+        operation.table
+        for migration in loader.disk_migrations.values()
+        for operation in migration.operations
+        if isinstance(operation, AppendOnly)
+    }
+    assert {"ledger_event", "signing_checkpoint", "signing_cosignature"} <= tables
+    assert {t.table for t in installed} == tables
     for table in sorted(tables):
         names = sorted(t.name for t in installed if t.table == table)
         assert names == sorted(trigger_names(table, connection.vendor)), table
