@@ -57,6 +57,24 @@ def checkpoints_data(office: str, side: str | None = None) -> list[dict[str, str
     ]
 
 
+class DestinationError(ValueError):
+    """The file cannot be written where asked."""
+
+
+def check_destination(path: Path) -> None:
+    if not path.parent.resolve().is_dir():
+        raise DestinationError(f"cannot write {path}: its folder does not exist")
+
+
+def save(data: dict[str, Any], path: Path) -> None:
+    """``write``, or ``DestinationError`` saying in one line why it could not."""
+    check_destination(path)
+    try:
+        write(data, path)
+    except OSError as exc:
+        raise DestinationError(f"cannot write {path}: {exc.strerror}") from None
+
+
 def write(data: dict[str, Any], path: Path) -> None:
     """Write atomically: a reader never sees half a bundle."""
     path = path.resolve()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from pydantic import Field
 
@@ -73,6 +73,22 @@ class _Witnessed(Body):
     key: Hex32
     signature: Hex64
 
+    def witnessed(self, event: Applied) -> dict[str, Any]:
+        """The fields every witness record shares (``models.Witnessed``)."""
+        return {
+            "id": f"{event.office}:{event.side}:{event.seq}",
+            "office_id": event.office,
+            "witness_id": Side.make_id(event.office, event.side),
+            "side": self.side,
+            "size": self.size,
+            "root": self.root,
+            "checkpoint_at": parse_utc(self.checkpoint_at),
+            "key": self.key,
+            "signature": self.signature,
+            "at": event.at,
+            "event": event.ref,
+        }
+
 
 @event_type("checkpoint.cosigned")
 class CheckpointCosigned(_Witnessed):
@@ -84,19 +100,9 @@ class CheckpointCosigned(_Witnessed):
 
     def apply(self, event: Applied) -> None:
         Cosignature.objects.create(
-            id=f"{event.office}:{event.side}:{event.seq}",
-            office_id=event.office,
-            witness_id=Side.make_id(event.office, event.side),
-            side=self.side,
-            size=self.size,
-            root=self.root,
-            checkpoint_at=parse_utc(self.checkpoint_at),
-            key=self.key,
-            signature=self.signature,
+            **self.witnessed(event),
             witness_key=self.witness_key,
             cosignature=self.cosignature,
-            at=event.at,
-            event=event.ref,
         )
 
 
@@ -111,18 +117,8 @@ class CheckpointRefused(_Witnessed):
 
     def apply(self, event: Applied) -> None:
         Refusal.objects.create(
-            id=f"{event.office}:{event.side}:{event.seq}",
-            office_id=event.office,
-            witness_id=Side.make_id(event.office, event.side),
-            side=self.side,
-            size=self.size,
-            root=self.root,
-            checkpoint_at=parse_utc(self.checkpoint_at),
-            key=self.key,
-            signature=self.signature,
+            **self.witnessed(event),
             reason=self.reason,
             last_size=self.last_size,
             last_root=self.last_root,
-            at=event.at,
-            event=event.ref,
         )

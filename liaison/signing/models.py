@@ -80,50 +80,47 @@ class Checkpoint(models.Model):
         return f"{self.office}/{self.side} size {self.size}"
 
 
-class Cosignature(Projection):
+class Witnessed(Projection):
+    """What the witness side recorded of one of the other side's checkpoints: the
+    checkpoint as signed (enough to rebuild its statement), when, and by which event."""
+
+    # Each subclass declares ``office`` and ``witness`` (foreign keys) itself.
+    side = models.SlugField(max_length=64)
+    size = models.PositiveBigIntegerField()
+    root = models.CharField(max_length=64)
+    checkpoint_at = models.DateTimeField()
+    key = models.CharField(max_length=64)
+    signature = models.CharField(max_length=128)
+    at = models.DateTimeField()
+    event = models.CharField(max_length=200)
+
+    class Meta:
+        abstract = True
+        ordering = ["side", "size", "at"]
+
+
+class Cosignature(Witnessed):
     """The witness side checked a checkpoint of the other side's log against the last one
     it had seen, found them consistent, and signed the same statement."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="cosignatures")
     witness = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="cosignatures")
-    side = models.SlugField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    root = models.CharField(max_length=64)
-    checkpoint_at = models.DateTimeField()
-    key = models.CharField(max_length=64)
-    signature = models.CharField(max_length=128)
     witness_key = models.CharField(max_length=64)
     cosignature = models.CharField(max_length=128)
-    at = models.DateTimeField()
-    event = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["side", "size", "at"]
 
     def __str__(self) -> str:
         return f"{self.witness_id} cosigned {self.side} size {self.size}"
 
 
-class Refusal(Projection):
+class Refusal(Witnessed):
     """A checkpoint the witness refused (not consistent with what it saw before, or a bad
     signature), kept with its statement as evidence."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="refusals")
     witness = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="refusals")
-    side = models.SlugField(max_length=64)
-    size = models.PositiveBigIntegerField()
-    root = models.CharField(max_length=64)
-    checkpoint_at = models.DateTimeField()
-    key = models.CharField(max_length=64)
-    signature = models.CharField(max_length=128)
     reason = models.TextField()
     last_size = models.PositiveBigIntegerField()
     last_root = models.CharField(max_length=64)
-    at = models.DateTimeField()
-    event = models.CharField(max_length=200)
-
-    class Meta:
-        ordering = ["side", "size", "at"]
 
     def __str__(self) -> str:
         return f"{self.witness_id} refused {self.side} size {self.size}"

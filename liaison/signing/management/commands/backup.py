@@ -25,13 +25,12 @@ class Command(BaseCommand):
         if not Office.objects.filter(id=options["office"]).exists():
             raise CommandError(f"unknown office {options['office']!r}")
         out = Path(options["out"])
-        if not out.parent.resolve().is_dir():
-            raise CommandError(f"cannot write {out}: its folder does not exist")
-        data = backup.build(options["office"], now=clock.now())
         try:
-            export.write(data, out)
-        except OSError as exc:
-            raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+            export.check_destination(out)
+            data = backup.build(options["office"], now=clock.now())
+            export.save(data, out)
+        except export.DestinationError as exc:
+            raise CommandError(str(exc)) from None
         events = sum(len(item["events"]) for item in data["bundle"]["logs"])
         rows = sum(len(rows) for rows in data["private"].values())
         self.stdout.write(

@@ -24,13 +24,12 @@ class Command(BaseCommand):
         if not Office.objects.filter(id=options["office"]).exists():
             raise CommandError(f"unknown office {options['office']!r}")
         out = Path(options["out"])
-        if not out.parent.resolve().is_dir():
-            raise CommandError(f"cannot write {out}: its folder does not exist")
-        data = export.build(options["office"], now=clock.now())
         try:
-            export.write(data, out)
-        except OSError as exc:
-            raise CommandError(f"cannot write {out}: {exc.strerror}") from None
+            export.check_destination(out)
+            data = export.build(options["office"], now=clock.now())
+            export.save(data, out)
+        except export.DestinationError as exc:
+            raise CommandError(str(exc)) from None
         events = sum(len(log["events"]) for log in data["logs"])
         self.stdout.write(
             f"wrote {out}: {events} events in {len(data['logs'])} logs, "
