@@ -28,16 +28,22 @@ from liaison.web.views import office_page
 @dataclass(frozen=True)
 class Row:
     checkpoint: Checkpoint
+    side: str  # the side's name
     cosigned: Cosignature | None
     refused: Refusal | None
 
 
-def _rows(office: Office) -> list[Row]:
+def _rows(office: Office, names: dict[str, str]) -> list[Row]:
     cosigned = {(c.side, c.size, c.root): c for c in Cosignature.objects.filter(office=office)}
     refused = {(r.side, r.size, r.root): r for r in Refusal.objects.filter(office=office)}
     rows = Checkpoint.objects.filter(office=office.id).order_by("-at", "-pk")[:200]
     return [
-        Row(c, cosigned.get((c.side, c.size, c.root)), refused.get((c.side, c.size, c.root)))
+        Row(
+            c,
+            names.get(c.side, c.side),
+            cosigned.get((c.side, c.size, c.root)),
+            refused.get((c.side, c.size, c.root)),
+        )
         for c in rows
     ]
 
@@ -45,7 +51,7 @@ def _rows(office: Office) -> list[Row]:
 @require_safe
 @office_page
 def office_checkpoints(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
-    sides = {side.key: side for side in office.sides.all()}
+    names = {side.key: side.name for side in office.sides.all()}
     return render(
         request,
         "web/checkpoints.html",
@@ -53,9 +59,9 @@ def office_checkpoints(request: HttpRequest, office: Office, member: Member) -> 
             "office": office,
             "member": member,
             "nav": "checkpoints",
-            "sides": sides,
+            "names": names,
             "keys": SideKey.objects.filter(office=office).select_related("side"),
-            "rows": _rows(office),
+            "rows": _rows(office, names),
             "refusals": Refusal.objects.filter(office=office).select_related("witness"),
             "can_act": member.can_act_for_side,
         },
