@@ -16,9 +16,9 @@ and the first place it breaks:
    (``ROOT_MISMATCH``), no two signed roots for one size (``EQUIVOCATION``), witnesses'
    cosignatures and refusals (``REFUSED_CHECKPOINT``);
 4. references across the logs name an earlier event by its true hash (``BAD_REFERENCE``);
-5. minutes: each signature by the signing side's key valid then, over the version's
-   content hash, by that side's head (``BAD_MINUTES_SIGNATURE``); a version binds when
-   both sides' heads signed the same content hash;
+5. minutes: each signature by the signing side's key valid then, by that side's head,
+   over the content hash of the text the version it names was saved with
+   (``BAD_MINUTES_SIGNATURE``); a version binds when both sides' heads signed it so;
 6. with ``--against``: every checkpoint the user kept is signed by a key the bundle
    knows and agrees with the bundle's logs, so an older or rewritten bundle is caught.
 """
@@ -211,6 +211,7 @@ class _Checker:
         self.roles: dict[str, tuple[str | None, str]] = {}  # username -> (side, role)
         self.signed_roots: dict[tuple[str, int], tuple[str, str]] = {}  # -> (root, where)
         self.minutes: dict[tuple[str, int, str], set[str]] = {}  # -> sides signed
+        self.saved: dict[str, tuple[str, Any, str]] = {}  # event hash -> (session, v, hash)
         self.problems: list[Problem] = []
         self.cosignatures = 0
 
@@ -395,6 +396,14 @@ class _Checker:
             f"{body.get('size')}: {body.get('reason')}",
         )
 
+    def on_minutes_saved(self, entry: Entry, body: dict[str, Any]) -> None:
+        text = str(body.get("text"))
+        self.saved[entry.hash] = (
+            str(body.get("session")),
+            body.get("version"),
+            hashlib.sha256(text.encode("utf-8")).hexdigest(),
+        )
+
     def on_minutes_signed(self, entry: Entry, body: dict[str, Any]) -> None:
         side, actor = entry.log, str(entry.value.get("actor"))
         session, version = str(body.get("session")), body.get("version")
@@ -422,6 +431,18 @@ class _Checker:
                 "BAD_MINUTES_SIGNATURE",
                 entry.where,
                 f"{actor} signed {session} v{version} but was not the {side} side's head",
+            )
+            return
+        # A signature binds the version it names only if it is over that version's text:
+        # the event it references saved that session and version with this content hash.
+        ref = body.get("ref")
+        saved = self.saved.get(str(ref.get("hash"))) if isinstance(ref, dict) else None
+        if saved != (session, version, content_hash):
+            self.problem(
+                "BAD_MINUTES_SIGNATURE",
+                entry.where,
+                f"it signs content hash {content_hash[:16]}…, not that of the text of "
+                f"{session} v{version} saved in the event it names",
             )
             return
         self.minutes.setdefault((session, int(version or 0), content_hash), set()).add(side)

@@ -18,10 +18,11 @@ sides signed the latest version's content hash; every version is agreed exactly 
 both sides' signatures name its content hash; the agreed version is the latest one so
 agreed (it stays binding while a correction is drafted).
 
-Signing keys: ``key_valid`` is where "with keys valid at that point" comes in. Today
-every side's key is valid at every instant, so it always says yes. When key rotation
-and revocation land (``liaison/signing/``), add a rule that rotates or revokes a side's
-key and make ``key_valid`` answer from the model's key history; the invariants stay.
+Signing keys: ``key_valid`` always says yes here, because the domain action always
+signs with the side's current key. "With keys valid at that point" is tested where it
+can fail, on the offline verifier: ``liaison/bundle/tests/test_binding_keys.py`` draws
+key rotations and signatures by current, retired, the other side's and unregistered
+keys in synthetic bundles, and checks which versions bind against a model.
 """
 
 from __future__ import annotations
@@ -94,7 +95,8 @@ class Binding(RuleBasedStateMachine):
     # The model ---------------------------------------------------------------------
 
     def key_valid(self, side: str, at: dt.datetime) -> bool:
-        """Whether the side's signing key may sign at ``at``: always, until keys rotate."""
+        """Whether the side's signing key may sign at ``at``: always here; rotations and
+        retired keys are tested in ``liaison/bundle/tests/test_binding_keys.py``."""
         return True
 
     @staticmethod
