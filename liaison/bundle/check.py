@@ -28,9 +28,11 @@ from __future__ import annotations
 import argparse
 import base64
 import binascii
+import datetime as dt
 import hashlib
 import json
 import sys
+import zoneinfo
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -209,6 +211,8 @@ class _Checker:
         self.roots: dict[tuple[str, int], str] = {}
         self.keys: dict[str, list[Key]] = {}
         self.roles: dict[str, tuple[str | None, str]] = {}  # username -> (side, role)
+        self.ended: dict[str, str] = {}  # username -> the last day of the membership
+        self.zone = "UTC"  # the office's, from the charter
         self.signed_roots: dict[tuple[str, int], tuple[str, str]] = {}  # -> (root, where)
         self.minutes: dict[tuple[str, int, str], set[str]] = {}  # -> sides signed
         self.saved: dict[str, tuple[str, Any, str]] = {}  # event hash -> (session, v, hash)
@@ -271,6 +275,25 @@ class _Checker:
 
     def on_member_added(self, entry: Entry, body: dict[str, Any]) -> None:
         self.roles[str(body.get("username"))] = (body.get("side"), str(body.get("role")))
+
+    def on_office_chartered(self, entry: Entry, body: dict[str, Any]) -> None:
+        self.zone = str(body.get("time_zone") or "UTC")
+
+    def on_member_ended(self, entry: Entry, body: dict[str, Any]) -> None:
+        self.ended[str(body.get("username"))] = str(body.get("active_until"))
+
+    def member_then(self, actor: str, entry: Entry) -> bool:
+        """Whether ``actor``'s membership still ran on the event's day (office time): a
+        membership ends after its ``active_until`` day."""
+        until = self.ended.get(actor)
+        if until is None:
+            return True
+        try:
+            at = dt.datetime.fromisoformat(str(entry.value.get("at")))
+            day = at.astimezone(zoneinfo.ZoneInfo(self.zone)).date()
+            return day <= dt.date.fromisoformat(until)
+        except (ValueError, zoneinfo.ZoneInfoNotFoundError):
+            return False
 
     def on_member_changed(self, entry: Entry, body: dict[str, Any]) -> None:
         side = self.roles.get(str(body.get("username")), (None, ""))[0]
@@ -426,11 +449,11 @@ class _Checker:
                 f"the signature of {session} v{version} is not by the {side} side's key then",
             )
             return
-        if self.roles.get(actor) != (side, "head"):
+        if self.roles.get(actor) != (side, "head") or not self.member_then(actor, entry):
             self.problem(
                 "BAD_MINUTES_SIGNATURE",
                 entry.where,
-                f"{actor} signed {session} v{version} but was not the {side} side's head",
+                f"{actor} signed {session} v{version} but was not the {side} side's head then",
             )
             return
         # A signature binds the version it names only if it is over that version's text:

@@ -218,41 +218,56 @@ def sign_scheduled(now: dt.datetime, office: str | None = None) -> list[Checkpoi
 
 
 def audit(office: str) -> list[tuple[str, str, str]]:
-    """(kind, where, detail) of each signed checkpoint of ``office`` the live logs no
-    longer match: ``liaison verify``'s checkpoint step. Each log is read and hashed once:
-    its checkpoints, in size order, are checked against one growing tree."""
+    """(kind, where, detail) of what is wrong with ``office``'s signed checkpoints:
+    ``liaison verify``'s checkpoint step. Each stored checkpoint must be signed by the
+    side's key in force, its columns must say what its signed statement says, and each
+    checkpoint the other side cosigned (in its log) must still be stored. Then every
+    root signed or cosigned must be the root of its log's first events; each log is
+    read and hashed once, its claims checked in size order against one growing tree."""
     from liaison.signing.models import SideKey
 
     found: list[tuple[str, str, str]] = []
     keys = {(k.side_id, k.fingerprint): k for k in SideKey.objects.filter(office_id=office)}
-    trees: dict[str, tuple[list[bytes], merkle.Tree]] = {}
+    claims: list[tuple[str, int, str, str]] = []  # (side, size, root, where)
+    stored = set()
     for checkpoint in Checkpoint.objects.filter(office=office).order_by("side", "size", "pk"):
         where = f"{office}/{checkpoint.side} checkpoint of size {checkpoint.size}"
         key = keys.get((f"{office}:{checkpoint.side}", checkpoint.key))
+        statement = bytes(checkpoint.statement)
         if (
             key is None
             or not key.valid_at(checkpoint.size)
-            or not formats.signature_valid(
-                key.public_key, checkpoint.signature, bytes(checkpoint.statement)
-            )
+            or not formats.signature_valid(key.public_key, checkpoint.signature, statement)
         ):
             found.append(("BAD_SIGNATURE", where, "not signed by the side's key in force"))
             continue
-        if checkpoint.side not in trees:
-            trees[checkpoint.side] = (leaf_hashes(office, checkpoint.side), merkle.Tree())
-        leaves, tree = trees[checkpoint.side]
-        if len(leaves) < checkpoint.size:
+        signed = formats.parse_checkpoint_statement(statement)
+        columns = {"side": checkpoint.side, "size": checkpoint.size, "root": checkpoint.root}
+        changed = [name for name, value in columns.items() if signed[name] != value]
+        if changed:
             found.append(
-                (
-                    "TRUNCATED",
-                    where,
-                    f"it signed {checkpoint.size} events; the log has {len(leaves)}",
-                )
+                ("COLUMN_MISMATCH", where, f"{', '.join(changed)} differ from the signed statement")
+            )
+        stored.add((signed["side"], signed["size"], signed["root"]))
+        claims.append((signed["side"], signed["size"], signed["root"], where))
+    for cosigned in Cosignature.objects.filter(office_id=office).order_by("side", "size"):
+        where = f"{cosigned.event} (cosigned {cosigned.side} at size {cosigned.size})"
+        if (cosigned.side, cosigned.size, cosigned.root) not in stored:
+            found.append(("CHECKPOINT_MISSING", where, "the checkpoint it cosigned is not stored"))
+        claims.append((cosigned.side, cosigned.size, cosigned.root, where))
+    trees: dict[str, tuple[list[bytes], merkle.Tree]] = {}
+    for side, size, root, where in sorted(claims, key=lambda c: (c[0], c[1])):
+        if side not in trees:
+            trees[side] = (leaf_hashes(office, side), merkle.Tree())
+        leaves, tree = trees[side]
+        if len(leaves) < size:
+            found.append(
+                ("TRUNCATED", where, f"it signed {size} events; the log has {len(leaves)}")
             )
             continue
-        while tree.size < checkpoint.size:
+        while tree.size < size:
             tree.append(leaves[tree.size])
-        if tree.root().hex() != checkpoint.root:
+        if tree.root().hex() != root:
             found.append(
                 ("ROOT_MISMATCH", where, "the log's first events no longer have the signed root")
             )

@@ -153,3 +153,41 @@ def test_export_refuses_an_unknown_office(db, tmp_path):
 def test_export_refuses_a_folder_that_does_not_exist(office, tmp_path):
     with pytest.raises(CommandError, match="its folder does not exist"):
         call_command("export", "testoffice", "--out", str(tmp_path / "no" / "x.json"))
+
+
+def test_a_head_whose_membership_had_ended_does_not_bind_the_minutes(office):
+    """The operator ends the North head's membership the day before the signature; a
+    bundle holding that is refused the binding, whatever the signature itself says."""
+    import base64
+    import hashlib
+
+    import rfc8785
+
+    bundle = export.build("testoffice", now=LATER)
+    for item in bundle["logs"]:
+        for event in item["events"]:
+            event["n"] *= 10
+    charter = next(item for item in bundle["logs"] if item["side"] is None)["events"]
+    north = next(item for item in bundle["logs"] if item["side"] == "north")["events"]
+    signed = next(e for e in north if b"minutes.signed" in base64.b64decode(e["data"]))
+    head = json.loads(base64.b64decode(signed["data"]))["actor"]
+    last = base64.b64decode(charter[-1]["data"])
+    ended = rfc8785.dumps(
+        {
+            "v": 1,
+            "office": "testoffice",
+            "side": None,
+            "seq": len(charter) + 1,
+            "prev": hashlib.sha256(last).hexdigest(),
+            "at": "2024-01-04T00:00:00.000000Z",
+            "actor": "operator",
+            "type": "member.ended",
+            "body": {"username": head, "active_until": "2024-01-04"},
+        }
+    )
+    charter.append({"n": signed["n"] - 5, "data": base64.b64encode(ended).decode()})
+    report = check.check(bundle)
+    assert report.agreed_minutes == []
+    assert [(p.kind, p.detail.endswith("head then")) for p in report.problems] == [
+        ("BAD_MINUTES_SIGNATURE", True)
+    ]

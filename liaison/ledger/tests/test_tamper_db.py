@@ -29,7 +29,7 @@ from liaison.ledger.verify import Problem, verify
 from liaison.meetings.models import CheckIn
 from liaison.offices.models import Member
 from liaison.records.models import MinutesSignature
-from liaison.signing.models import Checkpoint, SideKey
+from liaison.signing.models import Checkpoint, Cosignature, SideKey
 from liaison.testing import World
 
 OFFICE = "testoffice"
@@ -262,6 +262,15 @@ def _checkpoint_edit(
     return edit
 
 
+def _checkpoint_deleted(world: World) -> Expected:
+    """The stored checkpoint goes; the North's log still holds its cosignature of it."""
+    checkpoint = Checkpoint.objects.filter(office=OFFICE, side="south").order_by("size")[0]
+    Checkpoint.objects.filter(pk=checkpoint.pk).delete()
+    cosigned = Cosignature.objects.get(side="south", size=checkpoint.size, root=checkpoint.root)
+    where = f"{cosigned.event} (cosigned south at size {checkpoint.size})"
+    return Expected("CHECKPOINT_MISSING", where, only=True)
+
+
 def _checkpoint_signatures_swapped(world: World) -> Expected:
     first, second = Checkpoint.objects.filter(office=OFFICE, side="south").order_by("size")[:2]
     Checkpoint.objects.filter(pk=first.pk).update(signature=second.signature)
@@ -301,9 +310,10 @@ CASES = [
     Case("the North log truncated, size and head lowered", _truncate("north", 100)),
     Case("a South message rewritten and re-chained", _rewrite_and_rechain("south", 100)),
     Case(
-        "a checkpoint's root changed",
-        _checkpoint_edit("south", "root", "ROOT_MISMATCH", largest=False),
+        "a checkpoint's root column changed",
+        _checkpoint_edit("south", "root", "COLUMN_MISMATCH", largest=False),
     ),
+    Case("a checkpoint row deleted", _checkpoint_deleted),
     Case(
         "a checkpoint's signature changed",
         _checkpoint_edit("north", "signature", "BAD_SIGNATURE", largest=True),
