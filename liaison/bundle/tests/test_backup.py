@@ -166,3 +166,19 @@ def test_restore_answers_bad_input_in_one_line(db, tmp_path):
         call_command("restore", str(path))
     with pytest.raises(CommandError, match="cannot read"):
         call_command("restore", str(tmp_path / "missing.json"))
+
+
+def test_the_backup_command_says_what_it_wrote_and_refuses_bad_input(office, tmp_path):
+    import io
+
+    from django.core.management import CommandError, call_command
+
+    out = io.StringIO()
+    call_command("backup", "testoffice", "--out", str(tmp_path / "b.json"), stdout=out)
+    data = json.loads((tmp_path / "b.json").read_text())
+    assert out.getvalue().startswith(f"wrote {tmp_path / 'b.json'}: ")
+    assert f"{len(data['users'])} accounts" in out.getvalue()
+    with pytest.raises(CommandError, match="unknown office 'nowhere'"):
+        call_command("backup", "nowhere", "--out", str(tmp_path / "x.json"))
+    with pytest.raises(CommandError, match="its folder does not exist"):
+        call_command("backup", "testoffice", "--out", str(tmp_path / "no" / "x.json"))
