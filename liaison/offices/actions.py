@@ -18,6 +18,9 @@ from liaison.lib.timezones import UnknownTimeZone, get_zone
 from liaison.offices.models import Member, Office, Role
 
 CHARTER = ""
+# A new office's rules for proposals unless its charter says otherwise.
+DEFAULT_MIN_NOTICE_MINUTES = 24 * 60
+DEFAULT_MIN_GRACE_MINUTES = 5
 _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
@@ -46,8 +49,10 @@ def charter_office(
     sides: tuple[SideSpec, SideSpec],
     actor: str,
     now: dt.datetime | None = None,
+    min_notice_minutes: int = DEFAULT_MIN_NOTICE_MINUTES,
+    min_grace_minutes: int = DEFAULT_MIN_GRACE_MINUTES,
 ) -> Office:
-    """Create an office between exactly two sides."""
+    """Create an office between exactly two sides, with its rules for proposals."""
     if not _SLUG.match(slug):
         raise Refused(
             f"office name {slug!r} must be lowercase letters, digits and hyphens", field="slug"
@@ -61,6 +66,10 @@ def charter_office(
         if not _SLUG.match(side.key):
             raise Refused(f"side key {side.key!r} must be lowercase letters, digits and hyphens")
         _check_zone(side.time_zone, "sides")
+    if not 0 <= min_notice_minutes <= 30 * 24 * 60:
+        raise Refused("the minimum notice must be between 0 and 30 days", field="min_notice")
+    if not 0 <= min_grace_minutes <= 24 * 60:
+        raise Refused("the minimum grace must be between 0 and 24 hours", field="min_grace")
     with log.writing(slug):
         if Office.objects.filter(id=slug).exists():
             raise Refused(f"an office named {slug!r} already exists", field="slug")
@@ -79,6 +88,8 @@ def charter_office(
                     {"key": s.key, "name": s.name, "language": s.language, "time_zone": s.time_zone}
                     for s in sides
                 ],
+                "min_notice_minutes": min_notice_minutes,
+                "min_grace_minutes": min_grace_minutes,
             },
         )
     return Office.objects.get(id=slug)

@@ -25,6 +25,10 @@ class OfficeChartered(Body):
     time_zone: str = Field(min_length=1, max_length=64)
     launched_on: Day
     sides: list[SideCharter] = Field(min_length=2, max_length=2)
+    # The office's rules for proposals: how long before its start a session must be
+    # agreed for the proposing side to be held to it, and the shortest grace period.
+    min_notice_minutes: int = Field(ge=0, le=30 * 24 * 60)
+    min_grace_minutes: int = Field(ge=0, le=24 * 60)
 
     def apply(self, event: Applied) -> None:
         office = Office.objects.create(
@@ -34,6 +38,8 @@ class OfficeChartered(Body):
             time_zone=self.time_zone,
             launched_on=dt.date.fromisoformat(self.launched_on),
             chartered_at=event.at,
+            min_notice_minutes=self.min_notice_minutes,
+            min_grace_minutes=self.min_grace_minutes,
         )
         for position, side in enumerate(self.sides, start=1):
             Side.objects.create(

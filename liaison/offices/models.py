@@ -18,6 +18,9 @@ class Office(Projection):
     time_zone = models.CharField(max_length=64)
     launched_on = models.DateField()
     chartered_at = models.DateTimeField()
+    # From the charter: proposals of sessions and cadences are held to these.
+    min_notice_minutes = models.PositiveIntegerField(default=24 * 60)
+    min_grace_minutes = models.PositiveIntegerField(default=5)
 
     office_field = "id"
 
@@ -34,6 +37,10 @@ class Office(Projection):
     @property
     def zone(self) -> zoneinfo.ZoneInfo:
         return get_zone(self.time_zone)
+
+    @property
+    def min_notice(self) -> dt.timedelta:
+        return dt.timedelta(minutes=self.min_notice_minutes)
 
 
 class Side(Projection):
