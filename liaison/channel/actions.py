@@ -17,6 +17,7 @@ from liaison.channel import notify
 from liaison.channel.events import message_key
 from liaison.channel.models import Message, MessageKind, PrivateNote, Receipt, TargetKind
 from liaison.ledger import log
+from liaison.ledger.events import text_problem
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.offices.access import (
     refuse,
@@ -36,9 +37,20 @@ def _side_key(member: Member) -> str:
     return member.side.key
 
 
+def _lookup_key(value: str, field: str, what: str) -> str:
+    """A key a caller gave to look something up: refused before it reaches a query when
+    it is no line of text (PostgreSQL refuses a NUL in a query as an error, not a miss)."""
+    if text_problem(value, one_line=True):
+        raise Refused(f"there is no {what} {value!r}", field=field)
+    return value
+
+
 def message_for(member: Member, key: str) -> Message:
     """A message of the member's office, or ``Refused`` (another office's messages are
     as unknown as missing ones)."""
+    if text_problem(key, one_line=True):
+        refuse(member.user, f"message {key!r}", "no such message in the office")
+        raise Refused(f"there is no message {key!r} in this office", field="message")
     message = (
         Message.objects.filter(office_id=member.office_id, key=key).select_related("side").first()
     )
@@ -52,7 +64,8 @@ def _about(office: Office, session: str, project: str) -> dict[str, str]:
     from liaison.meetings.schedule import find_session
     from liaison.projects.models import Project
 
-    session, project = session.strip(), project.strip()
+    session = _lookup_key(session.strip(), "about_session", "session")
+    project = _lookup_key(project.strip(), "about_project", "project")
     if session and find_session(office, session) is None:
         raise Refused(f"office {office.id} has no session {session!r}", field="about_session")
     if project and not Project.objects.filter(office=office, key=project).exists():
@@ -281,6 +294,10 @@ def add_note(
         raise Refused("the note is empty", field="body")
     if len(body) > BODY_MAX:
         raise Refused(f"the note is longer than {BODY_MAX:,} characters", field="body")
+    # A note enters no log, so no event schema checks it: the same rule for text, here.
+    if problem := text_problem(body, one_line=False):
+        raise Refused(f"the note {problem}", field="body")
+    _lookup_key(target_key, "target_key", f"{target_kind} to note")
     if not _target_exists(member.office, target_kind, target_key):
         raise Refused(f"there is no {target_kind} {target_key!r} to note", field="target_key")
     side = member.side
@@ -300,6 +317,8 @@ def add_note(
 def notes_for(member: Member, target_kind: str, target_key: str) -> list[PrivateNote]:
     """The member's own side's notes on one record; nobody else's, ever."""
     if member.side_id is None or member.role == Role.OBSERVER:
+        return []
+    if text_problem(target_key, one_line=True):  # no record has such a key
         return []
     return list(
         PrivateNote.objects.filter(

@@ -18,6 +18,7 @@ from pathlib import Path
 import filetype
 from django.conf import settings
 
+from liaison.ledger.events import clean_line
 from liaison.lib.errors import Refused
 
 # What a name's extension promises.
@@ -77,7 +78,10 @@ def sniff(data: bytes) -> str | None:
 
 def check(upload: Upload) -> Checked:
     """The upload's true type and hash, or ``Refused`` saying what is wrong with it."""
-    name = os.path.basename(upload.name.replace("\\", "/")).strip()
+    # The name is cleaned, not refused: control characters (CR, LF, NUL) and
+    # bidirectional overrides (a U+202E that shows "report\u202efdp.exe" as
+    # "reportexe.pdf") are dropped, so the name is the one line it looks like.
+    name = clean_line(os.path.basename(upload.name.replace("\\", "/"))).strip()
     if not name:
         raise Refused("an attachment needs a file name", field="attachments")
     size = len(upload.data)

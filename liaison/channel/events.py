@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.channel.models import Attachment, Message, Receipt
-from liaison.ledger.events import Applied, Body, Ref, event_type
+from liaison.ledger.events import Applied, Body, Line, Ref, Text, event_type
 from liaison.offices.models import Side
 
 MessageKindName = Literal["notice", "proposal", "reply", "protest", "other"]
@@ -18,15 +18,15 @@ class _Part(BaseModel):
 
 
 class AttachmentBody(_Part):
-    name: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(min_length=3, max_length=100)
+    name: Line = Field(min_length=1, max_length=200)
+    content_type: Line = Field(min_length=3, max_length=100)
     size: int = Field(ge=1, le=2**53 - 1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")
 
 
 class About(_Part):
-    session: str = Field(default="", max_length=100)
-    project: str = Field(default="", max_length=64)
+    session: Line = Field(default="", max_length=100)
+    project: Line = Field(default="", max_length=64)
 
 
 def message_key(side: str, seq: int) -> str:
@@ -38,8 +38,8 @@ class MessageSent(Body):
     """A side sends an official message; a reply names the message it answers."""
 
     kind: MessageKindName
-    subject: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=50_000)
+    subject: Line = Field(min_length=1, max_length=200)
+    body: Text = Field(min_length=1, max_length=50_000)
     in_reply_to: Ref | None
     about: About
     attachments: list[AttachmentBody] = Field(max_length=20)
@@ -128,7 +128,7 @@ class MessageRead(_Receipt):
 class MessageAcknowledged(_Receipt):
     """The receiving side's head or deputy acknowledges the message, explicitly."""
 
-    note: str = Field(default="", max_length=2000)
+    note: Text = Field(default="", max_length=2000)
 
     def apply(self, event: Applied) -> None:
         self._record(event, "acknowledged", "", self.note)

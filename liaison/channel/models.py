@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from liaison.ledger.events import text_problem
 from liaison.ledger.projection import Projection, ProjectionQuerySet
 from liaison.offices.models import Office, Side
 
@@ -36,6 +37,9 @@ class MessageQuerySet(ProjectionQuerySet):
         text = text.strip()
         if not text:
             return self
+        if text_problem(text, one_line=False):
+            # No message holds such characters, and PostgreSQL refuses a NUL in a query.
+            return self.none()
         return self.filter(models.Q(subject__icontains=text) | models.Q(body__icontains=text))
 
 

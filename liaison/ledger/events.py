@@ -109,7 +109,11 @@ def validate_body(name: str, body: dict[str, Any]) -> Body:
         first = exc.errors()[0]
         where = ".".join(str(part) for part in first["loc"]) or "body"
         field = str(first["loc"][0]) if first["loc"] else None
-        raise EventRejected(f"{name}: {where}: {first['msg']}", field=field) from None
+        message = first["msg"]
+        one_line = _ONE_LINE.get(str((first.get("ctx") or {}).get("pattern")))
+        if one_line is not None:  # the text rule: say it for a person, not as a regex
+            message = text_problem(first["input"], one_line=one_line) or message
+        raise EventRejected(f"{name}: {where}: {message}", field=field) from None
 
 
 # Field types for bodies. Instants and days travel as strings so the stored bytes have
@@ -162,3 +166,49 @@ Instant = Annotated[str, AfterValidator(_check_instant), _pattern(INSTANT_PATTER
 Day = Annotated[str, AfterValidator(_check_day), _pattern(DAY_PATTERN)]
 WallTime = Annotated[str, AfterValidator(_check_time), _pattern(TIME_PATTERN)]
 Key = Annotated[str, AfterValidator(_check_key), _pattern(KEY_PATTERN)]
+
+
+# Text. One rule for every string a person writes into the record, on every path (web,
+# API, commands, the importer), stated at the field types so a body the schema accepts
+# is text both databases can store and every page can show as it was meant: no NUL
+# (PostgreSQL cannot store it), no other control characters, and no bidirectional
+# embedding, override or isolate characters (U+202A-U+202E, U+2066-U+2069), which make a
+# page show text in another order than the one stored and signed. The marks U+200E and
+# U+200F stay: right-to-left scripts need them and they reorder nothing.
+#
+# ``Line`` is one line (a name, a title, a place): no line breaks or tabs at all, U+2028
+# and U+2029 included. ``Text`` may run over lines: newlines, carriage returns (browsers
+# send CRLF) and tabs are allowed. Lengths stay with each field (``Field(min_length=...,
+# max_length=...)``). The patterns are enforced by pydantic as written (both its regex
+# engine and Python's read ``\xNN`` and ``\uNNNN`` alike) and appear in the JSON schema.
+
+_BIDI_CONTROLS = r"\u202a-\u202e\u2066-\u2069"
+LINE_PATTERN = rf"^[^\x00-\x1f\x7f-\x9f\u2028\u2029{_BIDI_CONTROLS}]*$"
+TEXT_PATTERN = rf"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f{_BIDI_CONTROLS}]*$"
+_LINE = re.compile(LINE_PATTERN)
+_TEXT = re.compile(TEXT_PATTERN)
+_LINE_RULE = "must be one line, without control or bidirectional override characters"
+_TEXT_RULE = "must be text without NUL, control or bidirectional override characters"
+_ONE_LINE = {LINE_PATTERN: True, TEXT_PATTERN: False}
+
+Line = Annotated[str, Field(pattern=LINE_PATTERN)]
+Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
+
+
+def text_problem(value: object, *, one_line: bool) -> str | None:
+    """What is wrong with ``value`` as a ``Line`` (``one_line``) or a ``Text``, naming
+    the first character at fault; None when it is fine. For text that is not an event's
+    (a private note) and for the message of an event's refusal."""
+    if not isinstance(value, str):
+        return None
+    pattern, rule = (_LINE, _LINE_RULE) if one_line else (_TEXT, _TEXT_RULE)
+    if pattern.fullmatch(value):
+        return None
+    bad = next(c for c in value if not pattern.fullmatch(c))
+    return f"{rule} (it holds U+{ord(bad):04X})"
+
+
+def clean_line(value: str) -> str:
+    """``value`` without the characters a ``Line`` may not hold: for what is friendlier
+    cleaned than refused, such as the name a browser gives an uploaded file."""
+    return "".join(c for c in value if _LINE.fullmatch(c))

@@ -7,22 +7,22 @@ from typing import Literal
 
 from pydantic import Field
 
-from liaison.ledger.events import Applied, Body, Day, Key, event_type
+from liaison.ledger.events import Applied, Body, Day, Key, Line, event_type
 from liaison.offices.models import Member, Office, Side
 
 
 class SideCharter(Body):
     key: Key
-    name: str = Field(min_length=1, max_length=200)
-    language: str = Field(min_length=2, max_length=35)
-    time_zone: str = Field(min_length=1, max_length=64)
+    name: Line = Field(min_length=1, max_length=200)
+    language: Line = Field(min_length=2, max_length=35)
+    time_zone: Line = Field(min_length=1, max_length=64)
 
 
 @event_type("office.chartered")
 class OfficeChartered(Body):
-    name: str = Field(min_length=1, max_length=200)
-    place: str = Field(min_length=1, max_length=200)
-    time_zone: str = Field(min_length=1, max_length=64)
+    name: Line = Field(min_length=1, max_length=200)
+    place: Line = Field(min_length=1, max_length=200)
+    time_zone: Line = Field(min_length=1, max_length=64)
     launched_on: Day
     sides: list[SideCharter] = Field(min_length=2, max_length=2)
     # The office's rules for proposals: how long before its start a session must be
@@ -58,13 +58,13 @@ RoleName = Literal["head", "deputy", "staff", "observer"]
 
 @event_type("member.added")
 class MemberAdded(Body):
-    username: str = Field(min_length=1, max_length=150)
+    username: Line = Field(min_length=1, max_length=150)
     user_id: int
-    full_name: str = Field(min_length=1, max_length=200)
-    title: str = Field(max_length=200)
+    full_name: Line = Field(min_length=1, max_length=200)
+    title: Line = Field(max_length=200)
     role: RoleName
     side: Key | None
-    time_zone: str = Field(max_length=64)
+    time_zone: Line = Field(max_length=64)
     active_from: Day
 
     def apply(self, event: Applied) -> None:
@@ -84,11 +84,11 @@ class MemberAdded(Body):
 
 @event_type("member.changed")
 class MemberChanged(Body):
-    username: str = Field(min_length=1, max_length=150)
-    full_name: str = Field(min_length=1, max_length=200)
-    title: str = Field(max_length=200)
+    username: Line = Field(min_length=1, max_length=150)
+    full_name: Line = Field(min_length=1, max_length=200)
+    title: Line = Field(max_length=200)
     role: RoleName
-    time_zone: str = Field(max_length=64)
+    time_zone: Line = Field(max_length=64)
 
     def apply(self, event: Applied) -> None:
         Member.objects.filter(id=Member.make_id(event.office, self.username)).update(
@@ -98,7 +98,7 @@ class MemberChanged(Body):
 
 @event_type("member.ended")
 class MemberEnded(Body):
-    username: str = Field(min_length=1, max_length=150)
+    username: Line = Field(min_length=1, max_length=150)
     active_until: Day
 
     def apply(self, event: Applied) -> None:

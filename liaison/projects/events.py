@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from liaison.ledger.events import Applied, Body, Day, Key, event_type
+from liaison.ledger.events import Applied, Body, Day, Key, Line, Text, event_type
 from liaison.offices.models import Side
 from liaison.projects.models import (
     Actor,
@@ -38,7 +38,7 @@ BlockerKindName = Literal[
 ]
 EventStatusName = Literal["expected", "happened", "called_off"]
 # A third party's item named within the office: "<party>/<key>".
-ItemRef = str
+ItemRef = Line
 
 
 def _side(event: Applied) -> str:
@@ -68,8 +68,8 @@ class Window(_Part):
 @event_type("third_party.recorded")
 class ThirdPartyRecorded(Body):
     key: Key
-    name: str = Field(min_length=1, max_length=200)
-    description: str = Field(max_length=4000)
+    name: Line = Field(min_length=1, max_length=200)
+    description: Text = Field(max_length=4000)
 
     def apply(self, event: Applied) -> None:
         ThirdParty.objects.create(
@@ -86,8 +86,8 @@ class ThirdPartyRecorded(Body):
 class ActorAdded(Body):
     party: Key
     key: Key
-    name: str = Field(min_length=1, max_length=200)
-    title: str = Field(max_length=200)
+    name: Line = Field(min_length=1, max_length=200)
+    title: Line = Field(max_length=200)
 
     def apply(self, event: Applied) -> None:
         Actor.objects.create(
@@ -106,8 +106,8 @@ class PositionRecorded(Body):
     key: Key
     actor: Key | None
     stated_on: Day
-    summary: str = Field(min_length=1, max_length=4000)
-    source: str = Field(min_length=1, max_length=300)
+    summary: Text = Field(min_length=1, max_length=4000)
+    source: Line = Field(min_length=1, max_length=300)
 
     def apply(self, event: Applied) -> None:
         Position.objects.create(
@@ -133,10 +133,10 @@ class ExternalEventRecorded(Body):
     party: Key
     key: Key
     actor: Key | None
-    title: str = Field(min_length=1, max_length=300)
+    title: Line = Field(min_length=1, max_length=300)
     on: Day
     status: EventStatusName
-    source: str = Field(min_length=1, max_length=300)
+    source: Line = Field(min_length=1, max_length=300)
 
     def apply(self, event: Applied) -> None:
         ExternalEvent.objects.update_or_create(
@@ -198,8 +198,8 @@ class ProjectProposed(Body):
 
     key: Key
     kind: KindName
-    title: str = Field(min_length=1, max_length=200)
-    description: str = Field(max_length=10_000)
+    title: Line = Field(min_length=1, max_length=200)
+    description: Text = Field(max_length=10_000)
     leads: list[Key] = Field(min_length=1, max_length=2)
     plan: Window | None
 
@@ -234,7 +234,7 @@ class ProjectReplanned(Body):
 
     key: Key
     plan: Window
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
         project = Project.objects.get(pk=Project.make_id(event.office, self.key))
@@ -251,7 +251,7 @@ class ProjectReplanned(Body):
 class ProjectStatusStated(Body):
     key: Key
     status: StatusName
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
     blockers: list[Key] = Field(max_length=50)
 
     def apply(self, event: Applied) -> None:
@@ -266,7 +266,7 @@ class BlockerOpened(Body):
     project: Key
     key: Key
     kind: BlockerKindName
-    description: str = Field(min_length=1, max_length=4000)
+    description: Text = Field(min_length=1, max_length=4000)
     opened_on: Day
     position: ItemRef | None = Field(max_length=130)
 
@@ -290,7 +290,7 @@ class BlockerResolved(Body):
     project: Key
     key: Key
     resolved_on: Day
-    resolution: str = Field(max_length=4000)
+    resolution: Text = Field(max_length=4000)
 
     def apply(self, event: Applied) -> None:
         Blocker.objects.filter(pk=Blocker.make_id(event.office, self.project, self.key)).update(

@@ -8,7 +8,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from liaison.ledger.events import Applied, Body, Day, Instant, Key, Ref, event_type
+from liaison.ledger.events import Applied, Body, Day, Instant, Key, Line, Ref, Text, event_type
 from liaison.lib.timezones import parse_utc
 from liaison.offices.models import Member, Side
 from liaison.records.models import (
@@ -27,7 +27,7 @@ from liaison.records.models import (
     RecordRevision,
 )
 
-SessionKey = Annotated[str, Field(min_length=1, max_length=100)]
+SessionKey = Annotated[Line, Field(min_length=1, max_length=100)]
 OutcomeKindName = Literal["reaffirmation", "agreement", "next_step", "disagreement"]
 StatusName = Literal["open", "in_progress", "done", "lapsed", "disputed"]
 
@@ -39,15 +39,15 @@ class _Part(BaseModel):
 class ParticipantBody(_Part):
     """A member of the office (``member`` is the username) or another person by name."""
 
-    member: str | None = Field(default=None, max_length=150)
-    name: str = Field(min_length=1, max_length=200)
-    affiliation: str = Field(default="", max_length=200)
+    member: Line | None = Field(default=None, max_length=150)
+    name: Line = Field(min_length=1, max_length=200)
+    affiliation: Line = Field(default="", max_length=200)
 
 
 class OutcomeBody(_Part):
     key: Key
     kind: OutcomeKindName
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text = Field(min_length=1, max_length=4000)
 
 
 @event_type("record.saved")
@@ -56,11 +56,11 @@ class RecordSaved(Body):
 
     session: SessionKey
     revision: int = Field(ge=1, le=2**31)
-    place: str = Field(min_length=1, max_length=200)
+    place: Line = Field(min_length=1, max_length=200)
     started_at: Instant
     duration_minutes: int = Field(ge=1, le=24 * 60)
     participants: list[ParticipantBody] = Field(min_length=1, max_length=200)
-    topics: list[str] = Field(max_length=100)
+    topics: list[Line] = Field(max_length=100)
     outcomes: list[OutcomeBody] = Field(max_length=100)
 
     def apply(self, event: Applied) -> None:
@@ -139,9 +139,9 @@ class ReadoutPublished(Body):
 
     session: SessionKey
     version: int = Field(ge=1, le=2**31)
-    title: str = Field(min_length=1, max_length=200)
-    source: str = Field(min_length=1, max_length=200)
-    body: str = Field(min_length=1, max_length=50_000)
+    title: Line = Field(min_length=1, max_length=200)
+    source: Line = Field(min_length=1, max_length=200)
+    body: Text = Field(min_length=1, max_length=50_000)
 
     def apply(self, event: Applied) -> None:
         Readout.objects.create(
@@ -167,8 +167,8 @@ class MinutesSaved(Body):
     session: SessionKey
     version: int = Field(ge=1, le=2**31)
     based_on: int | None = Field(ge=1, le=2**31)
-    correction_reason: str = Field(max_length=2000)
-    text: str = Field(min_length=1, max_length=100_000)
+    correction_reason: Text = Field(max_length=2000)
+    text: Text = Field(min_length=1, max_length=100_000)
     content_hash: str = Field(pattern=r"^[0-9a-f]{64}$")
 
     @model_validator(mode="after")
@@ -266,7 +266,7 @@ class MinutesSigned(Body):
 
 class ClauseBody(_Part):
     number: str = Field(min_length=1, max_length=32, pattern=r"^[0-9A-Za-z][0-9A-Za-z.()-]*$")
-    text: str = Field(min_length=1, max_length=10_000)
+    text: Text = Field(min_length=1, max_length=10_000)
 
 
 @event_type("framework.recorded")
@@ -275,9 +275,9 @@ class FrameworkRecorded(Body):
 
     key: Key
     revision: int = Field(ge=1, le=2**31)
-    title: str = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     adopted_on: Day
-    summary: str = Field(max_length=10_000)
+    summary: Text = Field(max_length=10_000)
     clauses: list[ClauseBody] = Field(min_length=1, max_length=500)
 
     def apply(self, event: Applied) -> None:
@@ -321,14 +321,14 @@ class FrameworkRecorded(Body):
 class SourceBody(_Part):
     """Where a commitment comes from: ``<session>/<outcome key>`` or ``<framework>/<clause>``."""
 
-    outcome: str | None = Field(default=None, max_length=200)
-    clause: str | None = Field(default=None, max_length=200)
+    outcome: Line | None = Field(default=None, max_length=200)
+    clause: Line | None = Field(default=None, max_length=200)
 
 
 @event_type("commitment.made")
 class CommitmentMade(Body):
     key: Key
-    text: str = Field(min_length=1, max_length=4000)
+    text: Text = Field(min_length=1, max_length=4000)
     owners: list[Key] = Field(min_length=1, max_length=2)
     source: SourceBody
     due_on: Day | None
@@ -379,7 +379,7 @@ class CommitmentStatusChanged(Body):
 
     key: Key
     status: StatusName
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
         commitment = Commitment.objects.get(pk=Commitment.make_id(event.office, self.key))

@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from liaison.ledger.events import Applied, Body, Instant, Key, event_type
+from liaison.ledger.events import Applied, Body, Instant, Key, Text, event_type
 from liaison.lib.timezones import parse_utc
 from liaison.offices.models import Side
 from liaison.signing.models import Cosignature, Refusal, SideKey
@@ -111,7 +111,7 @@ class CheckpointRefused(_Witnessed):
     """The witness refused the checkpoint and keeps it, with the last one it had
     cosigned, as evidence."""
 
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     last_size: int = Field(ge=0, le=2**53 - 1)
     last_root: Hex32
 

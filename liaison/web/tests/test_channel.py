@@ -253,6 +253,46 @@ def test_a_refused_file_is_said_on_the_form_and_nothing_is_written(
     assert stored() == []
 
 
+@pytest.mark.parametrize(
+    ("field", "value", "error"),
+    [
+        ("subject", "Agenda\u202efdp.exe", "must be one line, without control"),
+        ("subject", "Agenda\x07", "must be one line, without control"),
+        ("body", "Attached\x1b[2J.", "must be text without NUL, control"),
+        ("body", "Attached\x00.", "Null characters are not allowed."),  # Django's own check
+    ],
+)
+def test_control_characters_are_a_form_error_and_write_nothing(world, as_user, field, value, error):
+    data = {"kind": "notice", "subject": "Minutes", "body": "Attached.", field: value}
+    data["attachments"] = [SimpleUploadedFile("fine.pdf", PDF)]
+    before = Event.objects.count()
+    with time_machine.travel(LATER, tick=False):
+        response = as_user(world.south_head).post(url(world, "office-message-send"), data)
+    assert response.status_code == 400
+    assert error in response.text
+    assert f'class="field field-{field} invalid"' in response.text
+    assert Event.objects.count() == before
+    assert not Message.objects.exists()
+    assert stored() == []
+
+
+def test_a_file_name_with_a_right_to_left_override_is_shown_cleaned(world, as_user):
+    data = {
+        "kind": "notice",
+        "subject": "Minutes",
+        "body": "Attached.",
+        "attachments": [SimpleUploadedFile("agen\u202eda\u2066.pdf", PDF)],
+    }
+    client = as_user(world.south_head)
+    with time_machine.travel(LATER, tick=False):
+        response = client.post(url(world, "office-message-send"), data)
+        page = client.get(response["Location"]).text
+    assert response.status_code == 302
+    assert Message.objects.get().attachments.get().name == "agenda.pdf"
+    assert ">agenda.pdf</a>" in page
+    assert "\u202e" not in page
+
+
 def test_an_empty_reply_is_refused_and_its_file_not_kept(world, sent, as_user):
     data = {
         "kind": "reply",
