@@ -64,3 +64,9 @@ def test_an_unknown_mode_is_named():
     result = _load_settings(LIAISON_ENV="staging")
     assert result.returncode != 0
     assert "LIAISON_ENV must be development or production" in result.stderr
+
+
+def test_a_negative_proxy_count_is_refused():
+    result = _load_settings(LIAISON_PROXY_COUNT="-1")
+    assert result.returncode != 0
+    assert "LIAISON_PROXY_COUNT must be 0 or more, not -1" in result.stderr

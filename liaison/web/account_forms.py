@@ -9,39 +9,39 @@ from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
-from axes.models import AccessAttempt
 from django import forms
 from django.contrib.auth import authenticate
 from django.contrib.auth.forms import AuthenticationForm
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Max
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.api.models import PREFIX_LENGTH
+from liaison.web.backends import address_locked, failures
 
 
-def locked_until(request: HttpRequest, username: str) -> dt.datetime | None:
-    """When this username may try again from this address, or None if it may now.
+def locked_until(request: HttpRequest, username: str) -> tuple[dt.datetime, bool] | None:
+    """When this username may try again from this address, and whether the address is
+    locked out of every account; None if it may try now.
 
-    Axes counts failures of one username from one address within the cool-off; the
-    lockout ends a cool-off after the last counted failure."""
+    Axes counts failures of one username from one address, and of any username from one
+    address, within the cool-off; a lockout ends a cool-off after its last failure."""
     credentials = {"username": username}
     if AxesProxyHandler.is_allowed(request, credentials):
         return None
-    last = AccessAttempt.objects.filter(
-        username=username,
-        ip_address=request.axes_ip_address,  # type: ignore[attr-defined]
-    ).aggregate(last=Max("attempt_time"))["last"]
+    found = failures(request, username)
     cool_off = get_cool_off(request) or dt.timedelta(0)
-    return (last or timezone.now()) + cool_off
+    if address_locked(found):
+        return (found.address_last or timezone.now()) + cool_off, True
+    return (found.pair_last or timezone.now()) + cool_off, False
 
 
-def lockout_message(until: dt.datetime) -> str:
+def lockout_message(until: dt.datetime, address_wide: bool = False) -> str:
     minutes = max(1, math.ceil((until - timezone.now()).total_seconds() / 60))
+    who = "from your address" if address_wide else "for this account from your address"
     return (
-        "Too many failed sign-ins for this account from your address. Try again after "
+        f"Too many failed sign-ins {who}. Try again after "
         f"{until.astimezone(dt.UTC):%H:%M} UTC (in {minutes} minute{'s' if minutes != 1 else ''})."
     )
 
@@ -49,9 +49,9 @@ def lockout_message(until: dt.datetime) -> str:
 def _refuse_if_locked_out(request: HttpRequest | None, username: str) -> None:
     if request is None or not username:
         return
-    until = locked_until(request, username)
-    if until is not None:
-        raise forms.ValidationError(lockout_message(until), code="locked_out")
+    locked = locked_until(request, username)
+    if locked is not None:
+        raise forms.ValidationError(lockout_message(*locked), code="locked_out")
 
 
 class LoginForm(AuthenticationForm):

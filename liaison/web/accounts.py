@@ -24,6 +24,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import LoginView
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -66,15 +67,16 @@ def _safe_next(request: HttpRequest, url: str | None) -> str:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None, credentials: Any = None
-) -> HttpResponse:
+    request: HttpRequest, original_response: HttpResponseBase | None, credentials: Any = None
+) -> HttpResponseBase:
     """django-axes' answer once a sign-in attempt locked its username+address out.
 
     Our own forms already say so, with the time to try again: their page stands. Any
-    other password form (the admin's) gets a plain 429 page."""
+    other password form (the admin's) gets a plain 429 page, and so does anything that
+    is not a response where the page should be."""
     match = getattr(request, "resolver_match", None)
     if (
-        original_response is not None
+        isinstance(original_response, HttpResponseBase)
         and match is not None
         and match.view_name
         in (

@@ -4,6 +4,9 @@ import datetime as dt
 import logging
 from collections.abc import Callable
 
+from asgiref.sync import sync_to_async
+from axes.helpers import get_lockout_response
+from axes.middleware import AxesMiddleware
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -12,12 +15,76 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.cache import add_never_cache_headers
 from django.utils.http import urlencode
 
 from liaison.lib import clock
+from liaison.lib.addresses import client_address
 from liaison.web import reauth
 
 logger = logging.getLogger("liaison.access")
+request_logger = logging.getLogger("liaison.requests")
+
+
+class RequestLogMiddleware:
+    """One line per request: the client's address (``client_address``, so behind proxies
+    the same address the lockout counts), the method, the path and the status.
+
+    ``liaison serve`` turns uvicorn's own access log off: it names the connection's peer,
+    which behind a proxy is the proxy. The query string is left out; it can carry what a
+    member searched for."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        request_logger.info(
+            '%s "%s %s" %s',
+            client_address(request),
+            request.method,
+            request.path,
+            response.status_code,
+        )
+        return response
+
+
+class PrivateResponseMiddleware:
+    """``Cache-Control: no-store`` (and Django's other never-cache headers) on every
+    answer to a signed-in member or an API token.
+
+    Such answers carry a side's own drafts, notes and messages; no browser cache, shared
+    proxy or back button should keep them. Static files are served before this runs
+    (WhiteNoise) and stay cacheable."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        # After the view: a sign-in has set the user by now, a token call too (the API's
+        # auth sets ``request.user``); a sign-out answers with the page that follows it.
+        user = getattr(request, "user", None)
+        if (user is not None and user.is_authenticated) or "HTTP_AUTHORIZATION" in request.META:
+            add_never_cache_headers(response)
+        return response
+
+
+class LockoutMiddleware(AxesMiddleware):
+    """django-axes' middleware, with its asynchronous path fixed.
+
+    Under ASGI (``liaison serve``) axes 8.3 passes the credentials where the view's
+    response belongs, so the lockout callable got a dict instead of the login page and
+    the sign-in that locked an account out answered 500. This path hands it the page."""
+
+    async def __acall__(self, request: HttpRequest) -> HttpResponse:
+        response: HttpResponse = await self.get_response(request)
+        if getattr(settings, "AXES_ENABLED", True) and getattr(request, "axes_locked_out", None):
+            credentials = getattr(request, "axes_credentials", None)
+            response = await sync_to_async(get_lockout_response, thread_sensitive=True)(
+                request, response, credentials
+            )
+        return response
 
 
 class MemberTimezoneMiddleware:

@@ -6,7 +6,26 @@ import uvicorn
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandParser
 
-from config.asgi import application
+from liaison.lib.addresses import uvicorn_proxy_options
+
+
+def server_config(host: str, port: int) -> uvicorn.Config:
+    """How ``liaison serve`` runs uvicorn.
+
+    uvicorn never takes the client's address from proxy headers (``liaison.lib
+    .addresses`` applies ``LIAISON_PROXY_COUNT`` itself), and its access log is off: the
+    request log (``liaison.requests``) names the address the lockout counts instead of
+    the connection's peer."""
+    from config.asgi import application
+
+    return uvicorn.Config(
+        application,
+        host=host,
+        port=port,
+        log_level="info",
+        access_log=False,
+        **uvicorn_proxy_options(),
+    )
 
 
 class Command(BaseCommand):
@@ -20,4 +39,4 @@ class Command(BaseCommand):
         if settings.LIAISON_CLOCK:
             self.stdout.write(f"Clock set: starting from {settings.LIAISON_CLOCK}")
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
-        uvicorn.run(application, host=options["host"], port=options["port"], log_level="info")
+        uvicorn.Server(server_config(options["host"], options["port"])).run()
