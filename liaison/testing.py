@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
 
 from liaison.meetings import actions as meetings
+from liaison.meetings.models import Cadence, Proposal
+from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office
 
@@ -59,7 +62,11 @@ def make_office(
     now: dt.datetime = T0,
     south_zone: str = "Asia/Seoul",
     north_zone: str = "Asia/Pyongyang",
+    min_notice_minutes: int = 0,
+    min_grace_minutes: int = 0,
 ) -> Office:
+    """The test office. Its charter asks for no minimum notice or grace unless told, so
+    tests can schedule at any time; the notice rules are tested with their own office."""
     if not get_user_model().objects.filter(username=OPERATOR).exists():
         make_user(OPERATOR, superuser=True)
     return offices.charter_office(
@@ -74,13 +81,26 @@ def make_office(
         ),
         actor=OPERATOR,
         now=now,
+        min_notice_minutes=min_notice_minutes,
+        min_grace_minutes=min_grace_minutes,
     )
 
 
 def make_world(
-    slug: str = "testoffice", *, time_zone: str = "Asia/Seoul", now: dt.datetime = T0
+    slug: str = "testoffice",
+    *,
+    time_zone: str = "Asia/Seoul",
+    now: dt.datetime = T0,
+    min_notice_minutes: int = 0,
+    min_grace_minutes: int = 0,
 ) -> World:
-    office = make_office(slug, time_zone=time_zone, now=now)
+    office = make_office(
+        slug,
+        time_zone=time_zone,
+        now=now,
+        min_notice_minutes=min_notice_minutes,
+        min_grace_minutes=min_grace_minutes,
+    )
     specs = [
         ("south_head", "head", "south"),
         ("south_deputy", "deputy", "south"),
@@ -120,8 +140,9 @@ def weekly(
     level: str = "head",
     now: dt.datetime = T0,
 ) -> None:
-    """A weekly cadence agreed by the South's head (Fridays 10:00 office time)."""
-    meetings.set_cadence(
+    """A weekly cadence proposed by the South's head and accepted by the North's
+    (Fridays 10:00 office time)."""
+    proposal = meetings.propose_cadence(
         member=world.south_head,
         key="weekly",
         title="Weekly meeting",
@@ -133,6 +154,33 @@ def weekly(
         required_level=level,
         now=now,
     )
+    meetings.accept_proposal(member=world.north_head, key=proposal.key, now=now)
+
+
+def agree_session(
+    world: World,
+    *,
+    start: dt.datetime,
+    title: str = "Ad hoc meeting",
+    duration: int = 60,
+    grace: int = 15,
+    level: str = "head",
+    now: dt.datetime = T0,
+    accept_at: dt.datetime | None = None,
+) -> str:
+    """An ad hoc session proposed by the South's head and accepted by the North's.
+    Returns its key."""
+    proposal = meetings.propose_session(
+        member=world.south_head,
+        title=title,
+        start=start,
+        duration_minutes=duration,
+        grace_minutes=grace,
+        required_level=level,
+        now=now,
+    )
+    meetings.accept_proposal(member=world.north_head, key=proposal.key, now=accept_at or now)
+    return proposal.subject
 
 
 # The first session of ``weekly``: Friday 5 Jan 2024, 10:00 in Seoul.
@@ -144,3 +192,55 @@ def hold(world: World, key: str = FIRST_SESSION, start: dt.datetime = FIRST_STAR
     """Both heads check in at ``start``: the session is held."""
     for head in (world.south_head, world.north_head):
         meetings.check_in(member=head, key=key, now=start)
+
+
+# Proposals agreed at once: the member's side proposes, the other side's head accepts at
+# the same instant. For tests about something else than consent itself.
+
+
+def other_head(member: Member) -> Member:
+    """The head of the other side of ``member``'s office."""
+    return (
+        Member.objects.select_related("office", "side")
+        .filter(office_id=member.office_id, role="head", side__isnull=False)
+        .exclude(side_id=member.side_id)
+        .latest("active_from")
+    )
+
+
+def agree(member: Member, proposal: Proposal, now: dt.datetime) -> Proposal:
+    return meetings.accept_proposal(member=other_head(member), key=proposal.key, now=now)
+
+
+def agreed_cadence(**arguments: Any) -> Cadence:
+    """``propose_cadence`` accepted by the other side's head; the new version."""
+    proposal = meetings.propose_cadence(**arguments)
+    agree(arguments["member"], proposal, arguments["now"])
+    return Cadence.objects.filter(office_id=proposal.office_id, key=proposal.subject).latest(
+        "version"
+    )
+
+
+def agreed_end(**arguments: Any) -> None:
+    proposal = meetings.propose_cadence_end(**arguments)
+    agree(arguments["member"], proposal, arguments["now"])
+
+
+def _found(member: Member, proposal: Proposal) -> SessionInfo:
+    session = find_session(member.office, proposal.subject)
+    if session is None:
+        raise LookupError(proposal.subject)
+    return session
+
+
+def agreed_session(**arguments: Any) -> SessionInfo:
+    """``propose_session`` accepted by the other side's head; the session."""
+    proposal = meetings.propose_session(**arguments)
+    agree(arguments["member"], proposal, arguments["now"])
+    return _found(arguments["member"], proposal)
+
+
+def agreed_move(**arguments: Any) -> SessionInfo:
+    proposal = meetings.propose_move(**arguments)
+    agree(arguments["member"], proposal, arguments["now"])
+    return _found(arguments["member"], proposal)

@@ -1,4 +1,5 @@
-"""Cadences: the agreed recurrences, current and past versions, and agreeing a change."""
+"""Cadences: the agreed recurrences, current and past versions, and proposing a cadence,
+a change or an end (binding once the other side accepts: see ``proposals``)."""
 
 from __future__ import annotations
 
@@ -8,13 +9,14 @@ from django.http import HttpRequest
 from ninja import Router, Status
 
 from liaison.api.access import member_for
-from liaison.api.offices import cadence_data, cadences_data
+from liaison.api.offices import cadences_data
+from liaison.api.proposals import proposal_data
 from liaison.api.schemas import (
     CadenceEndIn,
     CadenceIn,
-    CadenceOut,
     CadencesOut,
     ErrorOut,
+    ProposalOut,
     aware,
 )
 from liaison.lib import clock
@@ -32,16 +34,17 @@ def list_cadences(request: HttpRequest, slug: str) -> dict[str, Any]:
 
 @router.post(
     "/offices/{slug}/cadences",
-    response={201: CadenceOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: ProposalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def set_cadence(request: HttpRequest, slug: str, payload: CadenceIn) -> Status[Any]:
-    """Agree a cadence, or change one from ``effective`` (default now) on: a new version.
-
-    Sessions before ``effective`` keep the version they had; a change cannot reach back.
-    """
+def propose_cadence(request: HttpRequest, slug: str, payload: CadenceIn) -> Status[Any]:
+    """Propose a cadence, or a change from ``effective`` (default now) on: a new version
+    once the other side accepts it, in force from ``effective`` or the acceptance,
+    whichever is later. Sessions before it keep the version they had."""
     _office, member = member_for(request, slug)
     effective = aware(payload.effective, "effective") if payload.effective else None
-    cadence = actions.set_cadence(
+    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
+    now = clock.now()
+    proposal = actions.propose_cadence(
         member=member,
         key=payload.key,
         title=payload.title,
@@ -53,23 +56,32 @@ def set_cadence(request: HttpRequest, slug: str, payload: CadenceIn) -> Status[A
         required_level=payload.required_level,
         effective=effective,
         reason=payload.reason,
-        now=clock.now(),
+        answer_by=answer_by,
+        now=now,
     )
-    return Status(201, cadence_data(cadence))
+    return Status(201, proposal_data(proposal, now))
 
 
 @router.post(
     "/offices/{slug}/cadences/{key}/end",
-    response={200: CadencesOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+    response={201: ProposalOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
 )
-def end_cadence(request: HttpRequest, slug: str, key: str, payload: CadenceEndIn) -> dict[str, Any]:
-    """End a cadence from ``effective`` (default now): no occurrences from then on.
-
-    Sessions before ``effective`` keep their cadence and their record. Answers with the
-    office's cadences as they now stand.
-    """
-    office, member = member_for(request, slug)
+def propose_cadence_end(
+    request: HttpRequest, slug: str, key: str, payload: CadenceEndIn
+) -> Status[Any]:
+    """Propose to end a cadence from ``effective`` (default now), or from the other
+    side's acceptance if later: no occurrences from then on. Sessions before it keep
+    their cadence and their record."""
+    _office, member = member_for(request, slug)
     effective = aware(payload.effective, "effective") if payload.effective else None
+    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
     now = clock.now()
-    actions.end_cadence(member=member, key=key, reason=payload.reason, effective=effective, now=now)
-    return cadences_data(office, now)
+    proposal = actions.propose_cadence_end(
+        member=member,
+        key=key,
+        reason=payload.reason,
+        effective=effective,
+        answer_by=answer_by,
+        now=now,
+    )
+    return Status(201, proposal_data(proposal, now))

@@ -60,8 +60,12 @@ def cadence_data(cadence: Cadence) -> dict[str, Any]:
         "valid_from": cadence.valid_from,
         "valid_until": cadence.valid_until,
         "set_by": cadence.set_by,
+        "proposed_by": cadence.proposed_by_id.partition(":")[2] if cadence.proposed_by_id else None,
+        "accepted_by": cadence.accepted_by,
+        "accepted_at": cadence.accepted_at,
         "reason": cadence.reason,
         "ended_by": cadence.ended_by or None,
+        "end_accepted_by": cadence.end_accepted_by or None,
         "end_reason": cadence.end_reason or None,
     }
 

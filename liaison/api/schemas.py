@@ -8,7 +8,7 @@ silently read as UTC. Dates and wall-clock times are plain (``2024-01-05``, ``10
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from ninja import Field, Schema
 from pydantic import AfterValidator
@@ -24,7 +24,9 @@ UtcInstant = Annotated[dt.datetime, AfterValidator(_to_utc)]
 Level = Literal["head", "deputy", "staff"]
 Role = Literal["head", "deputy", "staff", "observer"]
 AttendanceName = Literal["present", "late", "excused", "no_show", "expected", "not_due"]
-SessionStatus = Literal["scheduled", "postponed", "cancelled"]
+SessionStatus = Literal["scheduled", "postponed", "cancelled", "proposed", "declined", "withdrawn"]
+ProposalKindName = Literal["cadence", "cadence_end", "session", "move"]
+ProposalStateName = Literal["open", "lapsed", "accepted", "declined", "withdrawn"]
 Reason = Annotated[str, Field(max_length=2000)]
 
 
@@ -104,9 +106,15 @@ class CadenceOut(Schema):
     required_level: Level
     valid_from: UtcInstant
     valid_until: UtcInstant | None
-    set_by: str
+    set_by: str = Field(description="who proposed this version")
+    proposed_by: str | None = Field(description="the side that proposed this version")
+    accepted_by: str = Field(description="who accepted it for the other side")
+    accepted_at: UtcInstant | None
     reason: str
-    ended_by: str | None = Field(description="who ended the cadence; null if it was not ended")
+    ended_by: str | None = Field(
+        description="who proposed the end of the cadence; null if it was not ended"
+    )
+    end_accepted_by: str | None
     end_reason: str | None
 
 
@@ -176,6 +184,16 @@ class SessionOut(Schema):
     required_level: Level
     cadence: str | None = Field(description="the cadence's key; null for an ad hoc session")
     cadence_version: int | None
+    proposed_by: str | None = Field(description="the side that proposed the session's current time")
+    agreed_at: UtcInstant | None = Field(
+        description="when the other side accepted it; null while only proposed"
+    )
+    answer_by: UtcInstant | None = Field(
+        description="for a proposed ad hoc session: when the proposal lapses unanswered"
+    )
+    binds: list[str] = Field(
+        description="the sides held to attend: those that agreed to it in time"
+    )
     attendance: dict[str, AttendanceName] = Field(
         description="each side's attendance as known now, by side key"
     )
@@ -210,12 +228,20 @@ class SessionDetailOut(SessionOut):
     sides: list[SideAttendanceOut]
 
 
+AnswerBy = Field(
+    None,
+    description="when the proposal lapses unanswered (ISO 8601 with an offset); default: "
+    "the session's start, or 14 days for a cadence",
+)
+
+
 class ScheduleIn(Schema):
     title: str = Field(min_length=1, max_length=200)
     start: dt.datetime = Field(description="ISO 8601 with an offset")
     duration_minutes: int = Field(ge=1, le=24 * 60)
     grace_minutes: int = Field(ge=0, le=24 * 60)
     required_level: Level = "head"
+    answer_by: dt.datetime | None = AnswerBy
 
 
 class CheckInIn(Schema):
@@ -231,6 +257,29 @@ class ReasonIn(Schema):
 class MoveIn(Schema):
     start: dt.datetime = Field(description="the new start, ISO 8601 with an offset")
     reason: Reason = ""
+    answer_by: dt.datetime | None = AnswerBy
+
+
+class WithdrawIn(Schema):
+    reason: Reason = ""
+
+
+class ProposalOut(Schema):
+    key: str = Field(description="<side>-<seq>: the proposing side and its event's seq")
+    kind: ProposalKindName
+    subject: str = Field(description="the cadence key, or the session key")
+    title: str
+    side: str = Field(description="the proposing side")
+    seq: int
+    hash: str = Field(description="SHA-256 of the proposing event")
+    details: dict[str, Any] = Field(description="what is proposed: the event's body")
+    proposed_by: str
+    proposed_at: UtcInstant
+    answer_by: UtcInstant
+    state: ProposalStateName
+    answered_by: str | None
+    answered_at: UtcInstant | None
+    answer_reason: str | None
 
 
 # Cadences
@@ -241,6 +290,7 @@ class CadenceEndIn(Schema):
     effective: dt.datetime | None = Field(
         None, description="when the cadence ends (ISO 8601 with an offset); default now"
     )
+    answer_by: dt.datetime | None = AnswerBy
 
 
 class CadenceIn(Schema):
@@ -256,3 +306,4 @@ class CadenceIn(Schema):
         None, description="when a change takes effect (ISO 8601 with an offset); default now"
     )
     reason: Reason = ""
+    answer_by: dt.datetime | None = AnswerBy

@@ -14,10 +14,12 @@ from django.http import HttpRequest
 from ninja import P, QueryEx, Router, Status
 
 from liaison.api.access import attendee_for, member_for, session_for
+from liaison.api.proposals import proposal_data
 from liaison.api.schemas import (
     CheckInIn,
     ErrorOut,
     MoveIn,
+    ProposalOut,
     ReasonIn,
     ScheduleIn,
     SessionDetailOut,
@@ -56,6 +58,10 @@ def session_data(session: SessionInfo, attendance: dict[str, str]) -> dict[str, 
         "required_level": session.required_level,
         "cadence": session.cadence_key,
         "cadence_version": session.cadence_version,
+        "proposed_by": session.proposed_by,
+        "agreed_at": session.agreed_at,
+        "answer_by": session.answer_by if session.is_proposed else None,
+        "binds": [side for side in attendance if session.binds(side)],
         "attendance": attendance,
     }
 
@@ -154,21 +160,24 @@ def get_session(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
     return _detail(office, key, clock.now())
 
 
-@router.post("/offices/{slug}/sessions", response={201: SessionDetailOut, **WRITE_ERRORS})
-def schedule_session(request: HttpRequest, slug: str, payload: ScheduleIn) -> Status[Any]:
-    """Schedule an ad hoc session, outside any cadence (a side's head or deputy)."""
-    office, member = member_for(request, slug)
+@router.post("/offices/{slug}/sessions", response={201: ProposalOut, **WRITE_ERRORS})
+def propose_session(request: HttpRequest, slug: str, payload: ScheduleIn) -> Status[Any]:
+    """Propose an ad hoc session, outside any cadence (a side's head or deputy). It is
+    ``proposed`` until the other side accepts it (see ``proposals``)."""
+    _office, member = member_for(request, slug)
     now = clock.now()
-    session = actions.schedule_session(
+    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
+    proposal = actions.propose_session(
         member=member,
         title=payload.title,
         start=aware(payload.start, "start"),
         duration_minutes=payload.duration_minutes,
         grace_minutes=payload.grace_minutes,
         required_level=payload.required_level,
+        answer_by=answer_by,
         now=now,
     )
-    return Status(201, _detail(office, session.key, now))
+    return Status(201, proposal_data(proposal, now))
 
 
 @router.post(
@@ -200,17 +209,19 @@ def give_notice_of_absence(
     return Status(201, _detail(office, key, now))
 
 
-@router.post(
-    "/offices/{slug}/sessions/{key}/move", response={200: SessionDetailOut, **WRITE_ERRORS}
-)
-def move_session(request: HttpRequest, slug: str, key: str, payload: MoveIn) -> dict[str, Any]:
-    """Give the session a new start (before it starts, or once postponed)."""
-    office, member = member_for(request, slug)
+@router.post("/offices/{slug}/sessions/{key}/move", response={201: ProposalOut, **WRITE_ERRORS})
+def propose_move(request: HttpRequest, slug: str, key: str, payload: MoveIn) -> Status[Any]:
+    """Propose a new start for the session (before it starts, or once postponed); it
+    moves once the other side accepts (see ``proposals``)."""
+    _office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
     start = aware(payload.start, "start")
-    actions.move_session(member=member, key=key, start=start, reason=payload.reason, now=now)
-    return _detail(office, key, now)
+    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
+    proposal = actions.propose_move(
+        member=member, key=key, start=start, reason=payload.reason, answer_by=answer_by, now=now
+    )
+    return Status(201, proposal_data(proposal, now))
 
 
 @router.post(

@@ -28,6 +28,7 @@ from liaison.api import (
     offices,
     projects,
     records,
+    proposals,
     sessions,
     third_parties,
     timeline,
@@ -66,6 +67,7 @@ api.add_router("", offices.router)
 api.add_router("", sessions.router)
 api.add_router("", cadences.router)
 api.add_router("", records.router)
+api.add_router("", proposals.router)
 api.add_router("", commitments.router)
 api.add_router("", projects.router)
 api.add_router("", third_parties.router)

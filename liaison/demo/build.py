@@ -135,6 +135,8 @@ def build(password: str) -> Office:
         ),
         actor=OPERATOR,
         now=launch,
+        min_notice_minutes=24 * 60,  # ILLUSTRATIVE: a day's notice, five minutes' grace
+        min_grace_minutes=5,
     )
     for account in ACCOUNTS:
         offices.add_member(
@@ -153,9 +155,10 @@ def build(password: str) -> Office:
     chun = Member.objects.select_related("office", "side").get(office=office, username="chun")
     jon = Member.objects.select_related("office", "side").get(office=office, username="jon")
 
-    # At the launch the co-heads agreed to meet every week. ILLUSTRATIVE: Fridays at
-    # 10:00 office time, an hour, 30 minutes' grace, first session on 28 Sep.
-    meetings.set_cadence(
+    # At the launch the co-heads agreed to meet every week: the South proposes, the North
+    # accepts. ILLUSTRATIVE: Fridays at 10:00 office time, an hour, 30 minutes' grace,
+    # first session on 28 Sep, the North's answer ten minutes later.
+    weekly = meetings.propose_cadence(
         member=chun,
         key="weekly",
         title="Weekly meeting of the co-heads",
@@ -167,6 +170,9 @@ def build(password: str) -> Office:
         required_level="head",
         reason="Agreed by the co-heads at the office's launch",
         now=launch + dt.timedelta(hours=2),
+    )
+    meetings.accept_proposal(
+        member=jon, key=weekly.key, now=launch + dt.timedelta(hours=2, minutes=10)
     )
     _projects_proposed(chun, launch + dt.timedelta(hours=3))
     # 28 Sep: the co-heads met.

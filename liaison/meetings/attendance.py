@@ -2,7 +2,8 @@
 
 Never typed in. ``present``: checked in by the start; ``late``: after the start, within
 the grace period; ``excused``: notice of absence given before the start; ``no_show``:
-no check-in when the grace period ends; ``expected``: none of these yet.
+no check-in when the grace period ends, for a session the side agreed to;
+``expected``: none of these yet. A session binds only once both sides agreed to it.
 """
 
 from __future__ import annotations
@@ -32,19 +33,23 @@ class Attendance(StrEnum):
 
 def attendance(
     session: SessionInfo,
+    side: str,
     checked_in_at: dt.datetime | None,
     notice_at: dt.datetime | None,
     now: dt.datetime,
 ) -> Attendance:
-    """One side's attendance at ``session`` as known at ``now``.
+    """Side ``side``'s attendance at ``session`` as known at ``now``.
 
     A check-in or notice recorded after ``now`` is not yet known: the caller passes
-    ``None`` for it, so a past day can be seen as it stood then.
+    ``None`` for it, so a past day can be seen as it stood then. A side the session does
+    not bind (it never agreed to it, or agreed too late to be told) is never a no-show.
     """
     if not session.is_scheduled:
         return Attendance.NOT_DUE
     if checked_in_at is not None:
         return Attendance.PRESENT if checked_in_at <= session.start else Attendance.LATE
+    if not session.binds(side):
+        return Attendance.NOT_DUE
     if notice_at is not None and notice_at < session.start:
         return Attendance.EXCUSED
     # At the very end of the grace period a side may still check in (late).

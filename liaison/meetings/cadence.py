@@ -102,6 +102,9 @@ class CadenceSpec:
     required_level: str
     valid_from: dt.datetime
     valid_until: dt.datetime | None
+    # The side that proposed this version and when the other side accepted it.
+    proposed_by: str | None = None
+    agreed_at: dt.datetime | None = None
 
     def covers(self, instant: dt.datetime) -> bool:
         return self.valid_from <= instant and (

@@ -1,25 +1,65 @@
-"""Event types for cadences, sessions, check-ins and notices of absence."""
+"""Event types for cadences, sessions, check-ins and notices of absence.
+
+Cadences, their ends, ad hoc sessions and new times for sessions are *proposals*
+(``*.proposed``) in the proposing side's log; they bind only once the other side appends
+``proposal.accepted`` to its own log, naming the proposal by (side, seq, hash). A
+postponement, a cancellation, a check-in and a notice of absence are one side's own acts.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from liaison.ledger.events import Applied, Body, Day, Instant, Key, WallTime, event_type
+from liaison.ledger.events import Applied, Body, Day, Instant, Key, Ref, WallTime, event_type
 from liaison.lib.timezones import localize, parse_utc
 from liaison.meetings.cadence import split_key
-from liaison.meetings.models import AbsenceNotice, Cadence, CheckIn, Session, Status
+from liaison.meetings.models import (
+    PROPOSAL_TYPES,
+    AbsenceNotice,
+    Cadence,
+    CheckIn,
+    Proposal,
+    ProposalKind,
+    ProposalState,
+    Session,
+    Status,
+)
 from liaison.meetings.schedule import ADHOC, cadence_for_key
 from liaison.offices.models import Member, Office, Side
 
 LevelName = Literal["head", "deputy", "staff"]
 
 
-@event_type("cadence.set")
-class CadenceSet(Body):
-    """A cadence starts, or changes from ``effective`` on (a new version)."""
+def _side(event: Applied) -> str:
+    return Side.make_id(event.office, event.side)
+
+
+def _record_proposal(event: Applied, *, subject: str, title: str, body: Body) -> None:
+    details = body.model_dump(mode="json")
+    Proposal.objects.create(
+        id=Proposal.make_id(event.office, event.side, event.seq),
+        office_id=event.office,
+        side_id=_side(event),
+        seq=event.seq,
+        hash=event.hash,
+        kind=PROPOSAL_TYPES[event.type],
+        subject=subject,
+        title=title,
+        details=details,
+        proposed_by=event.actor,
+        proposed_at=event.at,
+        answer_by=parse_utc(details["answer_by"]),
+    )
+
+
+@event_type("cadence.proposed")
+class CadenceProposed(Body):
+    """A side proposes a cadence, or a change of one from ``effective`` on (a new
+    version). It binds nobody until the other side accepts it; it then takes effect at
+    ``effective`` or at the acceptance, whichever is later."""
 
     key: Key
     title: str = Field(min_length=1, max_length=200)
@@ -31,6 +71,7 @@ class CadenceSet(Body):
     required_level: LevelName
     effective: Instant
     reason: str = Field(max_length=2000)
+    answer_by: Instant
 
     @field_validator("key")
     @classmethod
@@ -41,50 +82,30 @@ class CadenceSet(Body):
         return key
 
     def apply(self, event: Applied) -> None:
-        effective = parse_utc(self.effective)
-        versions = Cadence.objects.filter(office_id=event.office, key=self.key)
-        latest = versions.order_by("-version").first()
-        version = latest.version + 1 if latest is not None else 1
-        # Every version still in force at ``effective`` (a pending change too) ends there.
-        # An end agreed for later is overtaken by the change: the change ends it instead.
-        versions.running_after(effective).update(valid_until=effective, ended_by="", end_reason="")
-        Cadence.objects.create(
-            id=Cadence.make_id(event.office, self.key, version),
-            office_id=event.office,
-            key=self.key,
-            version=version,
-            title=self.title,
-            rule=self.rule,
-            starts_on=dt.date.fromisoformat(self.starts_on),
-            start_time=dt.time.fromisoformat(self.start_time),
-            duration_minutes=self.duration_minutes,
-            grace_minutes=self.grace_minutes,
-            required_level=self.required_level,
-            valid_from=effective,
-            valid_until=None,
-            set_by=event.actor,
-            reason=self.reason,
-        )
+        _record_proposal(event, subject=self.key, title=self.title, body=self)
 
 
-@event_type("cadence.ended")
-class CadenceEnded(Body):
+@event_type("cadence.end_proposed")
+class CadenceEndProposed(Body):
     key: Key
     effective: Instant
-    reason: str = Field(max_length=2000)
+    reason: str = Field(min_length=1, max_length=2000)
+    answer_by: Instant
 
     def apply(self, event: Applied) -> None:
-        # Like a change: every version in force at ``effective`` (a pending one too) ends.
-        effective = parse_utc(self.effective)
-        versions = Cadence.objects.filter(office_id=event.office, key=self.key)
-        versions.running_after(effective).update(
-            valid_until=effective, ended_by=event.actor, end_reason=self.reason
+        latest = (
+            Cadence.objects.filter(office_id=event.office, key=self.key)
+            .order_by("-version")
+            .first()
         )
+        title = latest.title if latest is not None else self.key
+        _record_proposal(event, subject=self.key, title=title, body=self)
 
 
-@event_type("session.scheduled")
-class SessionScheduled(Body):
-    """An ad hoc session, outside any cadence."""
+@event_type("session.proposed")
+class SessionProposed(Body):
+    """An ad hoc session, outside any cadence: ``proposed`` until the other side
+    accepts it."""
 
     # [0-9], not \d: pydantic's patterns match any script's digits with \d.
     key: str = Field(pattern=r"^adhoc-[0-9]{8}T[0-9]{4}(-[0-9]+)?$")
@@ -93,6 +114,7 @@ class SessionScheduled(Body):
     duration_minutes: int = Field(ge=1, le=24 * 60)
     grace_minutes: int = Field(ge=0, le=24 * 60)
     required_level: LevelName
+    answer_by: Instant
 
     def apply(self, event: Applied) -> None:
         start = parse_utc(self.start)
@@ -106,8 +128,142 @@ class SessionScheduled(Body):
             duration_minutes=self.duration_minutes,
             grace_minutes=self.grace_minutes,
             required_level=self.required_level,
-            changed_by_id=Side.make_id(event.office, event.side),
+            status=Status.PROPOSED,
+            changed_by_id=_side(event),
+            proposed_by_id=_side(event),
+            answer_by=parse_utc(self.answer_by),
         )
+        _record_proposal(event, subject=self.key, title=self.title, body=self)
+
+
+@event_type("session.move_proposed")
+class SessionMoveProposed(Body):
+    """A new time for a session (one that is scheduled or postponed)."""
+
+    session: str = Field(min_length=1, max_length=100)
+    start: Instant
+    reason: str = Field(max_length=2000)
+    answer_by: Instant
+
+    def apply(self, event: Applied) -> None:
+        row = Session.objects.filter(id=Session.make_id(event.office, self.session)).first()
+        if row is not None:
+            title = row.title
+        else:
+            cadence = cadence_for_key(Office.objects.get(id=event.office), self.session)
+            title = cadence.title if cadence is not None else self.session
+        _record_proposal(event, subject=self.session, title=title, body=self)
+
+
+class _Answer(Body):
+    ref: Ref
+
+    def references(self) -> list[Ref]:
+        return [self.ref]
+
+    def proposal(self, event: Applied) -> Proposal:
+        return Proposal.objects.get(id=Proposal.make_id(event.office, self.ref.side, self.ref.seq))
+
+    def answer(self, event: Applied, state: ProposalState, reason: str = "") -> Proposal:
+        proposal = self.proposal(event)
+        Proposal.objects.filter(pk=proposal.pk).update(
+            state=state, answered_by=event.actor, answered_at=event.at, answer_reason=reason
+        )
+        return proposal
+
+
+@event_type("proposal.accepted")
+class ProposalAccepted(_Answer):
+    """The other side accepts a proposal: from now on it binds both sides."""
+
+    def apply(self, event: Applied) -> None:
+        proposal = self.answer(event, ProposalState.ACCEPTED)
+        details = proposal.details
+        if proposal.kind == ProposalKind.CADENCE:
+            _agree_cadence(event, proposal, details)
+        elif proposal.kind == ProposalKind.CADENCE_END:
+            effective = max(parse_utc(details["effective"]), event.at)
+            versions = Cadence.objects.filter(office_id=event.office, key=proposal.subject)
+            versions.running_after(effective).update(
+                valid_until=effective,
+                ended_by=proposal.proposed_by,
+                end_accepted_by=event.actor,
+                end_reason=details["reason"],
+            )
+        elif proposal.kind == ProposalKind.SESSION:
+            Session.objects.filter(id=Session.make_id(event.office, proposal.subject)).update(
+                status=Status.SCHEDULED, agreed_at=event.at
+            )
+        else:
+            row = _materialise(event.office, proposal.subject)
+            Session.objects.filter(pk=row.pk).update(
+                start=parse_utc(details["start"]),
+                status=Status.SCHEDULED,
+                status_reason=details["reason"],
+                changed_by_id=proposal.side_id,
+                proposed_by_id=proposal.side_id,
+                agreed_at=event.at,
+            )
+
+
+def _agree_cadence(event: Applied, proposal: Proposal, details: dict[str, Any]) -> None:
+    # A change proposed to start before it was accepted starts at the acceptance: nothing
+    # binds a side before it agreed.
+    effective = max(parse_utc(details["effective"]), event.at)
+    versions = Cadence.objects.filter(office_id=event.office, key=proposal.subject)
+    latest = versions.order_by("-version").first()
+    version = latest.version + 1 if latest is not None else 1
+    # Every version still in force at ``effective`` (a pending change too) ends there.
+    # An end agreed for later is overtaken by the change: the change ends it instead.
+    versions.running_after(effective).update(
+        valid_until=effective, ended_by="", end_accepted_by="", end_reason=""
+    )
+    Cadence.objects.create(
+        id=Cadence.make_id(event.office, proposal.subject, version),
+        office_id=event.office,
+        key=proposal.subject,
+        version=version,
+        title=details["title"],
+        rule=details["rule"],
+        starts_on=dt.date.fromisoformat(details["starts_on"]),
+        start_time=dt.time.fromisoformat(details["start_time"]),
+        duration_minutes=details["duration_minutes"],
+        grace_minutes=details["grace_minutes"],
+        required_level=details["required_level"],
+        valid_from=effective,
+        valid_until=None,
+        set_by=proposal.proposed_by,
+        proposed_by_id=proposal.side_id,
+        accepted_by=event.actor,
+        accepted_at=event.at,
+        reason=details["reason"],
+    )
+
+
+@event_type("proposal.declined")
+class ProposalDeclined(_Answer):
+    reason: str = Field(min_length=1, max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        proposal = self.answer(event, ProposalState.DECLINED, self.reason)
+        if proposal.kind == ProposalKind.SESSION:
+            Session.objects.filter(id=Session.make_id(event.office, proposal.subject)).update(
+                status=Status.DECLINED, status_reason=self.reason, changed_by_id=_side(event)
+            )
+
+
+@event_type("proposal.withdrawn")
+class ProposalWithdrawn(_Answer):
+    """The proposing side takes its proposal back before it was answered."""
+
+    reason: str = Field(max_length=2000)
+
+    def apply(self, event: Applied) -> None:
+        proposal = self.answer(event, ProposalState.WITHDRAWN, self.reason)
+        if proposal.kind == ProposalKind.SESSION:
+            Session.objects.filter(id=Session.make_id(event.office, proposal.subject)).update(
+                status=Status.WITHDRAWN, status_reason=self.reason, changed_by_id=_side(event)
+            )
 
 
 def _materialise(office: str, key: str) -> Session:
@@ -134,23 +290,9 @@ def _materialise(office: str, key: str) -> Session:
         duration_minutes=cadence.duration_minutes,
         grace_minutes=cadence.grace_minutes,
         required_level=cadence.required_level,
+        proposed_by_id=cadence.proposed_by_id,
+        agreed_at=cadence.accepted_at,
     )
-
-
-@event_type("session.moved")
-class SessionMoved(Body):
-    session: str = Field(min_length=1, max_length=100)
-    start: Instant
-    reason: str = Field(max_length=2000)
-
-    def apply(self, event: Applied) -> None:
-        row = _materialise(event.office, self.session)
-        Session.objects.filter(pk=row.pk).update(
-            start=parse_utc(self.start),
-            status=Status.SCHEDULED,
-            status_reason=self.reason,
-            changed_by_id=Side.make_id(event.office, event.side),
-        )
 
 
 def _set_status(event: Applied, key: str, status: Status, reason: str) -> None:

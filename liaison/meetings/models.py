@@ -44,10 +44,19 @@ class Cadence(Projection):
     required_level = models.CharField(max_length=16, choices=Level.choices)
     valid_from = models.DateTimeField()
     valid_until = models.DateTimeField(null=True, blank=True)
+    # Who proposed this version, and who on the other side accepted it when: from
+    # that acceptance on, its sessions bind both sides.
     set_by = models.CharField(max_length=150)
+    proposed_by = models.ForeignKey(
+        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    accepted_by = models.CharField(max_length=150, blank=True)
+    accepted_at = models.DateTimeField(null=True, blank=True)
     reason = models.TextField(blank=True)
-    # Set when the cadence was ended (not when a change replaced this version).
+    # Set when the cadence was ended (not when a change replaced this version): who
+    # proposed the end and who accepted it.
     ended_by = models.CharField(max_length=150, blank=True)
+    end_accepted_by = models.CharField(max_length=150, blank=True)
     end_reason = models.TextField(blank=True)
 
     objects = CadenceQuerySet.as_manager()  # type: ignore[misc]
@@ -79,13 +88,22 @@ class Cadence(Projection):
             required_level=self.required_level,
             valid_from=self.valid_from,
             valid_until=self.valid_until,
+            proposed_by=self.proposed_by_id.partition(":")[2] if self.proposed_by_id else None,
+            agreed_at=self.accepted_at,
         )
 
 
 class Status(models.TextChoices):
+    """A session's state. Only ``scheduled`` sessions are due; an ad hoc session is
+    ``proposed`` until the other side accepts it (or declines it, or the proposer
+    withdraws it)."""
+
     SCHEDULED = "scheduled", "Scheduled"
     POSTPONED = "postponed", "Postponed"
     CANCELLED = "cancelled", "Cancelled"
+    PROPOSED = "proposed", "Proposed"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
 
 
 class SessionQuerySet(ProjectionQuerySet):
@@ -114,6 +132,13 @@ class Session(Projection):
     changed_by = models.ForeignKey(
         Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The agreement that set the session's current time: which side proposed it and
+    # when the other side accepted (null while it is only proposed).
+    proposed_by = models.ForeignKey(
+        Side, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agreed_at = models.DateTimeField(null=True, blank=True)
+    answer_by = models.DateTimeField(null=True, blank=True)
 
     objects = SessionQuerySet.as_manager()  # type: ignore[misc]
 
@@ -177,3 +202,98 @@ class AbsenceNotice(Projection):
     @staticmethod
     def make_id(office: str, session_key: str, side: str) -> str:
         return f"{office}:{session_key}:{side}"
+
+
+class ProposalKind(models.TextChoices):
+    CADENCE = "cadence", "Cadence"
+    CADENCE_END = "cadence_end", "End of a cadence"
+    SESSION = "session", "Ad hoc session"
+    MOVE = "move", "New time for a session"
+
+
+class ProposalState(models.TextChoices):
+    """Stored states; ``lapsed`` is derived (open when its deadline passed)."""
+
+    OPEN = "open", "Awaiting an answer"
+    ACCEPTED = "accepted", "Accepted"
+    DECLINED = "declined", "Declined"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+PROPOSAL_TYPES = {
+    "cadence.proposed": ProposalKind.CADENCE,
+    "cadence.end_proposed": ProposalKind.CADENCE_END,
+    "session.proposed": ProposalKind.SESSION,
+    "session.move_proposed": ProposalKind.MOVE,
+}
+
+
+class ProposalQuerySet(ProjectionQuerySet):
+    def for_office(self, office: Office) -> ProposalQuerySet:
+        return self.filter(office=office)
+
+    def open_at(self, now: dt.datetime) -> ProposalQuerySet:
+        """Awaiting an answer and not lapsed at ``now``."""
+        return self.filter(state=ProposalState.OPEN, answer_by__gt=now)
+
+    def awaiting(self, side: Side, now: dt.datetime) -> ProposalQuerySet:
+        """Open proposals that ``side`` is to answer (the other side's)."""
+        return self.open_at(now).filter(office_id=side.office_id).exclude(side=side)
+
+
+class Proposal(Projection):
+    """One side's offer (a cadence, its end, an ad hoc session, a new time for a
+    session) and, once given, the other side's answer. Nothing in it binds until the
+    other side accepts it in its own log, referring to the offer by (side, seq, hash)."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="proposals")
+    side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="proposals")
+    seq = models.PositiveBigIntegerField()
+    hash = models.CharField(max_length=64)
+    kind = models.CharField(max_length=16, choices=ProposalKind.choices)
+    # The cadence key (cadence, cadence_end) or the session key (session, move).
+    subject = models.CharField(max_length=100)
+    title = models.CharField(max_length=200)
+    details = models.JSONField()
+    proposed_by = models.CharField(max_length=150)
+    proposed_at = models.DateTimeField()
+    answer_by = models.DateTimeField()
+    state = models.CharField(
+        max_length=16, choices=ProposalState.choices, default=ProposalState.OPEN
+    )
+    answered_by = models.CharField(max_length=150, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    answer_reason = models.TextField(blank=True)
+
+    objects = ProposalQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["proposed_at", "side", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["office", "side", "seq"], name="proposal_once"),
+        ]
+        indexes = [models.Index(fields=["office", "state", "answer_by"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.subject} ({self.key})"
+
+    @staticmethod
+    def make_id(office: str, side: str, seq: int) -> str:
+        return f"{office}:{side}:{seq}"
+
+    @property
+    def side_key(self) -> str:
+        return self.side_id.partition(":")[2]
+
+    @property
+    def key(self) -> str:
+        """How pages and the API name it: the proposing side and the event's seq."""
+        return f"{self.side_key}-{self.seq}"
+
+    def state_at(self, now: dt.datetime) -> str:
+        if self.state == ProposalState.OPEN and now >= self.answer_by:
+            return "lapsed"
+        return self.state
+
+    def is_open_at(self, now: dt.datetime) -> bool:
+        return self.state_at(now) == ProposalState.OPEN

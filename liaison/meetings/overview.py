@@ -61,6 +61,10 @@ class SessionDetail:
     def held(self) -> bool:
         return all(s.attendance.attended for s in self.sides)
 
+    @property
+    def sides_list(self) -> list[Side]:
+        return [s.side for s in self.sides]
+
     def for_side(self, key: str | None) -> SideAttendance | None:
         return next((s for s in self.sides if s.side.key == key), None)
 
@@ -74,7 +78,7 @@ class SessionDetail:
     @property
     def changeable(self) -> bool:
         """Can still be moved, postponed or cancelled (nobody checked in, not started)."""
-        if self.session.status == Status.CANCELLED:
+        if self.session.status not in (Status.SCHEDULED, Status.POSTPONED):
             return False
         if any(s.check_in for s in self.sides):
             return False
@@ -105,7 +109,11 @@ def session_detail(office: Office, key: str, now: dt.datetime) -> SessionDetail 
             SideAttendance(
                 side=side,
                 attendance=attendance(
-                    session, check_in.at if check_in else None, notice.at if notice else None, now
+                    session,
+                    side.key,
+                    check_in.at if check_in else None,
+                    notice.at if notice else None,
+                    now,
                 ),
                 check_in=check_in,
                 notice=notice,

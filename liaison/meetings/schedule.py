@@ -31,6 +31,14 @@ class SessionInfo:
     status_reason: str
     cadence_key: str | None
     cadence_version: int | None
+    # The agreement behind the session's current time: the side that proposed it, when
+    # the other side accepted it (None while only proposed), and whether that was early
+    # enough (the charter's minimum notice) to hold the proposing side to it too.
+    proposed_by: str | None = None
+    agreed_at: dt.datetime | None = None
+    binds_proposer: bool = False
+    answer_by: dt.datetime | None = None
+    changed_by: str | None = None  # the side whose act set the status (cancelled…)
 
     @property
     def end(self) -> dt.datetime:
@@ -52,6 +60,17 @@ class SessionInfo:
     def is_scheduled(self) -> bool:
         return self.status == Status.SCHEDULED
 
+    @property
+    def is_proposed(self) -> bool:
+        return self.status == Status.PROPOSED
+
+    def binds(self, side: str) -> bool:
+        """Whether ``side`` is held to attend: the session is agreed, and the side either
+        accepted it or proposed it and was told of the acceptance with enough notice."""
+        if not self.is_scheduled or self.agreed_at is None or self.proposed_by is None:
+            return False
+        return side != self.proposed_by or self.binds_proposer
+
 
 def superseded(row: Session, cadence: Cadence | None) -> bool:
     """A changed occurrence that a later cadence version replaced: neither its original
@@ -63,7 +82,17 @@ def superseded(row: Session, cadence: Cadence | None) -> bool:
     return not spec.covers(row.original_start) and not spec.covers(row.start)
 
 
-def _from_row(row: Session, cadence: Cadence | None) -> SessionInfo:
+def _side_key(side_id: str | None) -> str | None:
+    return side_id.partition(":")[2] if side_id else None
+
+
+def _binds_proposer(
+    start: dt.datetime, agreed_at: dt.datetime | None, min_notice: dt.timedelta
+) -> bool:
+    return agreed_at is not None and start - agreed_at >= min_notice
+
+
+def _from_row(row: Session, cadence: Cadence | None, min_notice: dt.timedelta) -> SessionInfo:
     return SessionInfo(
         key=row.key,
         title=row.title,
@@ -76,10 +105,17 @@ def _from_row(row: Session, cadence: Cadence | None) -> SessionInfo:
         status_reason=row.status_reason,
         cadence_key=cadence.key if cadence else None,
         cadence_version=cadence.version if cadence else None,
+        proposed_by=_side_key(row.proposed_by_id),
+        agreed_at=row.agreed_at,
+        binds_proposer=_binds_proposer(row.start, row.agreed_at, min_notice),
+        answer_by=row.answer_by,
+        changed_by=_side_key(row.changed_by_id),
     )
 
 
-def _from_occurrence(spec: CadenceSpec, start: dt.datetime, key: str) -> SessionInfo:
+def _from_occurrence(
+    spec: CadenceSpec, start: dt.datetime, key: str, min_notice: dt.timedelta
+) -> SessionInfo:
     return SessionInfo(
         key=key,
         title=spec.title,
@@ -92,17 +128,25 @@ def _from_occurrence(spec: CadenceSpec, start: dt.datetime, key: str) -> Session
         status_reason="",
         cadence_key=spec.key,
         cadence_version=spec.version,
+        proposed_by=spec.proposed_by,
+        agreed_at=spec.agreed_at,
+        binds_proposer=_binds_proposer(start, spec.agreed_at, min_notice),
     )
+
+
+# Sessions that never were: proposals declined or withdrawn.
+_NEVER_HELD = (Status.DECLINED, Status.WITHDRAWN)
 
 
 def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> list[SessionInfo]:
     """Sessions whose (current) start is in [start, end], in start order. Two queries."""
     cadences = {c.pk: c for c in Cadence.objects.for_office(office)}
     rows = list(
-        Session.objects.for_office(office).filter(
-            Q(start__range=(start, end)) | Q(original_start__range=(start, end))
-        )
+        Session.objects.for_office(office)
+        .filter(Q(start__range=(start, end)) | Q(original_start__range=(start, end)))
+        .exclude(status__in=_NEVER_HELD)
     )
+    notice = office.min_notice
     by_key = {row.key: row for row in rows}
     result: list[SessionInfo] = []
     zone = office.zone
@@ -110,13 +154,13 @@ def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> li
         spec = cadence.spec()
         for occurrence in expand(spec, zone, start, end):
             if occurrence.key not in by_key:
-                result.append(_from_occurrence(spec, occurrence.start, occurrence.key))
+                result.append(_from_occurrence(spec, occurrence.start, occurrence.key, notice))
     for row in rows:
         cadence = cadences.get(row.cadence_id) if row.cadence_id else None
         if superseded(row, cadence):
             continue
         if start <= row.start <= end:
-            result.append(_from_row(row, cadence))
+            result.append(_from_row(row, cadence, notice))
     result.sort(key=lambda s: (s.start, s.key))
     return result
 
@@ -129,7 +173,7 @@ def find_session(office: Office, key: str) -> SessionInfo | None:
     if row is not None:
         if superseded(row, row.cadence):
             return None
-        return _from_row(row, row.cadence)
+        return _from_row(row, row.cadence, office.min_notice)
     parts = split_key(key)
     if parts is None or parts[0] == ADHOC:
         return None
@@ -138,7 +182,7 @@ def find_session(office: Office, key: str) -> SessionInfo | None:
         spec = cadence.spec()
         occurrence = occurrence_at(spec, office.zone, local)
         if occurrence is not None:
-            return _from_occurrence(spec, occurrence.start, occurrence.key)
+            return _from_occurrence(spec, occurrence.start, occurrence.key, office.min_notice)
     return None
 
 

@@ -112,6 +112,7 @@ def outcomes_for(
             notice = notices.get((session.key, side.key))
             by_side[side.key] = attendance(
                 session,
+                side.key,
                 checked if checked is not None and checked <= now else None,
                 notice if notice is not None and notice <= now else None,
                 now,

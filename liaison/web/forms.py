@@ -85,6 +85,29 @@ class MoveForm(ActionForm):
         return self.cleaned_data["date"], self.cleaned_data["time"]
 
 
+class AcceptForm(ActionForm):
+    """Accepting binds the accepting side: the box says so, and must be ticked."""
+
+    form_id = "accept"
+
+    confirm = forms.BooleanField(
+        label="I accept this for my side: we will be held to attend",
+        error_messages={"required": "Tick the box to accept for your side."},
+    )
+
+
+class DeclineForm(ActionForm):
+    form_id = "decline"
+
+    reason = _reason("Why you decline")
+
+
+class WithdrawForm(ActionForm):
+    form_id = "withdraw"
+
+    reason = _reason("Reason", required=False)
+
+
 class PostponeForm(ActionForm):
     form_id = "postpone"
 

@@ -114,8 +114,9 @@ class Version:
     cadence: Cadence
     state: State
     plain: str | None
-    agreed_by: Member | None
+    agreed_by: Member | None  # who proposed it
     ended_by: Member | None = None
+    accepted_by: Member | None = None  # who accepted it for the other side
 
 
 @dataclass(frozen=True)
@@ -146,7 +147,10 @@ def cadence_cards(office: Office, now: dt.datetime) -> list[CadenceCard]:
     members = {
         m.username: m
         for m in Member.objects.filter(
-            office=office, username__in={c.set_by for c in rows} | {c.ended_by for c in rows}
+            office=office,
+            username__in={c.set_by for c in rows}
+            | {c.ended_by for c in rows}
+            | {c.accepted_by for c in rows},
         ).select_related("side")
     }
     by_key: dict[str, list[Version]] = {}
@@ -160,6 +164,7 @@ def cadence_cards(office: Office, now: dt.datetime) -> list[CadenceCard]:
                 ),
                 agreed_by=members.get(cadence.set_by),
                 ended_by=members.get(cadence.ended_by),
+                accepted_by=members.get(cadence.accepted_by),
             )
         )
     cards = []

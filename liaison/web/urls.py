@@ -10,6 +10,7 @@ from liaison.web import (
     commitments,
     live,
     projects,
+    proposals,
     records,
     third_parties,
     timeline,
@@ -17,6 +18,7 @@ from liaison.web import (
 )
 
 session = "offices/<slug:slug>/sessions/<slug:key>/"
+proposal = "offices/<slug:slug>/proposals/<slug:key>/"
 frameworks = "offices/<slug:slug>/frameworks/"
 register = "offices/<slug:slug>/commitments/"
 # Projects keyed "drafts" or "chart" are refused by the actions; a third party keyed "new"
@@ -60,6 +62,10 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(session, views.session_detail, name="session-detail"),
     path(f"{session}check-in/", views.session_check_in, name="session-check-in"),
     path(f"{session}absence/", views.session_absence, name="session-absence"),
+    path(proposal, proposals.proposal_detail, name="proposal-detail"),
+    path(f"{proposal}accept/", proposals.proposal_accept, name="proposal-accept"),
+    path(f"{proposal}decline/", proposals.proposal_decline, name="proposal-decline"),
+    path(f"{proposal}withdraw/", proposals.proposal_withdraw, name="proposal-withdraw"),
     path(f"{session}move/", views.session_move, name="session-move"),
     path(f"{session}postpone/", views.session_postpone, name="session-postpone"),
     path(f"{session}cancel/", views.session_cancel, name="session-cancel"),

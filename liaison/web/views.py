@@ -28,6 +28,7 @@ from liaison.channel import overview as channel_overview
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import actions, overview
+from liaison.meetings import proposals as proposal_views
 from liaison.meetings.models import Status
 from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.meetings.standing import SessionOutcome, outcomes_between
@@ -216,6 +217,7 @@ def session_detail(request: HttpRequest, office: Office, member: Member, key: st
 
 def _session_or_404(request: HttpRequest, office: Office, key: str) -> SessionInfo:
     session = find_session(office, key)
+            "proposals": proposal_views.for_session(office, key, now),
     if session is None:
         access.refuse(request.user, f"session {office.id}/{key}", "no such session")
         raise Http404("No such session.")
@@ -300,10 +302,13 @@ def session_move(request: HttpRequest, office: Office, member: Member, key: str)
 
     def perform(data: dict[str, Any]) -> str:
         start = actions.local_start(office, data["date"], data["time"])
-        moved = actions.move_session(
+        proposal = actions.propose_move(
             member=member, key=key, start=start, reason=data["reason"], now=clock.now()
         )
-        return f"Session moved to {when(moved.start)}."
+        return (
+            f"New time {when(start)} proposed (proposal {proposal.key}); the session moves "
+            "once the other side accepts it."
+        )
 
     form = forms.MoveForm(request.POST, zone_name=office.time_zone)
     return _act(request, office, member, key, "move", form, perform)
@@ -452,6 +457,8 @@ def office_schedule(request: HttpRequest, office: Office, member: Member) -> Htt
 
 def _schedule_act(
     request: HttpRequest,
+            "open_proposals": proposal_views.open_proposals(office, now),
+            "recent_proposals": proposal_views.recent_proposals(office, now),
     office: Office,
     member: Member,
     name: str,
@@ -477,7 +484,7 @@ def office_cadence_set(request: HttpRequest, office: Office, member: Member) -> 
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         effective = _effective(office, data)
-        cadence = actions.set_cadence(
+        proposal = actions.propose_cadence(
             member=member,
             key=data["key"],
             title=data["title"],
@@ -491,9 +498,11 @@ def office_cadence_set(request: HttpRequest, office: Office, member: Member) -> 
             reason=data["reason"],
             now=clock.now(),
         )
-        done = "agreed" if cadence.version == 1 else f"changed (version {cadence.version})"
-        message = f"Cadence {cadence.key} {done}: in force from {when(cadence.valid_from)}."
-        return message, _schedule_url(office, request.GET.get("month", ""))
+        message = (
+            f"Cadence {proposal.subject} proposed (proposal {proposal.key}): it binds both "
+            f"sides once the other side accepts it, by {when(proposal.answer_by)}."
+        )
+        return message, reverse("proposal-detail", args=[office.slug, proposal.key])
 
     form = forms.CadenceForm(request.POST, zone_name=office.time_zone)
     return _schedule_act(request, office, member, "cadence", form, perform)
@@ -505,7 +514,7 @@ def office_session_schedule(request: HttpRequest, office: Office, member: Member
     access.require_side_speaker(member)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        session = actions.schedule_session(
+        proposal = actions.propose_session(
             member=member,
             title=data["title"],
             start=actions.local_start(office, data["date"], data["time"]),
@@ -514,8 +523,11 @@ def office_session_schedule(request: HttpRequest, office: Office, member: Member
             required_level=data["required_level"],
             now=clock.now(),
         )
-        message = f"Session scheduled for {when(session.start)}."
-        return message, reverse("session-detail", args=[office.slug, session.key])
+        message = (
+            f"Session proposed (proposal {proposal.key}): it takes place once the other "
+            f"side accepts it, by {when(proposal.answer_by)}."
+        )
+        return message, reverse("session-detail", args=[office.slug, proposal.subject])
 
     form = forms.AdHocSessionForm(request.POST, zone_name=office.time_zone)
     return _schedule_act(request, office, member, "adhoc", form, perform)
@@ -529,11 +541,14 @@ def office_cadence_end(request: HttpRequest, office: Office, member: Member) -> 
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         effective = _effective(office, data)
-        actions.end_cadence(
+        proposal = actions.propose_cadence_end(
             member=member, key=data["key"], reason=data["reason"], effective=effective, now=now
         )
-        message = f"Cadence {data['key']} ends {when(effective or now)}."
-        return message, _schedule_url(office, request.GET.get("month", ""))
+        message = (
+            f"End of cadence {data['key']} proposed (proposal {proposal.key}): it ends once "
+            "the other side accepts it."
+        )
+        return message, reverse("proposal-detail", args=[office.slug, proposal.key])
 
     form = forms.EndCadenceForm(
         request.POST, zone_name=office.time_zone, keys=_endable(schedule.cadence_cards(office, now))

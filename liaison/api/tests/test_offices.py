@@ -7,7 +7,12 @@ from liaison.lib.timezones import end_of_day
 from liaison.meetings import actions
 from liaison.meetings.standing import compute
 from liaison.offices import actions as office_actions
-from liaison.testing import OPERATOR, T0, make_world
+from liaison.testing import (
+    OPERATOR,
+    T0,
+    agreed_cadence,
+    make_world,
+)
 
 
 def test_offices_lists_only_the_callers_active_memberships(cadenced, api_as, frozen):
@@ -66,7 +71,7 @@ def test_office_detail_has_sides_members_and_cadences(cadenced, api_as, frozen):
 
 def test_a_cadence_change_moves_the_old_version_to_history_once_it_ends(cadenced, api_as, frozen):
     change = dt.datetime(2024, 2, 1, tzinfo=dt.UTC)
-    actions.set_cadence(
+    agreed_cadence(
         member=cadenced.north_head,
         key="weekly",
         title="Weekly meeting",

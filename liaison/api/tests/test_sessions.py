@@ -208,9 +208,29 @@ def test_an_ad_hoc_session_is_scheduled_with_an_offset_start(cadenced, api_as, f
             },
         )
     assert response.status_code == 201
-    body = response.json()
-    assert body["key"] == "adhoc-20240110T1430" and body["cadence"] is None
+    proposal = response.json()
+    assert (proposal["kind"], proposal["subject"]) == ("session", "adhoc-20240110T1430")
+    assert (proposal["side"], proposal["state"]) == ("north", "open")
+    assert proposal["answer_by"] == "2024-01-10T05:30:00Z"  # its start, by default
+    with frozen(BEFORE_FIRST):
+        body = (
+            api_as("observer")
+            .get(f"/api/offices/{cadenced.office.slug}/sessions/adhoc-20240110T1430")
+            .json()
+        )
+    assert body["status"] == "proposed" and body["binds"] == []
     assert body["start"] == "2024-01-10T05:30:00Z"
+    with frozen(BEFORE_FIRST):
+        accepted = post(api_as("south_head"), cadenced, f"/proposals/{proposal['key']}/accept", {})
+        body = (
+            api_as("observer")
+            .get(f"/api/offices/{cadenced.office.slug}/sessions/adhoc-20240110T1430")
+            .json()
+        )
+    assert accepted.status_code == 200 and accepted.json()["state"] == "accepted"
+    assert body["key"] == "adhoc-20240110T1430" and body["cadence"] is None
+    assert (body["status"], body["proposed_by"]) == ("scheduled", "north")
+    assert body["binds"] == ["south", "north"]
     assert body["grace_end"] == "2024-01-10T05:40:00Z"
 
 
@@ -277,8 +297,15 @@ def test_moving_a_session_changes_its_start_and_keeps_its_key(cadenced, api_as, 
             f"/sessions/{FIRST}/move",
             {"start": "2024-01-06T11:00:00+09:00", "reason": "snow"},
         )
-    body = response.json()
-    assert response.status_code == 200
+    assert response.status_code == 201
+    proposal = response.json()
+    assert (proposal["kind"], proposal["subject"], proposal["state"]) == ("move", FIRST, "open")
+    url = f"/api/offices/{cadenced.office.slug}/sessions/{FIRST}"
+    with frozen(BEFORE_FIRST):
+        unmoved = api_as("observer").get(url).json()
+        post(api_as("south_deputy"), cadenced, f"/proposals/{proposal['key']}/accept", {})
+        body = api_as("observer").get(url).json()
+    assert unmoved["start"] == "2024-01-05T01:00:00Z"
     assert (body["key"], body["start"]) == (FIRST, "2024-01-06T02:00:00Z")
     assert body["original_start"] == "2024-01-05T01:00:00Z"
     assert body["status_reason"] == "snow"

@@ -18,7 +18,15 @@ from liaison.meetings.schedule import find_session, sessions_between
 from liaison.meetings.standing import compute
 from liaison.offices import actions as offices
 from liaison.offices.models import Member
-from liaison.testing import OPERATOR, T0, weekly
+from liaison.testing import (
+    OPERATOR,
+    T0,
+    agreed_cadence,
+    agreed_end,
+    agreed_move,
+    agreed_session,
+    weekly,
+)
 
 KEY = "weekly-20240105T1000"
 START = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)  # Friday 10:00 in Seoul
@@ -161,14 +169,12 @@ def test_notice_for_a_cancelled_session_is_refused(cadence):
 
 def test_moving_a_session_into_the_past_is_refused(cadence):
     with refused("the new start must be in the future"):
-        actions.move_session(
-            member=cadence.south_head, key=KEY, start=T0 - DAY, reason="Earlier", now=T0
-        )
+        agreed_move(member=cadence.south_head, key=KEY, start=T0 - DAY, reason="Earlier", now=T0)
 
 
 def test_moving_a_session_that_started_is_refused(cadence):
     with refused("this session started at Fri 05 Jan 2024 10:00 KST"):
-        actions.move_session(
+        agreed_move(
             member=cadence.south_head, key=KEY, start=START + DAY, reason="Later", now=START
         )
 
@@ -176,7 +182,7 @@ def test_moving_a_session_that_started_is_refused(cadence):
 def test_moving_a_session_a_side_checked_in_to_is_refused(cadence):
     actions.check_in(member=cadence.north_head, key=KEY, now=START - 10 * MINUTE)
     with refused("a side has already checked in"):
-        actions.move_session(
+        agreed_move(
             member=cadence.south_head,
             key=KEY,
             start=START + DAY,
@@ -212,7 +218,7 @@ def test_postponing_twice_is_refused(cadence):
 def test_a_postponed_session_can_be_given_a_new_time_after_its_old_one(cadence):
     actions.postpone_session(member=cadence.south_head, key=KEY, reason="Talks", now=T0)
     new_start = START + 7 * DAY + 5 * 60 * MINUTE
-    actions.move_session(
+    agreed_move(
         member=cadence.north_head,
         key=KEY,
         start=new_start,
@@ -245,7 +251,7 @@ def _set(world, **overrides):
         "required_level": "head",
         "now": T0,
     } | overrides
-    return actions.set_cadence(**arguments)
+    return agreed_cadence(**arguments)
 
 
 @pytest.mark.parametrize(
@@ -289,7 +295,7 @@ def test_bad_input_is_refused_for_a_person_not_rejected_as_an_event(world, actio
     # form error); a body that fails its event schema must not get that far.
     calls = {
         "set_cadence": lambda: _set(world, **arguments),
-        "schedule_session": lambda: actions.schedule_session(
+        "schedule_session": lambda: agreed_session(
             member=world.south_head,
             start=T0 + DAY,
             duration_minutes=60,
@@ -371,7 +377,7 @@ def test_a_change_taking_effect_before_a_pending_change_ends_the_old_rule(cadenc
 def test_moving_an_occurrence_keeps_its_key_and_counts_at_its_new_time(cadence):
     key = "weekly-20240112T1000"
     new_start = utc(2024, 1, 13, 2)  # Saturday 11:00 in Seoul
-    actions.move_session(
+    agreed_move(
         member=cadence.north_head, key=key, start=new_start, reason="Flights", now=utc(2024, 1, 8)
     )
     sessions = sessions_between(cadence.office, utc(2024, 1, 8), utc(2024, 1, 20))
@@ -392,7 +398,7 @@ def test_moving_an_occurrence_keeps_its_key_and_counts_at_its_new_time(cadence):
 
 def test_ad_hoc_sessions_are_keyed_by_their_local_start(cadence):
     start = utc(2024, 1, 10, 5, 30)  # 14:30 in Seoul
-    first = actions.schedule_session(
+    first = agreed_session(
         member=cadence.south_head,
         title="Rail-link study",
         start=start,
@@ -401,7 +407,7 @@ def test_ad_hoc_sessions_are_keyed_by_their_local_start(cadence):
         required_level="deputy",
         now=T0,
     )
-    second = actions.schedule_session(
+    second = agreed_session(
         member=cadence.north_head,
         title="Rail-link study, North's slot",
         start=start,
@@ -424,7 +430,7 @@ def test_ad_hoc_sessions_are_keyed_by_their_local_start(cadence):
 
 def test_an_ad_hoc_session_in_the_past_is_refused(cadence):
     with refused("a new session must start in the future"):
-        actions.schedule_session(
+        agreed_session(
             member=cadence.south_head,
             title="Yesterday",
             start=T0 - DAY,
@@ -440,7 +446,7 @@ def test_a_cadence_change_does_not_erase_a_meeting_already_held_at_a_moved_time(
     # Saturday 20 Jan on must not reach back and take that meeting out of the record.
     key = "weekly-20240126T1000"
     held_at = utc(2024, 1, 16, 1)
-    actions.move_session(
+    agreed_move(
         member=cadence.south_head, key=key, start=held_at, reason="Earlier", now=utc(2024, 1, 10)
     )
     actions.check_in(member=cadence.south_head, key=key, now=held_at)
@@ -476,9 +482,7 @@ def test_a_deputy_whose_membership_ended_cannot_check_in_the_head(world):
 
 
 def _end(member, effective, now):
-    actions.end_cadence(
-        member=member, key="weekly", reason="Talks suspended", effective=effective, now=now
-    )
+    agreed_end(member=member, key="weekly", reason="Talks suspended", effective=effective, now=now)
 
 
 def test_ending_a_cadence_keeps_earlier_sessions_and_drops_later_ones(cadence):
@@ -516,19 +520,19 @@ def test_ending_a_cadence_also_ends_a_change_agreed_for_later(cadence):
 def test_ending_a_cadence_refuses_bad_requests(cadence, overrides, message, field):
     arguments = {"member": cadence.south_head, "key": "weekly", "reason": "Suspended", "now": T0}
     with refused(message) as info:
-        actions.end_cadence(**(arguments | overrides))
+        agreed_end(**(arguments | overrides))
     assert info.value.field == field
 
 
 def test_ending_a_cadence_twice_is_refused(cadence):
-    actions.end_cadence(member=cadence.south_head, key="weekly", reason="Suspended", now=T0)
+    agreed_end(member=cadence.south_head, key="weekly", reason="Suspended", now=T0)
     with refused("cadence 'weekly' has already ended"):
-        actions.end_cadence(member=cadence.north_head, key="weekly", reason="Again", now=T0)
+        agreed_end(member=cadence.north_head, key="weekly", reason="Again", now=T0)
 
 
 def test_ending_a_cadence_is_for_a_head_or_deputy(cadence):
     with refused(None, NotAllowed):
-        actions.end_cadence(member=cadence.south_staff, key="weekly", reason="No", now=T0)
+        agreed_end(member=cadence.south_staff, key="weekly", reason="No", now=T0)
 
 
 def test_a_change_before_an_agreed_end_replaces_the_old_version_instead(cadence):

@@ -31,7 +31,13 @@ P, L, E, N, X, D = (
 )
 
 
-def session(status: str = "scheduled") -> SessionInfo:
+def session(
+    status: str = "scheduled",
+    *,
+    agreed_at: dt.datetime | None = START - dt.timedelta(days=7),
+    binds_proposer: bool = True,
+) -> SessionInfo:
+    """A session the South proposed and the North accepted a week before."""
     return SessionInfo(
         key=KEY,
         title="Weekly meeting",
@@ -44,59 +50,85 @@ def session(status: str = "scheduled") -> SessionInfo:
         status_reason="",
         cadence_key="weekly",
         cadence_version=1,
+        proposed_by="south",
+        agreed_at=agreed_at,
+        binds_proposer=binds_proposer,
     )
 
 
+@pytest.mark.parametrize("side", ["south", "north"])
+def test_a_session_only_proposed_binds_neither_side(side):
+    proposed = session("proposed", agreed_at=None, binds_proposer=False)
+    assert attendance(proposed, side, None, None, GRACE_END + dt.timedelta(days=1)) == D
+
+
+def test_accepted_with_short_notice_it_binds_the_accepting_side_only():
+    # The North accepted an hour before the start: it knew; the South, which proposed,
+    # may not have heard in time, so its absence is not counted.
+    late = session(agreed_at=START - dt.timedelta(hours=1), binds_proposer=False)
+    after = GRACE_END + US
+    assert attendance(late, "north", None, None, after) == N
+    assert attendance(late, "south", None, None, after) == D
+    # Held all the same if both turn up.
+    assert attendance(late, "south", START, None, after) == P
+
+
+def test_accepted_with_enough_notice_it_binds_both_sides():
+    after = GRACE_END + US
+    assert attendance(session(), "south", None, None, after) == N
+    assert attendance(session(), "north", None, None, after) == N
+
+
 def test_a_check_in_exactly_at_the_start_is_present():
-    assert attendance(session(), START, None, GRACE_END + US) == P
+    assert attendance(session(), "north", START, None, GRACE_END + US) == P
 
 
 def test_a_check_in_one_microsecond_after_the_start_is_late():
-    assert attendance(session(), START + US, None, GRACE_END + US) == L
+    assert attendance(session(), "north", START + US, None, GRACE_END + US) == L
 
 
 def test_a_check_in_at_the_grace_end_is_late():
-    assert attendance(session(), GRACE_END, None, GRACE_END + US) == L
+    assert attendance(session(), "north", GRACE_END, None, GRACE_END + US) == L
 
 
 def test_an_early_check_in_is_present():
-    assert attendance(session(), START - dt.timedelta(minutes=50), None, START) == P
+    assert attendance(session(), "north", START - dt.timedelta(minutes=50), None, START) == P
 
 
 def test_notice_before_the_start_is_excused():
-    assert attendance(session(), None, START - US, GRACE_END + US) == E
+    assert attendance(session(), "north", None, START - US, GRACE_END + US) == E
     # ... and is known as soon as it is given, before the grace ends.
-    assert attendance(session(), None, START - dt.timedelta(days=1), START - US) == E
+    assert attendance(session(), "north", None, START - dt.timedelta(days=1), START - US) == E
 
 
 def test_notice_at_or_after_the_start_does_not_excuse():
-    assert attendance(session(), None, START, GRACE_END + US) == N
-    assert attendance(session(), None, START, START + US) == X
+    assert attendance(session(), "north", None, START, GRACE_END + US) == N
+    assert attendance(session(), "north", None, START, START + US) == X
 
 
 def test_a_check_in_outweighs_a_notice():
-    assert attendance(session(), START - US, START - dt.timedelta(hours=1), GRACE_END) == P
+    assert attendance(session(), "north", START - US, START - dt.timedelta(hours=1), GRACE_END) == P
 
 
 def test_nothing_just_before_the_grace_end_is_still_expected():
-    assert attendance(session(), None, None, GRACE_END - US) == X
-    assert attendance(session(), None, None, START - dt.timedelta(days=7)) == X
+    assert attendance(session(), "north", None, None, GRACE_END - US) == X
+    assert attendance(session(), "north", None, None, START - dt.timedelta(days=7)) == X
 
 
 def test_nothing_after_the_grace_end_is_a_no_show():
-    assert attendance(session(), None, None, GRACE_END + US) == N
+    assert attendance(session(), "north", None, None, GRACE_END + US) == N
 
 
 def test_a_side_that_may_still_check_in_is_not_yet_a_no_show():
     # At the grace end itself the check-in action still accepts a check-in (and would
     # record it as late), so the side cannot already be a no-show at that instant.
-    assert attendance(session(), None, None, GRACE_END) == X
+    assert attendance(session(), "north", None, None, GRACE_END) == X
 
 
 @pytest.mark.parametrize("status", ["cancelled", "postponed"])
 def test_a_cancelled_or_postponed_session_is_not_due(status):
-    assert attendance(session(status), None, None, GRACE_END + dt.timedelta(days=1)) == D
-    assert attendance(session(status), START, None, GRACE_END) == D
+    assert attendance(session(status), "north", None, None, GRACE_END + dt.timedelta(days=1)) == D
+    assert attendance(session(status), "north", START, None, GRACE_END) == D
 
 
 def test_only_present_and_late_count_as_attended_and_only_expected_and_not_due_are_open():

@@ -10,7 +10,7 @@ import pytest
 from liaison.meetings import actions
 from liaison.meetings import standing as standing_module
 from liaison.meetings.standing import compute
-from liaison.testing import weekly
+from liaison.testing import agreed_session, weekly
 
 MINUTE = dt.timedelta(minutes=1)
 
@@ -151,7 +151,7 @@ def test_a_session_in_its_grace_period_is_not_yet_counted(record):
 
 def test_ad_hoc_sessions_count_for_attendance_but_not_the_cadence(record):
     start = utc(2024, 2, 14, 5)  # Wednesday 14:00 in Seoul
-    session = actions.schedule_session(
+    session = agreed_session(
         member=record.north_head,
         title="Business visit",
         start=start,

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
+from typing import Any
 
 from django import template
 from django.utils import timezone
@@ -87,6 +89,15 @@ def held_label(outcome: SessionOutcome) -> str:
     if any(a == Attendance.EXPECTED for a in outcome.by_side.values()):
         return "not yet"
     return "no"
+
+
+@register.filter
+def side_name(key: str | None, sides: Iterable[Any]) -> str:
+    """The name of the side keyed ``key`` among ``sides`` (anything with key and name)."""
+    for side in sides:
+        if side.key == key:
+            return str(side.name)
+    return key or ""
 
 
 @register.filter

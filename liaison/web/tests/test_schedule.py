@@ -1,5 +1,6 @@
-"""The schedule page: cadences with their history, the sessions of a month, and the two
-forms a side's head or deputy uses to agree a cadence and to schedule an ad hoc session.
+"""The schedule page: cadences with their history, the sessions of a month, the open
+proposals, and the forms a side's head or deputy uses to propose a cadence, its end or an
+ad hoc session, which bind once the other side accepts them on the proposal's page.
 
 Every success writes exactly one event, in the actor's side's log; every refusal none.
 """
@@ -16,8 +17,14 @@ from django.urls import reverse
 
 from liaison.ledger.models import Event
 from liaison.meetings import actions
+from liaison.meetings.models import PROPOSAL_TYPES, Proposal
 from liaison.offices import actions as offices
-from liaison.testing import OPERATOR, make_user
+from liaison.testing import (
+    OPERATOR,
+    agreed_cadence,
+    agreed_session,
+    make_user,
+)
 from liaison.web.schedule import Month, describe_rule, parse_month
 
 from .conftest import BEFORE, START
@@ -74,6 +81,26 @@ def adhoc_url(world):
 
 def end_url(world):
     return reverse("office-cadence-end", args=[world.office.slug])
+
+
+def latest_proposal(world):
+    event = (
+        Event.objects.filter(log__office=world.office.id, type__in=PROPOSAL_TYPES)
+        .select_related("log")
+        .latest("pk")
+    )
+    return Proposal.objects.get(office=world.office, side__key=event.log.side, seq=event.seq)
+
+
+def accept(as_user, world, at=BEFORE):
+    """The other side's head accepts the latest proposal on its page."""
+    proposal = latest_proposal(world)
+    head = world.north_head if proposal.side_key == "south" else world.south_head
+    url = reverse("proposal-accept", args=[world.office.slug, proposal.key])
+    response = post(as_user(head), url, {"confirm": "on"}, at=at, follow=True)
+    assert response.status_code == 200
+    assert "it now binds both sides" in response.text
+    return proposal
 
 
 def form_urls(world):
@@ -168,8 +195,8 @@ def test_heads_and_deputies_see_the_forms_in_office_time(office, as_user, speake
     response = get(as_user(getattr(office, speaker)), office)
     assert response.status_code == 200
     text = response.text
-    assert "Agree a cadence or change one" in text
-    assert "Schedule an ad hoc session" in text
+    assert "Propose a cadence or a change" in text
+    assert "Propose an ad hoc session" in text
     assert f'action="{cadence_url(office)}"' in text
     assert f'action="{adhoc_url(office)}"' in text
     assert f'action="{end_url(office)}"' in text
@@ -193,29 +220,44 @@ def test_the_dashboard_links_to_the_schedule(office, as_user):
 
 
 @pytest.mark.parametrize("speaker", SPEAKERS)
-def test_heads_and_deputies_agree_a_cadence(office, as_user, speaker):
+def test_heads_and_deputies_propose_a_cadence_that_binds_once_accepted(office, as_user, speaker):
     actor = getattr(office, speaker)
+    other = "The North" if actor.side_key == "south" else "The South"
     before = Event.objects.count()
     response = post(as_user(actor), cadence_url(office), CADENCE, follow=True)
     assert response.status_code == 200
-    assert response.redirect_chain == [(schedule_url(office), 302)]
+    proposal = Proposal.objects.get(office=office.office, subject="working-group")
+    detail = reverse("proposal-detail", args=[office.office.slug, proposal.key])
+    assert response.redirect_chain == [(detail, 302)]
     assert 'class="message success"' in response.text
-    assert "Cadence working-group agreed: in force from Mon 1 Jan 2024, 09:00 KST." in (
-        response.text
-    )
+    assert f"Cadence working-group proposed (proposal {proposal.key})" in response.text
+    assert f"awaiting {other} until Mon 15 Jan 2024, 09:00 KST" in response.text
     assert Event.objects.count() == before + 1
     event = Event.objects.select_related("log").latest("pk")
-    assert event.type == "cadence.set"
+    assert event.type == "cadence.proposed"
     assert event.actor == actor.username
     assert event.log.side == actor.side_key
-    text = response.text
+    # Proposed, it binds nobody: no cadence, no sessions; the schedule lists it as a proposal.
+    page = get(as_user(office.observer), office).text
+    assert "Working group" not in section(page, "cadences-heading")
+    assert "working-group" not in " ".join(session_keys(page))
+    assert "Working group" in section(page, "proposals-heading")
+    accept(as_user, office)
+    assert Event.objects.count() == before + 2
+    answer = Event.objects.select_related("log").latest("pk")
+    assert (answer.type, answer.log.side) == (
+        "proposal.accepted",
+        "north" if actor.side_key == "south" else "south",
+    )
+    text = get(as_user(actor), office).text
     cadences = section(text, "cadences-heading")
     assert "Working group" in cadences
     assert "Every 2 weeks on Monday and Thursday at 09:30" in cadences
     assert "<code>FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH</code>" in cadences
     assert "1 h 30 min" in cadences and "10 minutes" in cadences
     assert "Head or deputy" in cadences
-    assert f"{actor.full_name} <span" in cadences
+    assert f"Proposed by {actor.full_name} <span" in cadences
+    assert ", accepted by " in cadences
     assert "Agreed at the launch" in cadences
     # Its sessions show up in the month: Mondays and Thursdays of every other week.
     assert session_keys(text) == [
@@ -231,7 +273,7 @@ def test_heads_and_deputies_agree_a_cadence(office, as_user, speaker):
 
 
 @pytest.mark.parametrize("speaker", SPEAKERS)
-def test_heads_and_deputies_schedule_an_ad_hoc_session(office, as_user, speaker):
+def test_heads_and_deputies_propose_an_ad_hoc_session(office, as_user, speaker):
     actor = getattr(office, speaker)
     client = as_user(actor)
     before = Event.objects.count()
@@ -239,11 +281,12 @@ def test_heads_and_deputies_schedule_an_ad_hoc_session(office, as_user, speaker)
     assert response.status_code == 200
     session_url = reverse("session-detail", args=[office.office.slug, ADHOC_KEY])
     assert response.redirect_chain == [(session_url, 302)]
-    assert "Session scheduled for Wed 10 Jan 2024, 15:00 KST." in response.text
+    assert "it takes place once the other side accepts it" in response.text
     assert "<h1>Emergency consultation</h1>" in response.text
+    assert "It binds nobody until it is accepted." in response.text
     assert Event.objects.count() == before + 1
     event = Event.objects.select_related("log").latest("pk")
-    assert event.type == "session.scheduled"
+    assert event.type == "session.proposed"
     assert event.actor == actor.username
     assert event.log.side == actor.side_key
     page = get(client, office)
@@ -251,6 +294,11 @@ def test_heads_and_deputies_schedule_an_ad_hoc_session(office, as_user, speaker)
     row = section(page.text, "sessions-heading").split(ADHOC_KEY, 1)[1].split("</tr>", 1)[0]
     assert '<span class="tag">ad hoc</span>' in row
     assert "Wed 10 Jan 2024, 15:00 KST" in row
+    assert "proposed" in row
+    accept(as_user, office)
+    page = get(client, office)
+    row = section(page.text, "sessions-heading").split(ADHOC_KEY, 1)[1].split("</tr>", 1)[0]
+    assert "scheduled" in row and "proposed" not in row
 
 
 def test_a_cadence_change_keeps_both_versions_in_the_history(office, as_user):
@@ -270,9 +318,9 @@ def test_a_cadence_change_keeps_both_versions_in_the_history(office, as_user):
         "reason": "Fridays clash with the cabinet meeting",
     }
     response = post(client, cadence_url(office), change, follow=True)
-    assert "Cadence weekly changed (version 2): in force from Thu 1 Feb 2024, 00:00 KST." in (
-        response.text
-    )
+    assert "Cadence weekly proposed" in response.text
+    accept(as_user, office)
+    response = get(client, office)
     # Before the change: version 1 in force, version 2 agreed for later.
     cadences = section(response.text, "cadences-heading")
     assert "Every week on Friday at 10:00" in cadences.split("<table", 1)[0]
@@ -298,29 +346,34 @@ def test_a_cadence_change_keeps_both_versions_in_the_history(office, as_user):
 
 def test_a_cadence_agreed_for_later_says_so(office, as_user):
     data = {**CADENCE, "effective_date": "2024-01-08", "effective_time": "09:00"}
-    response = post(as_user(office.south_deputy), cadence_url(office), data, follow=True)
-    assert "Cadence working-group agreed: in force from Mon 8 Jan 2024, 09:00 KST." in (
-        response.text
-    )
+    post(as_user(office.south_deputy), cadence_url(office), data)
+    accept(as_user, office)
+    response = get(as_user(office.south_deputy), office)
     card = section(response.text, "cadences-heading").split('id="cadence-working-group"', 1)[1]
     assert '<span class="status status-upcoming">agreed, not yet in force</span>' in card
     assert "from Mon 8 Jan 2024, 09:00 KST" in card.split("</article>", 1)[0]
 
 
 @pytest.mark.parametrize("speaker", SPEAKERS)
-def test_heads_and_deputies_end_a_cadence(office, as_user, speaker):
+def test_heads_and_deputies_propose_to_end_a_cadence(office, as_user, speaker):
     actor = getattr(office, speaker)
     before = Event.objects.count()
     response = post(as_user(actor), end_url(office), END, follow=True)
-    assert response.redirect_chain == [(schedule_url(office), 302)]
-    assert "Cadence weekly ends Sat 20 Jan 2024, 09:00 KST." in response.text
+    proposal = latest_proposal(office)
+    detail = reverse("proposal-detail", args=[office.office.slug, proposal.key])
+    assert response.redirect_chain == [(detail, 302)]
+    assert "End of cadence weekly proposed" in response.text
     assert Event.objects.count() == before + 1
     event = Event.objects.select_related("log").latest("pk")
     assert (event.type, event.actor, event.log.side) == (
-        "cadence.ended",
+        "cadence.end_proposed",
         actor.username,
         actor.side_key,
     )
+    # Until the other side accepts, the cadence runs on.
+    assert len(session_keys(get(as_user(actor), office).text)) == 4
+    accept(as_user, office)
+    response = get(as_user(actor), office)
     # The sessions before the end stay; those after are gone.
     assert session_keys(response.text) == [
         "weekly-20240105T1000",
@@ -332,8 +385,9 @@ def test_heads_and_deputies_end_a_cadence(office, as_user, speaker):
 def test_a_cadence_ended_now_offers_no_end_form(office, as_user):
     client = as_user(office.south_head)
     post(client, end_url(office), {**END, "effective_date": "", "effective_time": ""})
+    accept(as_user, office)
     text = get(client, office).text
-    assert "End a cadence" not in text and end_url(office) not in text
+    assert "Propose to end a cadence" not in text and end_url(office) not in text
 
 
 @pytest.mark.parametrize(
@@ -367,6 +421,7 @@ def test_a_bad_end_is_refused_on_its_field(office, as_user, change, error_id, me
 
 def test_an_ended_cadence_is_shown_as_ended(office, as_user):
     post(as_user(office.south_head), end_url(office), END)
+    accept(as_user, office)
     response = get(as_user(office.observer), office, at=dt.datetime(2024, 2, 1, tzinfo=dt.UTC))
     cadences = section(response.text, "cadences-heading")
     assert 'class="cadence ended"' in cadences
@@ -535,7 +590,7 @@ def test_month_navigation_shows_each_months_sessions(office, as_user):
 def test_the_month_is_the_viewers(office, as_user):
     """A session at 08:00 on 1 Feb in Seoul is on 31 Jan in UTC: it is in February for a
     member in Seoul and in January for one in UTC."""
-    actions.schedule_session(
+    agreed_session(
         member=office.south_head,
         title="Early talks",
         start=dt.datetime(2024, 1, 31, 23, 0, tzinfo=dt.UTC),
@@ -594,7 +649,9 @@ def test_the_sessions_show_attendance_and_status(office, as_user):
 
 # Queries: bounded, whatever the office's age
 
-SCHEDULE_QUERIES = 11  # session, user, office, membership, sides, 4 outcomes, cadences, members
+# session, user, office, membership, sides, 4 outcomes, cadences, members, and the open and
+# the recent proposals with their sides
+SCHEDULE_QUERIES = 14
 
 
 def test_the_query_count_does_not_grow_with_the_cadences_age(
@@ -607,7 +664,7 @@ def test_the_query_count_does_not_grow_with_the_cadences_age(
     assert "Sessions in February 2024" in response.text
     # A second version from mid-2025 (same times, so the occurrences keep their keys),
     # then two years of meetings.
-    actions.set_cadence(
+    agreed_cadence(
         member=office.north_head,
         key="weekly",
         title="Weekly meeting of the co-heads",
@@ -713,7 +770,7 @@ def test_rules_in_plain_english(rule, starts_on, at, text):
 
 
 def test_a_rule_without_plain_english_is_shown_as_written(office, as_user):
-    actions.set_cadence(
+    agreed_cadence(
         member=office.south_head,
         key="second-friday",
         title="Second Friday review",

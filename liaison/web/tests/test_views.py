@@ -12,7 +12,11 @@ from django.utils import timezone
 
 from liaison.meetings import actions
 from liaison.offices import actions as offices
-from liaison.testing import OPERATOR, make_user
+from liaison.testing import (
+    OPERATOR,
+    agreed_move,
+    make_user,
+)
 
 from .conftest import AFTER_GRACE, BEFORE, KEY, OPEN, START
 
@@ -338,9 +342,7 @@ def test_session_page_shows_notice_of_absence(office, as_user):
 
 def test_session_page_shows_a_moved_session(office, as_user):
     new_start = dt.datetime(2024, 1, 6, 2, 0, tzinfo=dt.UTC)
-    actions.move_session(
-        member=office.north_head, key=KEY, start=new_start, reason="Snow", now=BEFORE
-    )
+    agreed_move(member=office.north_head, key=KEY, start=new_start, reason="Snow", now=BEFORE)
     with time_machine.travel(BEFORE, tick=False):
         response = as_user(office.observer).get(session_url(office))
     text = response.text
