@@ -326,7 +326,7 @@ def get_attachment(request: HttpRequest, slug: str, key: str, sha256: str) -> Ht
 
 def note_data(note: PrivateNote, side: str) -> dict[str, Any]:
     return {
-        "id": note.pk,
+        "id": note.key,
         "target_kind": note.target_kind,
         "target_key": note.target_key,
         "body": note.body,
@@ -367,12 +367,12 @@ def add_note(request: HttpRequest, slug: str, payload: NoteIn) -> Status[Any]:
 
 
 @router.delete("/offices/{slug}/notes/{note_id}", response={204: None, **WRITE_ERRORS})
-def delete_note(request: HttpRequest, slug: str, note_id: int) -> Status[None]:
+def delete_note(request: HttpRequest, slug: str, note_id: str) -> Status[None]:
     """Remove a note you wrote. Another side's note is as unknown (404) as a missing one;
     another member's note of your side is a 403."""
     _office, member = member_for(request, slug)
     try:
-        actions.delete_note(member=member, note_id=note_id, now=clock.now())
+        actions.delete_note(member=member, key=note_id, now=clock.now())
     except Refused as exc:
         if isinstance(exc, NotAllowed) or exc.field != "note":
             raise

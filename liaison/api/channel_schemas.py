@@ -106,7 +106,9 @@ class AcknowledgeIn(Schema):
 
 
 class NoteOut(Schema):
-    id: int
+    id: str = Field(
+        description="the note's own random key: it says nothing of other notes, either side's"
+    )
     target_kind: TargetKindName
     target_key: str
     body: str

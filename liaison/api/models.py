@@ -20,8 +20,10 @@ import secrets
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import models
+from django.dispatch import receiver
 
 from liaison.lib.errors import Refused
+from liaison.offices.accounts import operator_set_password
 from liaison.offices.models import Member
 
 PREFIX_LENGTH = 8
@@ -106,3 +108,17 @@ def issue_token(member: Member, *, name: str, now: dt.datetime) -> tuple[ApiToke
 def revoke_token(token: ApiToken, *, now: dt.datetime) -> bool:
     """Revoke ``token`` (refused from the next request on); False if it already was."""
     return ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=now) == 1
+
+
+def revoke_tokens_of(user: AbstractBaseUser, *, now: dt.datetime) -> int:
+    """Revoke every token of ``user`` still in force; how many were."""
+    return ApiToken.objects.filter(user_id=user.pk, revoked_at__isnull=True).update(revoked_at=now)
+
+
+@receiver(operator_set_password, dispatch_uid="liaison-revoke-tokens-on-operator-password")
+def _operator_set_password(
+    sender: object, user: AbstractBaseUser, now: dt.datetime, **kw: object
+) -> None:
+    # Whoever knows the password the operator set may have issued or copied nothing, but
+    # a token from before it could be in anyone's hands by then: none outlives it.
+    revoke_tokens_of(user, now=now)

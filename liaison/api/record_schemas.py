@@ -160,6 +160,15 @@ class PublishIn(Schema):
 # Minutes
 
 
+class SignIn(Schema):
+    content_hash: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="SHA-256 (hex) of the text you read; refused (400, field "
+        "content_hash, nothing signed) unless it is the proposed version's",
+    )
+
+
 class SignatureOut(Schema):
     side: str
     signed_by: str

@@ -30,6 +30,7 @@ from liaison.api.record_schemas import (
     ReadoutsOut,
     RecordIn,
     RecordOut,
+    SignIn,
 )
 from liaison.api.schemas import ErrorOut, aware
 from liaison.lib import clock
@@ -362,14 +363,25 @@ def propose_minutes(request: HttpRequest, slug: str, key: str, version: int) -> 
     "/offices/{slug}/sessions/{key}/minutes/{version}/sign",
     response={200: MinutesOut, **WRITE_ERRORS},
 )
-def sign_minutes(request: HttpRequest, slug: str, key: str, version: int) -> dict[str, Any]:
+def sign_minutes(
+    request: HttpRequest, slug: str, key: str, version: int, payload: SignIn | None = None
+) -> dict[str, Any]:
     """Your side's head signs this exact version; once both heads have, it is agreed.
 
-    Signed in with the web session, the password must have been given within
-    LIAISON_REAUTH_MINUTES (else 403, nothing signed); a bearer token passes."""
+    Give the ``content_hash`` of the text you read: a hash other than the proposed
+    version's is refused (400), as is a version that is not the one proposed, and
+    nothing is signed. Signed in with the web session, the password must have been
+    given within LIAISON_REAUTH_MINUTES (else 403, nothing signed); a bearer token
+    passes."""
     office, member = member_for(request, slug)
     session_for(member, key)
     require_recent_sign_in(request)
     with on_session():
-        actions.sign_minutes(member=member, session=key, version=version, now=clock.now())
+        actions.sign_minutes(
+            member=member,
+            session=key,
+            version=version,
+            content_hash=payload.content_hash if payload else None,
+            now=clock.now(),
+        )
     return _minutes(office, key)

@@ -330,11 +330,11 @@ def notes_for(member: Member, target_kind: str, target_key: str) -> list[Private
     )
 
 
-def delete_note(*, member: Member, note_id: int, now: dt.datetime) -> None:
+def delete_note(*, member: Member, key: str, now: dt.datetime) -> None:
     """Only its author removes a note; another side's note is as missing as none."""
     require_side_member(member)
     note = PrivateNote.objects.filter(
-        pk=note_id, office_id=member.office_id, side_id=member.side_id
+        key=key, office_id=member.office_id, side_id=member.side_id
     ).first()
     if note is None:
         raise Refused("there is no such note", field="note")

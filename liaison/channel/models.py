@@ -8,6 +8,8 @@ private note is a side's own content and never enters a shared log (``PrivateNot
 
 from __future__ import annotations
 
+import secrets
+
 from django.db import models
 
 from liaison.ledger.events import text_problem
@@ -136,9 +138,19 @@ class TargetKind(models.TextChoices):
     COMMITMENT = "commitment", "Commitment"
 
 
-class PrivateNote(models.Model):
-    """A side's own note on any record: only members of that side ever see it."""
+def new_note_key() -> str:
+    return secrets.token_urlsafe(16)
 
+
+class PrivateNote(models.Model):
+    """A side's own note on any record: only members of that side ever see it.
+
+    It is named by ``key``, 128 random bits, wherever it is shown (the API's ``id``, the
+    pages' anchors and forms), never by its primary key: one sequence numbers every
+    side's notes, so the other side, writing a note before and after, would learn from
+    the gap that and when this side wrote some."""
+
+    key = models.CharField(max_length=32, unique=True, default=new_note_key, editable=False)
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
     target_kind = models.CharField(max_length=16, choices=TargetKind.choices)

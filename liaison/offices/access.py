@@ -11,11 +11,12 @@ import datetime as dt
 import logging
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db.models import Q
 from django.http import Http404
 
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed
-from liaison.offices.models import Member, Office, Role
+from liaison.offices.models import Member, Office, OperatorAct, OperatorActQuerySet, Role
 
 logger = logging.getLogger("liaison.access")
 
@@ -96,3 +97,13 @@ def require_head(member: Member) -> None:
     if member.side_id is None or member.role != Role.HEAD:
         refuse(member.user, "signing minutes", f"role {member.role}")
         raise NotAllowed("only the heads of the two sides sign minutes")
+
+
+def visible_operator_acts(member: Member) -> OperatorActQuerySet:
+    """The operator's acts a member sees: those on their own account; a head or deputy
+    also those on their side's members, their side's membership changes included. Acts
+    on the other side's accounts are the other side's business."""
+    acts = OperatorAct.objects.filter(office_id=member.office_id)
+    if member.can_act_for_side:
+        return acts.filter(Q(member_id=member.pk) | Q(member__side_id=member.side_id))
+    return acts.filter(member_id=member.pk)

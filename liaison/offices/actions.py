@@ -1,4 +1,5 @@
-"""The operator's actions: chartering an office, adding and changing members.
+"""The operator's actions: chartering an office, adding and changing members, and every
+act of his on a member's account (``record_operator_act``).
 
 They go to the office's charter log (side ``""``), whose single writer is the operator.
 """
@@ -8,10 +9,14 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
 
 from liaison.ledger import log
+from liaison.ledger.models import Event
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import UnknownTimeZone, get_zone
@@ -154,6 +159,55 @@ def add_member(
     return office.members.get(username=username)
 
 
+def change_member(
+    *,
+    member: Member,
+    full_name: str,
+    role: str,
+    title: str = "",
+    time_zone: str = "",
+    actor: str,
+    now: dt.datetime | None = None,
+) -> Member:
+    """Change a member's name, title, role or time zone (``member.changed``)."""
+    now = now or clock.now()
+    if role not in Role.values:
+        raise Refused(f"role must be one of {', '.join(Role.values)}", field="role")
+    if member.side_id is None and role != Role.OBSERVER:
+        raise Refused("a member of neither side can only be an observer", field="role")
+    if not full_name.strip():
+        raise Refused("a member needs a full name", field="full_name")
+    if time_zone:
+        _check_zone(time_zone, "time_zone")
+    with log.writing(member.office_id):
+        today = now.astimezone(member.office.zone).date()
+        if (
+            role == Role.HEAD
+            and member.role != Role.HEAD
+            and Member.objects.active_on(today)
+            .filter(office_id=member.office_id, side_id=member.side_id, role=Role.HEAD)
+            .exclude(pk=member.pk)
+            .exists()
+        ):
+            raise Refused(
+                f"side {member.side_key} already has a head; end that membership first",
+                field="role",
+            )
+        new = {"full_name": full_name, "title": title, "role": role, "time_zone": time_zone}
+        if all(getattr(member, name) == value for name, value in new.items()):
+            raise Refused("nothing to change: every field is as it was")
+        log.append(
+            office=member.office_id,
+            side=CHARTER,
+            actor=actor,
+            type="member.changed",
+            at=now,
+            body={"username": member.username, **new},
+        )
+    member.refresh_from_db()
+    return member
+
+
 def end_membership(
     *, member: Member, active_until: dt.date, actor: str, now: dt.datetime | None = None
 ) -> Member:
@@ -170,3 +224,65 @@ def end_membership(
         )
     member.refresh_from_db()
     return member
+
+
+# Acts on an account. The operator is whoever changes an account other than its holder:
+# in the admin (which names him, ``operator``), in ``changepassword`` or a shell (named
+# ``OPERATOR``). Only the Account page's own forms act as the holder (``by_holder``).
+
+OPERATOR = "operator"
+ACCOUNT_ACTS = frozenset(
+    {
+        "account.password_set",
+        "account.password_disabled",
+        "account.second_factor_removed",
+        "account.deactivated",
+        "account.reactivated",
+        "account.signed_in_with_operator_password",
+        "account.token_issued",
+    }
+)
+
+
+def memberships_to_tell(user: AbstractBaseUser, now: dt.datetime) -> list[Member]:
+    """The user's memberships that have not ended (office time): every office the account
+    can act in, now or later. An ended membership acts nowhere, so it is not told."""
+    members = Member.objects.filter(user_id=user.pk).select_related("office")
+    return [
+        m
+        for m in members
+        if m.active_until is None or m.active_until >= now.astimezone(m.office.zone).date()
+    ]
+
+
+def record_operator_act(
+    *,
+    user: AbstractBaseUser,
+    kind: str,
+    actor: str,
+    now: dt.datetime,
+    offices: list[str] | None = None,
+    body: dict[str, Any] | None = None,
+) -> list[Event]:
+    """Append one ``kind`` event (an ``account.*`` type) to the charter log of each office
+    where ``user`` is a member (or of those in ``offices``), all or none of them."""
+    if kind not in ACCOUNT_ACTS:
+        raise Refused(f"{kind!r} is not an act on an account")
+    members = memberships_to_tell(user, now)
+    if offices is not None:
+        members = [m for m in members if m.office_id in offices]
+    events = []
+    with transaction.atomic():
+        for member in members:
+            with log.writing(member.office_id):
+                events.append(
+                    log.append(
+                        office=member.office_id,
+                        side=CHARTER,
+                        actor=actor,
+                        type=kind,
+                        at=now,
+                        body={"username": member.username, **(body or {})},
+                    )
+                )
+    return events

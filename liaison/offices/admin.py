@@ -11,12 +11,13 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import URLPattern, path, reverse
+from django.utils.html import format_html
 
 from liaison.ledger.admin import ReadOnlyAdmin
 from liaison.lib import clock
 from liaison.lib.errors import Refused
-from liaison.offices import actions
-from liaison.offices.forms import CharterForm, EndMembershipForm, MemberForm
+from liaison.offices import actions, admin_accounts  # noqa: F401 - admin_accounts: no secrets
+from liaison.offices.forms import ChangeMemberForm, CharterForm, EndMembershipForm, MemberForm
 from liaison.offices.models import Member, Office, Side
 
 
@@ -100,9 +101,24 @@ class MemberAdmin(ActionAdmin):
     ]
     list_filter = ["office", "role"]
     search_fields = ["username", "full_name"]
+    readonly_fields = ["operator_links"]
+
+    @admin.display(description="Change")
+    def operator_links(self, obj: Member) -> str:
+        return format_html(
+            '<a href="{}">Change name, title, role or time zone</a> · '
+            '<a href="{}">End the membership</a>',
+            reverse("admin:offices_member_edit", args=[obj.pk]),
+            reverse("admin:offices_member_end", args=[obj.pk]),
+        )
 
     def get_urls(self) -> list[URLPattern]:
         extra = [
+            path(
+                "<path:object_id>/edit/",
+                self.admin_site.admin_view(self.edit_view),
+                name="offices_member_edit",
+            ),
             path(
                 "<path:object_id>/end/",
                 self.admin_site.admin_view(self.end_view),
@@ -139,6 +155,36 @@ class MemberAdmin(ActionAdmin):
                 messages.success(request, f"Added {member.full_name} to {office.name}.")
                 return HttpResponseRedirect(reverse("admin:offices_member_changelist"))
         return _render(request, "Add a member", form)
+
+    def edit_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        member = get_object_or_404(Member.objects.select_related("office", "side"), pk=object_id)
+        initial = {
+            "full_name": member.full_name,
+            "title": member.title,
+            "role": member.role,
+            "time_zone": member.time_zone,
+        }
+        form = ChangeMemberForm(request.POST or None, initial=initial)
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            try:
+                actions.change_member(
+                    member=member,
+                    full_name=data["full_name"],
+                    title=data["title"],
+                    role=data["role"],
+                    time_zone=data["time_zone"],
+                    actor=request.user.get_username(),
+                    now=clock.now(),
+                )
+            except Refused as exc:
+                _refused(form, exc)
+            else:
+                messages.success(request, f"Changed {member.full_name}'s membership.")
+                return HttpResponseRedirect(reverse("admin:offices_member_changelist"))
+        return _render(request, f"Change the membership of {member.full_name}", form)
 
     def end_view(self, request: HttpRequest, object_id: str) -> HttpResponse:
         if not self.has_add_permission(request):

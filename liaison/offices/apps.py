@@ -6,4 +6,7 @@ class OfficesConfig(AppConfig):
     verbose_name = "Offices, sides and members"
 
     def ready(self) -> None:
-        from liaison.offices import events  # noqa: F401 - registers the event types
+        from liaison.offices import accounts, events  # noqa: F401 - registers the event types
+
+        # The operator's acts on accounts, wherever they are made (offices/accounts.py).
+        accounts.connect()

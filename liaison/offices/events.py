@@ -3,12 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import Field
 
 from liaison.ledger.events import Applied, Body, Day, Key, Line, event_type
-from liaison.offices.models import Member, Office, Side
+from liaison.offices.models import Member, Office, OperatorAct, Side
+
+
+def _record_act(event: Applied, username: str, *, role: str = "", detail: str = "") -> None:
+    """The operator's act as the dashboards show it (``OperatorAct``)."""
+    OperatorAct.objects.create(
+        id=OperatorAct.make_id(event.office, event.seq),
+        office_id=event.office,
+        member_id=Member.make_id(event.office, username),
+        seq=event.seq,
+        at=event.at,
+        actor=event.actor,
+        kind=event.type,
+        role=role,
+        detail=detail,
+    )
 
 
 class SideCharter(Body):
@@ -80,6 +95,7 @@ class MemberAdded(Body):
             time_zone=self.time_zone,
             active_from=dt.date.fromisoformat(self.active_from),
         )
+        _record_act(event, self.username, role=self.role)
 
 
 @event_type("member.changed")
@@ -91,9 +107,19 @@ class MemberChanged(Body):
     time_zone: Line = Field(max_length=64)
 
     def apply(self, event: Applied) -> None:
-        Member.objects.filter(id=Member.make_id(event.office, self.username)).update(
-            full_name=self.full_name, title=self.title, role=self.role, time_zone=self.time_zone
+        rows = Member.objects.filter(id=Member.make_id(event.office, self.username))
+        before: dict[str, Any] = dict(
+            rows.values("full_name", "title", "role", "time_zone").first() or {}
         )
+        new = {
+            "full_name": self.full_name,
+            "title": self.title,
+            "role": self.role,
+            "time_zone": self.time_zone,
+        }
+        changed = [name for name, value in new.items() if before.get(name) != value]
+        rows.update(**new)
+        _record_act(event, self.username, role=self.role, detail=", ".join(changed))
 
 
 @event_type("member.ended")
@@ -105,3 +131,56 @@ class MemberEnded(Body):
         Member.objects.filter(id=Member.make_id(event.office, self.username)).update(
             active_until=dt.date.fromisoformat(self.active_until)
         )
+        _record_act(event, self.username, detail=self.active_until)
+
+
+# The operator's acts on a member's account (liaison/offices/accounts.py notices them),
+# one event in the charter log of each office the account is a member of.
+
+
+class AccountAct(Body):
+    username: Line = Field(min_length=1, max_length=150)
+
+    def apply(self, event: Applied) -> None:
+        _record_act(event, self.username)
+
+
+@event_type("account.password_set")
+class PasswordSet(AccountAct):
+    """The operator set the account's password (the admin, ``changepassword``, a shell)."""
+
+
+@event_type("account.password_disabled")
+class PasswordDisabled(AccountAct):
+    """The operator made the password unusable: nobody signs in with one."""
+
+
+@event_type("account.second_factor_removed")
+class SecondFactorRemoved(AccountAct):
+    """The operator deleted or turned off the account's TOTP device."""
+
+
+@event_type("account.deactivated")
+class AccountDeactivated(AccountAct):
+    pass
+
+
+@event_type("account.reactivated")
+class AccountReactivated(AccountAct):
+    pass
+
+
+@event_type("account.signed_in_with_operator_password")
+class SignedInWithOperatorPassword(AccountAct):
+    """Someone signed in to the account with the password the operator set, before its
+    holder chose one of their own: the member, or the operator acting as them."""
+
+
+@event_type("account.token_issued")
+class TokenIssued(AccountAct):
+    """The operator issued an API token acting as this member."""
+
+    token: str = Field(pattern=r"^[0-9a-f]{8}$")
+
+    def apply(self, event: Applied) -> None:
+        _record_act(event, self.username, detail=self.token)

@@ -54,3 +54,16 @@ class MemberForm(forms.Form):
 
 class EndMembershipForm(forms.Form):
     active_until = forms.DateField(help_text="The last day of the membership, YYYY-MM-DD")
+
+
+class ChangeMemberForm(forms.Form):
+    full_name = forms.CharField(max_length=200)
+    title = forms.CharField(max_length=200, required=False)
+    role = forms.ChoiceField(choices=Role.choices)
+    time_zone = forms.CharField(max_length=64, required=False, help_text="Empty: the side's zone")
+
+    def clean_time_zone(self) -> str:
+        value: str = self.cleaned_data["time_zone"]
+        if value:
+            _zone(value)
+        return value

@@ -135,3 +135,72 @@ class Member(Projection):
         if self.side_id:
             return self.side.time_zone  # type: ignore[union-attr]
         return self.office.time_zone
+
+
+class OperatorActQuerySet(ProjectionQuerySet):
+    def newest_first(self) -> OperatorActQuerySet:
+        return self.order_by("-at", "-seq")
+
+
+class OperatorAct(Projection):
+    """One act of the operator on an office's membership or on a member's account, as the
+    office's charter log states it (``kind`` is the event's type; ``seq`` its place in the
+    charter log). The member and their side's heads and deputies see these on their
+    dashboards: on one server the operator could otherwise reset a password and act as
+    the member unseen."""
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="operator_acts")
+    member = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="operator_acts")
+    seq = models.PositiveBigIntegerField()
+    at = models.DateTimeField()
+    actor = models.CharField(max_length=150)
+    kind = models.CharField(max_length=64)
+    # The role after a membership was added or changed; empty for other acts.
+    role = models.CharField(max_length=16, blank=True)
+    # What else the act names: the fields a change touched ("role, title"), a token's
+    # prefix; empty when there is nothing more to say.
+    detail = models.CharField(max_length=200, blank=True)
+
+    objects = OperatorActQuerySet.as_manager()  # type: ignore[misc]
+
+    class Meta:
+        ordering = ["office", "seq"]
+        indexes = [models.Index(fields=["office", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.office_id} charter #{self.seq} {self.kind} {self.member_id}"
+
+    @staticmethod
+    def make_id(office: str, seq: int) -> str:
+        return f"{office}:charter:{seq}"
+
+
+class Language(models.TextChoices):
+    ENGLISH = "en", "English"
+    KOREAN = "ko", "한국어"
+
+
+class AccountSettings(models.Model):
+    """A person's own choices, and what the operator did to their password.
+
+    Not a projection: like the account itself it is not part of any office's record.
+    ``operator_password_since`` is set when the operator sets the password and cleared
+    when the person sets one of their own; until then their sign-ins are marked (and
+    recorded in each of their offices' charter logs)."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="liaison_settings",
+    )
+    language = models.CharField(max_length=8, choices=Language.choices, default=Language.ENGLISH)
+    # An IANA name; empty: each office shows its times in the membership's zone.
+    time_zone = models.CharField(max_length=64, blank=True)
+    operator_password_since = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name_plural = "account settings"
+
+    def __str__(self) -> str:
+        return f"settings of account {self.user_id}"

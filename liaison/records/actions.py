@@ -565,9 +565,20 @@ def propose_minutes(
     return MinutesVersion.objects.get(pk=row.pk)
 
 
-def sign_minutes(*, member: Member, session: str, version: int, now: dt.datetime) -> MinutesVersion:
+def sign_minutes(
+    *,
+    member: Member,
+    session: str,
+    version: int,
+    now: dt.datetime,
+    content_hash: str | None = None,
+) -> MinutesVersion:
     """The head signs this exact version (the signature names its saving event's hash).
-    When both heads have signed it, it is agreed and binding."""
+    When both heads have signed it, it is agreed and binding.
+
+    ``content_hash``, when given, is the hash of the text the head read: anything but
+    the version's own is refused, so a signature never lands on a text the signer did
+    not see."""
     office = member.office
     require_head(member)
     require_active(member, now)
@@ -577,6 +588,12 @@ def sign_minutes(*, member: Member, session: str, version: int, now: dt.datetime
             raise Refused(f"your side has already signed version {version}", field="version")
         if minutes.proposed_version != version:
             raise Refused(f"version {version} has not been proposed for signature", field="version")
+        if content_hash is not None and content_hash != row.content_hash:
+            raise Refused(
+                f"version {version}'s content hash is {row.content_hash}, not {content_hash}: "
+                "that is not the text proposed for signature; nothing was signed",
+                field="content_hash",
+            )
         # The side's key signs too, so an exported bundle shows the signature binds
         # without trusting the server; then the side checkpoints its log.
         side = _side_key(member)

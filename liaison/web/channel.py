@@ -429,7 +429,7 @@ def office_note_add(request: HttpRequest, office: Office, member: Member) -> Htt
 @require_POST
 @office_page
 def office_note_delete(
-    request: HttpRequest, office: Office, member: Member, note_id: int
+    request: HttpRequest, office: Office, member: Member, note: str
 ) -> HttpResponse:
     access.require_side_member(member)
     form = cf.NoteTargetForm(request.POST)
@@ -437,7 +437,7 @@ def office_note_delete(
         form.add_error(None, "Say which record the note is on.")
         return _note_page(request, office, member, form, "", "")
     try:
-        actions.delete_note(member=member, note_id=note_id, now=clock.now())
+        actions.delete_note(member=member, key=note, now=clock.now())
     except Refused as exc:
         # Another side's note is as unknown as a missing one; NotAllowed (another
         # member's note of the same side) is the 403 page.

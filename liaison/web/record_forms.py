@@ -18,6 +18,7 @@ from liaison.lib.errors import Conflict, Refused
 from liaison.offices.models import Member, Side
 from liaison.records.actions import ClauseIn, OutcomeIn, ParticipantIn
 from liaison.records.models import Clause, CommitmentStatus, Outcome, OutcomeKind
+from liaison.web.confirm_forms import ConfirmForm
 from liaison.web.forms import REASON_MAX, ActionForm, _date, _minutes, _reason, _time
 
 # A name and an affiliation on one line, split at a dash with spaces around it
@@ -253,7 +254,7 @@ class MinutesForm(SavedTextForm):
 
 
 class VersionForm(_ButtonForm):
-    """Propose or sign exactly the version the person saw."""
+    """Propose exactly the version the person saw."""
 
     version = forms.IntegerField(min_value=1, widget=forms.HiddenInput)
 
@@ -262,8 +263,37 @@ class ProposeForm(VersionForm):
     form_id = "propose"
 
 
-class SignForm(VersionForm):
+_STALE_FORM = "The form does not say which text you read: open the signing page again."
+
+
+class SignForm(ConfirmForm):
+    """Sign exactly the version and text the head read: its number and content hash go
+    hidden, and the action refuses any but the proposed version's. The confirmation is
+    the password when re-authentication is due, else a tick box."""
+
     form_id = "sign"
+
+    version = forms.IntegerField(
+        min_value=1,
+        widget=forms.HiddenInput,
+        error_messages={"required": _STALE_FORM, "invalid": _STALE_FORM},
+    )
+    content_hash = forms.RegexField(
+        regex=r"^[0-9a-f]{64}$",
+        widget=forms.HiddenInput,
+        error_messages={"required": _STALE_FORM, "invalid": _STALE_FORM},
+    )
+
+    def clean(self) -> dict[str, Any] | None:
+        data = super().clean()
+        # Hidden fields have no place on the page: one message above the form instead.
+        dropped = [self.errors.pop(name, None) for name in ("version", "content_hash")]
+        if any(dropped):
+            self.add_error(None, _STALE_FORM)
+        return data
+
+    def add_refusal(self, exc: Refused) -> None:
+        self.add_error(None, exc.message)
 
 
 # Frameworks ---------------------------------------------------------------------------

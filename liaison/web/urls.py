@@ -145,7 +145,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path("offices/<slug:slug>/notes/add/", channel.office_note_add, name="office-note-add"),
     path(
-        "offices/<slug:slug>/notes/<int:note_id>/delete/",
+        "offices/<slug:slug>/notes/<slug:note>/delete/",
         channel.office_note_delete,
         name="office-note-delete",
     ),

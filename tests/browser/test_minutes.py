@@ -1,5 +1,5 @@
 """In a real browser: minutes drafted and proposed, then the heads of both sides sign
-them on the minutes page, and the page shows them agreed.
+them, each from the page that shows what is signed, and the page shows them agreed.
 
 Runs Debian's chromium through Playwright against pytest-django's live server, with the
 server's clock frozen (ticking) two hours after the held session of 5 Jan 2024.
@@ -96,15 +96,23 @@ def test_both_heads_sign_the_minutes_and_the_page_shows_them_agreed(
     page.get_by_role("navigation", name="This session").get_by_role("link", name="Minutes").click()
     expect(page.get_by_role("heading", name="Minutes", exact=True)).to_be_visible()
     expect(page.get_by_text("Proposed for signature")).to_be_visible()
+    page.get_by_role("link", name="Sign version 1 for The South…").click()
+    # The confirmation page shows what is signed; nothing is signed without the tick.
+    expect(page.get_by_role("heading", name="Sign the minutes for The South")).to_be_visible()
+    expect(page.locator("#sign-hash")).to_have_text(actions.content_hash(TEXT))
+    expect(page.get_by_text("First version: nothing agreed yet.")).to_be_visible()
+    page.get_by_label("I have read version 1").check()
     page.get_by_role("button", name="Sign version 1 for The South").click()
     expect(page.get_by_role("status")).to_contain_text("The South signed version 1")
     expect(page.get_by_text("Signed for The South by South Head")).to_be_visible()
-    expect(page.get_by_role("button", name="Sign version 1 for The South")).to_have_count(0)
+    expect(page.get_by_role("link", name="Sign version 1 for The South…")).to_have_count(0)
     page.get_by_role("button", name="Sign out").click()
 
     # The North's head signs: both have signed the same version.
     sign_in(page, base, world.north_head.username)
     page.goto(f"{base}/offices/{world.office.slug}/sessions/{FIRST_SESSION}/minutes/")
+    page.get_by_role("link", name="Sign version 1 for The North…").click()
+    page.get_by_label("I have read version 1").check()
     page.get_by_role("button", name="Sign version 1 for The North").click()
     expect(page.get_by_role("status")).to_contain_text("the minutes are agreed")
     expect(page.get_by_text("Agreed — binding")).to_be_visible()

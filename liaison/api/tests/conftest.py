@@ -667,7 +667,7 @@ def noted(world: World) -> None:
 def own_note(world: World, actor: str) -> dict[str, str]:
     """The actor's own note (anyone off a side is given the South head's)."""
     author = world.members[actor if actor in SIDE_MEMBERS else "south_head"].username
-    return {"note": str(PrivateNote.objects.get(author=author, body__endswith="own note").pk)}
+    return {"note": PrivateNote.objects.get(author=author, body__endswith="own note").key}
 
 
 def other_sides_message(world: World, actor: str) -> dict[str, str]:

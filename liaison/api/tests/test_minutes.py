@@ -152,6 +152,29 @@ def test_a_head_cannot_sign_twice_and_a_deputy_cannot_sign(held, api_as, frozen)
     }
 
 
+def test_a_signature_naming_another_texts_hash_is_refused_and_the_true_one_signs(
+    held, api_as, frozen
+):
+    with frozen(AFTER_FIRST):
+        save(api_as("south_staff"), held, 0, TEXT)
+        post(api_as("north_head"), held, f"{MINUTES}/1/propose")
+        other = hashlib.sha256(b"a text nobody proposed").hexdigest()
+        with no_new_events():
+            wrong = post(api_as("south_head"), held, f"{MINUTES}/1/sign", {"content_hash": other})
+            malformed = post(
+                api_as("south_head"), held, f"{MINUTES}/1/sign", {"content_hash": "abc"}
+            )
+        true = hashlib.sha256(TEXT.encode()).hexdigest()
+        signed = post(api_as("south_head"), held, f"{MINUTES}/1/sign", {"content_hash": true})
+    assert wrong.status_code == 400
+    assert wrong.json()["field"] == "content_hash"
+    assert f"version 1's content hash is {true}, not {other}" in wrong.json()["detail"]
+    assert "nothing was signed" in wrong.json()["detail"]
+    assert malformed.status_code == 422
+    assert signed.status_code == 200
+    assert signed.json()["versions"][0]["signatures"][0]["content_hash"] == true
+
+
 def test_a_version_not_proposed_cannot_be_signed(held, api_as, frozen):
     with frozen(AFTER_FIRST):
         save(api_as("south_staff"), held, 0, TEXT)

@@ -96,6 +96,31 @@ def test_any_member_of_a_side_notes_a_record_and_no_log_receives_it(office, api_
     assert not any(b"Hold firm" in bytes(e.data) for e in Event.objects.all())
 
 
+def test_a_notes_id_says_nothing_of_the_other_sides_notes(office, api_as, frozen):
+    # One integer sequence numbered every side's notes: the North, noting before and
+    # after, read from the gap that the South had written three notes meanwhile.
+    north = api_as("north_staff")
+    body = {"target_kind": "message", "target_key": NOTICE, "body": "Ours."}
+    with frozen(CHANNEL_AT):
+        before = send(north, "post", office, "/notes", body).json()["id"]
+        for n in range(3):
+            actions.add_note(
+                member=office.south_staff,
+                target_kind="message",
+                target_key=NOTICE,
+                body=f"South {n}",
+                now=CHANNEL_AT,
+            )
+        after = send(north, "post", office, "/notes", body).json()["id"]
+        listed = [n["id"] for n in send(north, "get", office, NOTES).json()]
+    assert listed[-2:] == [before, after]
+    for key in (before, after):
+        assert isinstance(key, str) and re.fullmatch(r"[A-Za-z0-9_-]{22}", key)
+        assert not key.isdigit()
+    pks = {str(pk) for pk in PrivateNote.objects.values_list("pk", flat=True)}
+    assert not pks & set(listed)
+
+
 @pytest.mark.parametrize(
     ("body", "status", "field"),
     [
@@ -125,11 +150,11 @@ def test_an_observer_keeps_no_notes(office, api_as, frozen):
 
 def test_only_the_author_removes_a_note_and_the_other_side_finds_none(office, api_as, frozen):
     note = PrivateNote.objects.get(body=SECRETS["south"])  # by the South's staff
-    path = f"/notes/{note.pk}"
+    path = f"/notes/{note.key}"
     with frozen(CHANNEL_AT), no_new_events():
         colleague = send(api_as("south_head"), "delete", office, path)
         other_side = send(api_as("north_head"), "delete", office, path)
-        missing = send(api_as("north_head"), "delete", office, "/notes/999999")
+        missing = send(api_as("north_head"), "delete", office, "/notes/no-such-note-key-at-all1")
         observer = send(api_as("observer"), "delete", office, path)
         assert PrivateNote.objects.filter(pk=note.pk).exists()
         author = send(api_as("south_staff"), "delete", office, path)

@@ -18,6 +18,7 @@ from django.conf import settings
 from liaison.bundle import backup, export
 from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
+from liaison.channel.models import PrivateNote
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.projects import actions as projects
@@ -119,7 +120,7 @@ def test_a_backup_restored_on_a_fresh_database_verifies_and_holds_everything(off
         "from liaison.signing import checkpoints; from liaison.offices.models import Office; "
         "import datetime as dt; "
         "print(PrivateNote.objects.get().body, ReadoutDraft.objects.get().body, "
-        "ProjectDraft.objects.get().title, sep='|'); "
+        "ProjectDraft.objects.get().title, PrivateNote.objects.get().key, sep='|'); "
         "c = checkpoints.sign_checkpoint(Office.objects.get(), 'south', "
         "now=dt.datetime(2024, 3, 1, tzinfo=dt.UTC), reason='demand', force=True); "
         "print(c.size)"
@@ -134,7 +135,11 @@ def test_a_backup_restored_on_a_fresh_database_verifies_and_holds_everything(off
     )
     assert probe.returncode == 0, probe.stderr
     lines = probe.stdout.splitlines()
-    assert lines[0] == "Ours only: they looked tired.|A draft not yet published.|A concert in Seoul"
+    # The note keeps its key: links and API clients that name it still find it.
+    key = PrivateNote.objects.get().key
+    assert lines[0] == (
+        f"Ours only: they looked tired.|A draft not yet published.|A concert in Seoul|{key}"
+    )
     sha = next(iter(data["attachments"]))["sha256"]
     assert (tmp_path / "files" / sha[:2] / sha).read_bytes() == PDF
 

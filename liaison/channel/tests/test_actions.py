@@ -223,10 +223,10 @@ def test_private_notes_are_the_sides_own(world):
             now=NOW,
         )
     with pytest.raises(NotAllowed, match="only the note's author"):
-        actions.delete_note(member=world.north_head, note_id=note.pk, now=NOW)
+        actions.delete_note(member=world.north_head, key=note.key, now=NOW)
     with pytest.raises(Refused, match="no such note"):
-        actions.delete_note(member=world.south_head, note_id=note.pk, now=NOW)
-    actions.delete_note(member=world.north_staff, note_id=note.pk, now=NOW)
+        actions.delete_note(member=world.south_head, key=note.key, now=NOW)
+    actions.delete_note(member=world.north_staff, key=note.key, now=NOW)
     assert not PrivateNote.objects.exists()
 
 

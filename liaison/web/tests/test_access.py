@@ -127,6 +127,17 @@ MATRIX: dict[str, Row] = {
     "session-minutes-save": draft("session"),
     "session-minutes-propose": action("session"),
     "session-minutes-sign": signature("session"),
+    # Heads read what they would sign; with nothing proposed here, back to the minutes.
+    "session-minutes-sign-confirm": Row(
+        "get",
+        "session",
+        {
+            "anonymous": 302,
+            "outsider": 404,
+            **dict.fromkeys(("south_deputy", "north_deputy", *READERS), 403),
+        },
+        302,
+    ),
     "office-frameworks": page(),
     "office-framework-record": action("office"),
     "office-framework": page("framework"),

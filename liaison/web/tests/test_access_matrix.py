@@ -87,7 +87,7 @@ SECRET = {side: f"zz-{side}-private-marker" for side in SIDES}
 class Matrix:
     world: World
     stranger: Any  # the head of another office (a Member)
-    notes: dict[str, int]  # side -> its staff's private note on the South's notice
+    notes: dict[str, str]  # side -> the key of its staff's private note on the South's notice
     tokens: dict[str, str]  # side -> its head's API token's prefix
     messages: dict[str, str]  # side -> a message it sent
     attachments: dict[str, tuple[str, str]]  # side -> (its message, the file's sha256)
@@ -124,7 +124,7 @@ def build() -> Matrix:
         uploads=[Upload("annex.pdf", NORTH_PDF)],
         now=at,
     )
-    notes: dict[str, int] = {}
+    notes: dict[str, str] = {}
     tokens: dict[str, str] = {}
     for side in SIDES:
         staff, head = world.members[f"{side}_staff"], world.members[f"{side}_head"]
@@ -144,7 +144,7 @@ def build() -> Matrix:
             body=SECRET[side],
             now=at,
         )
-        notes[side] = note.pk
+        notes[side] = note.key
         token, _key = issue_token(head, name="script", now=at)
         tokens[side] = token.prefix
     stranger = make_world("elsewhere").south_head
@@ -716,7 +716,7 @@ def api_path(m: Matrix, op: str, owner: str) -> tuple[str, str]:
     if row.obj == "attachment":
         values["key"], values["sha256"] = m.attachments[owner]
     if row.obj == "note":
-        values["note_id"] = str(m.notes[owner])
+        values["note_id"] = m.notes[owner]
     if row.obj == "draft":
         values["pkey"] = f"{owner}-secret"
     values |= {k: v.format(owner=owner) for k, v in row.args.items() if k != "query"}

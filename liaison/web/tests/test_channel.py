@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -498,11 +499,32 @@ def test_a_refused_note_keeps_nothing_and_says_why(world, sent, as_user):
     assert not PrivateNote.objects.exists()
 
 
+def test_a_page_names_notes_by_their_random_key_never_by_a_number(world, sent, as_user):
+    # One integer sequence numbers every side's notes: an anchor "note-7" after "note-3"
+    # told the North that the South had written three notes meanwhile.
+    for body in ("First.", "Second."):
+        actions.add_note(
+            member=world.north_staff,
+            target_kind="message",
+            target_key=sent.key,
+            body=body,
+            now=SENT,
+        )
+    with time_machine.travel(LATER, tick=False):
+        page = as_user(world.north_staff).get(url(world, "office-message", sent.key)).text
+    notes = list(PrivateNote.objects.order_by("pk"))
+    for note in notes:
+        assert f'id="note-{note.key}"' in page
+        assert url(world, "office-note-delete", note.key) in page
+    numbered = re.findall(r'id="note-(\d+)"|/notes/(\d+)/delete/', page)
+    assert numbered == []
+
+
 def test_only_the_author_removes_a_note_and_the_other_side_finds_none(world, sent, as_user):
     note = actions.add_note(
         member=world.south_staff, target_kind="message", target_key=sent.key, body="Ours.", now=SENT
     )
-    target = url(world, "office-note-delete", note.pk)
+    target = url(world, "office-note-delete", note.key)
     data = {"target_kind": "message", "target_key": sent.key}
     with time_machine.travel(LATER, tick=False):
         colleague = as_user(world.south_head).post(target, data)

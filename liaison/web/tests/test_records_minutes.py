@@ -31,6 +31,16 @@ def page(client, world):
     return get(client, url(world, "session-minutes")).text
 
 
+def signing(version: int, text: str = TEXT, **extra: object) -> dict[str, object]:
+    """The confirmation page's form, ticked, for ``version`` saved with ``text``."""
+    return {
+        "version": version,
+        "content_hash": actions.content_hash(text),
+        "confirm": "on",
+        **extra,
+    }
+
+
 def test_draft_propose_and_both_heads_sign_through_the_pages(held, as_user):
     before = Event.objects.count()
     # A staff member drafts.
@@ -52,21 +62,23 @@ def test_draft_propose_and_both_heads_sign_through_the_pages(held, as_user):
     # Neither a staff member nor a deputy can sign.
     for who in (held.south_staff, held.south_deputy):
         assert "Sign version" not in page(as_user(who), held)
-        refused = post(as_user(who), url(held, "session-minutes-sign"), {"version": 1})
+        refused = post(as_user(who), url(held, "session-minutes-sign"), signing(1))
         assert refused.status_code == 403
         assert "only the heads of the two sides sign minutes" in refused.text.lower()
-    # The South's head signs; signing again is refused with a message.
+        shown = get(as_user(who), url(held, "session-minutes-sign-confirm"))
+        assert shown.status_code == 403
+    # The South's head signs from the confirmation page; signing again is refused.
     south = as_user(held.south_head)
-    assert "Sign version 1 for The South" in page(south, held)
-    response = post(south, url(held, "session-minutes-sign"), {"version": 1})
+    assert "Sign version 1 for The South…" in page(south, held)
+    response = post(south, url(held, "session-minutes-sign"), signing(1))
     assert "The South signed version 1; it needs the other head&#x27;s signature" in response.text
     assert "Sign version" not in response.text
     assert "Signed for The South by South Head" in response.text
-    again = post(south, url(held, "session-minutes-sign"), {"version": 1})
+    again = post(south, url(held, "session-minutes-sign"), signing(1))
     assert again.status_code == 400
     assert "your side has already signed version 1" in again.text
     # The North's head signs: agreed.
-    response = post(as_user(held.north_head), url(held, "session-minutes-sign"), {"version": 1})
+    response = post(as_user(held.north_head), url(held, "session-minutes-sign"), signing(1))
     assert "both heads have signed: the minutes are agreed" in response.text
     assert "Agreed — binding" in response.text
     assert "Signed for The North by North Head" in response.text

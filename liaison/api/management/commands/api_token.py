@@ -13,11 +13,13 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import transaction
 
 from liaison.api.models import PREFIX_LENGTH, ApiToken, issue_token
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.offices.access import offices_for
+from liaison.offices.actions import OPERATOR, record_operator_act
 from liaison.offices.models import Member
 
 
@@ -64,8 +66,20 @@ class Command(BaseCommand):
         if len(name) > 100:
             raise CommandError("--name is at most 100 characters")
         member = self._member(user, username, office)
+        now = clock.now()
         try:
-            token, key = issue_token(member, name=name, now=clock.now())
+            # A token acts as the member: the office's charter log says the operator made
+            # one (its member and heads see it), or no token is made.
+            with transaction.atomic():
+                token, key = issue_token(member, name=name, now=now)
+                record_operator_act(
+                    user=user,
+                    kind="account.token_issued",
+                    actor=OPERATOR,
+                    now=now,
+                    offices=[member.office_id],
+                    body={"token": token.prefix},
+                )
         except Refused as exc:
             raise CommandError(exc.message) from None
         self.stdout.write(key)
