@@ -87,6 +87,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
     ),
     path(f"{session}minutes/sign/", records.session_minutes_sign, name="session-minutes-sign"),
     path(frameworks, commitments.office_frameworks, name="office-frameworks"),
+    path(
+        f"{session}minutes/sign/confirm/",
+        records.session_minutes_sign_confirm,
+        name="session-minutes-sign-confirm",
+    ),
     # Before <key>/: a framework cannot be keyed "record" (the form refuses it).
     path(
         f"{frameworks}record/",

@@ -213,6 +213,7 @@ class Row:
     who: str = "member"
     ok: int = 200
     private: Privacy = ""
+    "proposal": SIDES,  # an open proposal made by that side (a joint record)
     # An OK answer appended to a log (the event count grows); any other answer must
     # leave it as it was.
     writes: bool = False
