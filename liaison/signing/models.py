@@ -17,9 +17,14 @@ from liaison.ledger.projection import Projection
 from liaison.offices.models import Office, Side
 
 
+# The longest reason a side may give for rotating its key (the event's schema).
+ROTATION_REASON_MAX = 500
+
+
 class SideKey(Projection):
     """A side's Ed25519 public key and the stretch of its log it signs for: checkpoints
-    of sizes ``valid_from_size`` up to (not including) ``valid_until_size``."""
+    of sizes ``valid_from_size`` up to (not including) ``valid_until_size``. ``reason``
+    is why the side rotated to it (none for the key the charter named)."""
 
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="keys")
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="keys")
@@ -30,6 +35,7 @@ class SideKey(Projection):
     registered_at = models.DateTimeField()
     retired_at = models.DateTimeField(null=True, blank=True)
     event = models.CharField(max_length=200)
+    reason = models.CharField(max_length=ROTATION_REASON_MAX, blank=True, default="")
 
     class Meta:
         ordering = ["side", "valid_from_size"]
