@@ -197,15 +197,15 @@ def _checkpoints(bundle: dict[str, Any], office: str) -> None:
         )
 
 
-def _files(data: dict[str, Any]) -> list[str]:
-    """Store the attachment files; the hashes of those this call created."""
+def _files(data: dict[str, Any]) -> list[attachments.Checked]:
+    """The attachment files, each checked against its hash."""
     checked = []
     for item in data.get("attachments", []):
         content = base64.b64decode(item["data"])
         if hashlib.sha256(content).hexdigest() != item["sha256"]:
             raise Refused(f"attachment {item['sha256'][:16]} in the backup is damaged")
         checked.append(attachments.Checked("", "", len(content), item["sha256"], content))
-    return [item.sha256 for item in checked if attachments.store(item)]
+    return checked
 
 
 def restore(data: dict[str, Any]) -> Restored:
@@ -214,21 +214,18 @@ def restore(data: dict[str, Any]) -> Restored:
     if Log.objects.filter(office=office).exists():
         raise Refused(f"office {office!r} already exists in this database")
     result = Restored(office)
-    created = _files(data)
-    result.files = len(data.get("attachments", []))
-    try:
-        with log.writing(office):
-            _users(data.get("users", []))
-            result.events = _events(office, bundle)
-            result.rows = _private(data)
-            _checkpoints(bundle, office)
-            _check(result)
-            if result.problems:  # nothing of a restore that does not verify is kept
-                raise Refused(f"the restored office does not verify: {result.problems[0]}")
-    except BaseException:
-        for sha in created:
-            attachments.discard(sha)
-        raise
+    files = _files(data)
+    result.files = len(files)
+    # Files are shared with every office's messages: a restore that fails takes back
+    # only those no committed message names (``attachments.storing``).
+    with log.writing(office), attachments.storing(files):
+        _users(data.get("users", []))
+        result.events = _events(office, bundle)
+        result.rows = _private(data)
+        _checkpoints(bundle, office)
+        _check(result)
+        if result.problems:  # nothing of a restore that does not verify is kept
+            raise Refused(f"the restored office does not verify: {result.problems[0]}")
     return result
 
 

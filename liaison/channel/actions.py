@@ -88,8 +88,9 @@ def send_message(
     """Send an official message from the member's side to the other side.
 
     Attachments are checked by their content before anything is written; files this call
-    stored are removed again if the message is then refused, so a refusal leaves nothing
-    behind."""
+    stored are removed again if the message is then refused, unless another message
+    named them meanwhile (``attachments.storing``), so a refusal leaves nothing behind
+    and takes nothing from anyone."""
     office = member.office
     require_side_speaker(member)
     require_active(member, now)
@@ -105,45 +106,38 @@ def send_message(
     if len(body) > BODY_MAX:
         raise Refused(f"the message is longer than {BODY_MAX:,} characters", field="body")
     checked = [files.check(upload) for upload in uploads]
-    written: list[str] = []
-    try:
-        for item in checked:
-            if files.store(item):
-                written.append(item.sha256)
-        with log.writing(office.id):
-            parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
-            event = log.append(
-                office=office.id,
-                side=_side_key(member),
-                actor=member.username,
-                type="message.sent",
-                at=now,
-                body={
-                    "kind": kind,
-                    "subject": subject,
-                    "body": body,
-                    "in_reply_to": (
-                        {
-                            "side": parent.side.key,
-                            "seq": parent.event_seq,
-                            "hash": parent.event_hash,
-                        }
-                        if parent
-                        else None
-                    ),
-                    "about": _about(office, about_session, about_project),
-                    "attachments": [item.as_body() for item in checked],
-                },
-            )
-            message = Message.objects.select_related("office", "side").get(
-                office=office, key=message_key(_side_key(member), event.seq)
-            )
-            # In the same transaction: the message and the emails it owes commit together.
-            notify.queue(message, now)
-    except BaseException:
-        for sha256 in written:
-            files.discard(sha256)
-        raise
+    # The files are stored under the office's write lock and their own (``storing``), so
+    # a refusal takes back only what no committed message names.
+    with log.writing(office.id), files.storing(checked):
+        parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
+        event = log.append(
+            office=office.id,
+            side=_side_key(member),
+            actor=member.username,
+            type="message.sent",
+            at=now,
+            body={
+                "kind": kind,
+                "subject": subject,
+                "body": body,
+                "in_reply_to": (
+                    {
+                        "side": parent.side.key,
+                        "seq": parent.event_seq,
+                        "hash": parent.event_hash,
+                    }
+                    if parent
+                    else None
+                ),
+                "about": _about(office, about_session, about_project),
+                "attachments": [item.as_body() for item in checked],
+            },
+        )
+        message = Message.objects.select_related("office", "side").get(
+            office=office, key=message_key(_side_key(member), event.seq)
+        )
+        # In the same transaction: the message and the emails it owes commit together.
+        notify.queue(message, now)
     return message
 
 

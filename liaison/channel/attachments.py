@@ -5,19 +5,28 @@ The type is sniffed from the bytes (``filetype``, a small pure-Python library re
 magic numbers; no libmagic to install). A file whose name promises one type while its
 bytes are another (a ZIP renamed ``.pdf``) is refused. Plain text has no magic number: it
 is accepted as ``text/plain`` when it decodes as UTF-8 without control bytes.
+
+Files are shared: two messages (of any offices) with the same bytes name one file. So a
+write that stored a file and then failed may remove it only when no committed message
+names it, and that must be decided where no other write can be committing one that does
+(``storing``); ``audit`` is what ``verify`` reports of the store.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import tempfile
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import filetype
 from django.conf import settings
+from django.db import connection, transaction
 
+from liaison.channel.models import Attachment
 from liaison.ledger.events import clean_line
 from liaison.lib.errors import Refused
 
@@ -148,6 +157,98 @@ def store(item: Checked) -> bool:
 
 def discard(sha256: str) -> None:
     path_of(sha256).unlink(missing_ok=True)
+
+
+# A class of PostgreSQL advisory locks of its own (the two-key form, a key space apart
+# from the offices' one-key locks), one lock per file.
+_LOCK_CLASS = 0x4C41  # "LA"
+
+
+def _lock_files(hashes: Sequence[str]) -> None:
+    """Hold each file's lock until the transaction ends. On SQLite the transaction began
+    IMMEDIATE and holds the database's write lock, which every write takes: nothing else
+    is needed."""
+    if connection.vendor != "postgresql":
+        return
+    # In one order (of the keys, which can collide), so two writes never wait on each other.
+    keys = sorted({int.from_bytes(bytes.fromhex(h[:8]), "big", signed=True) for h in hashes})
+    with connection.cursor() as cursor:
+        for key in keys:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_LOCK_CLASS, key])
+
+
+@contextlib.contextmanager
+def storing(items: Sequence[Checked]) -> Iterator[None]:
+    """Store the items' files for the write in the block, and take back those this call
+    created if the block fails, unless a committed attachment names them.
+
+    Run inside the write's transaction (``log.writing``). Why that is enough: each
+    file's lock (``_lock_files``) is held from before the file is looked at until that
+    transaction ends, by every write that stores files and by this clean-up. So while a
+    failed write decides, no other write is between finding the file present and
+    committing an attachment that names it; and a write that committed one before is
+    seen (its row is committed). A file of a committed message is never removed. A write
+    that fails in its very commit keeps its files: an unused file, never a missing one."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("storing needs the write's transaction")
+    _lock_files([item.sha256 for item in items])
+    created = []
+    for item in {item.sha256: item for item in items}.values():
+        if store(item):
+            created.append(item.sha256)
+    try:
+        # A savepoint: when the block fails, its own rows are gone before we look.
+        with transaction.atomic():
+            yield
+    except BaseException:
+        if created:
+            named = set(
+                Attachment.objects.filter(sha256__in=created).values_list("sha256", flat=True)
+            )
+            for sha256 in created:
+                if sha256 not in named:
+                    discard(sha256)
+        raise
+
+
+def _file_hash(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for chunk in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def audit(office: str) -> list[tuple[str, str, str]]:
+    """``(kind, where, detail)`` for each file the office's messages name that is not in
+    the store (``MISSING_FILE``), cannot be read (``UNREADABLE_FILE``) or whose bytes do
+    not hash to its name (``BAD_FILE``): one per file, at its first message."""
+    rows = (
+        Attachment.objects.filter(office_id=office)
+        .order_by("message__sent_at", "message__key", "position")
+        .values_list("sha256", "message__key", "name")
+    )
+    problems: list[tuple[str, str, str]] = []
+    seen: set[str] = set()
+    for sha256, key, name in rows.iterator():
+        if sha256 in seen:
+            continue
+        seen.add(sha256)
+        where = f"{office} message {key}"
+        path = path_of(sha256)
+        try:
+            actual = _file_hash(path)
+        except FileNotFoundError:
+            problems.append(("MISSING_FILE", where, f"{name}: no file {sha256} in the store"))
+            continue
+        except OSError as exc:
+            problems.append(("UNREADABLE_FILE", where, f"{name}: {path} cannot be read: {exc}"))
+            continue
+        if actual != sha256:
+            problems.append(
+                ("BAD_FILE", where, f"{name}: the file {sha256} holds bytes hashing to {actual}")
+            )
+    return problems
 
 
 def read(sha256: str) -> bytes:

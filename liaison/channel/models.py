@@ -99,6 +99,9 @@ class Attachment(Projection):
 
     class Meta:
         ordering = ["message", "position"]
+        # A failed write looks up, across offices, whether a committed message names a
+        # file it stored (``attachments.storing``).
+        indexes = [models.Index(fields=["sha256"], name="attachment_sha256")]
 
 
 class ReceiptKind(models.TextChoices):

@@ -9,6 +9,8 @@
    checkpoint is by the side's key and still matches its log (``signing.checkpoints``).
 3. The projections: replay every event of the office, in commit order, into an empty
    scratch database (in-memory SQLite) and compare table by table with the live rows.
+4. The attachment files its messages name: each is in the store and its bytes hash to
+   its name (``channel.attachments.audit``; one problem per bad file).
 
 The first place each check breaks is reported; nothing is repaired.
 """
@@ -252,13 +254,24 @@ def _checkpoint_problems(office: str) -> list[Problem]:
     return [Problem(kind, where, detail) for kind, where, detail in audit(office)[:1]]
 
 
+def _attachment_problems(office: str) -> list[Problem]:
+    # The files live outside the database, under the channel's store.
+    from liaison.channel.attachments import audit
+
+    return [Problem(kind, where, detail) for kind, where, detail in audit(office)]
+
+
 def verify(office: str | None = None, *, projections: bool = True) -> list[Problem]:
-    """Every problem found, at most one per log and one per office's projections."""
+    """Every problem found, at most one per log and one per office's projections, and
+    one per bad attachment file (the files are checked with the projections: like them,
+    they are the live state the pages serve)."""
     problems: list[Problem] = []
     for name in offices_in_scope(office):
         logs = list(Log.objects.filter(office=name).order_by("side"))
         chain_problems = [p for log in logs if (p := verify_chain(log)) is not None]
         problems.extend(chain_problems)
+        if projections:
+            problems.extend(_attachment_problems(name))
         if not chain_problems and (bad_reference := verify_references(name)) is not None:
             problems.append(bad_reference)
             continue
