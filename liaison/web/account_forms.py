@@ -1,23 +1,28 @@
 """Forms of the sign-in and account pages: the password (with the sign-in lockout), a
-TOTP code, the password again before a grave act, and a token to revoke."""
+TOTP code, the password again before a grave act, a token to revoke, a new password
+and one's language and time zone."""
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
+import zoneinfo
 from typing import Any
 
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_cool_off
 from django import forms
-from django.contrib.auth import authenticate
+from django.contrib.auth import authenticate, password_validation
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import PasswordChangeForm as DjangoPasswordChangeForm
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.api.models import PREFIX_LENGTH
+from liaison.offices.models import Language
 from liaison.web.backends import address_locked, failures
 
 
@@ -172,3 +177,43 @@ class ReauthForm(forms.Form):
 class RevokeTokenForm(forms.Form):
     # A token is named by its prefix (not a field called ``prefix``: forms have one).
     token = forms.CharField(min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH)
+
+
+class PasswordChangeForm(DjangoPasswordChangeForm):
+    """The current password (checked through ``authenticate``, so wrong guesses count
+    towards the sign-in lockout) and the new one twice, held to Django's validators."""
+
+    def __init__(self, user: Any, *args: Any, request: HttpRequest, **kwargs: Any) -> None:
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+        # Django's help is a list in HTML; the page's fields take a sentence.
+        self.fields["new_password1"].help_text = " ".join(
+            password_validation.password_validators_help_texts()
+        )
+
+    def clean_old_password(self) -> str:
+        password: str = self.cleaned_data["old_password"]
+        username = self.user.get_username()
+        _refuse_if_locked_out(self.request, username)
+        found = authenticate(self.request, username=username, password=password)
+        if found is None or found.pk != self.user.pk:
+            if getattr(self.request, "axes_locked_out", False):
+                _refuse_if_locked_out(self.request, username)
+            raise forms.ValidationError(
+                "That is not your current password.", code="password_incorrect"
+            )
+        return password
+
+
+@functools.cache
+def zone_choices() -> list[tuple[str, str]]:
+    """UTC and the IANA zones of places (Area/City); empty: each office's own choice."""
+    zones = sorted(
+        z for z in zoneinfo.available_timezones() if "/" in z and not z.startswith("Etc/")
+    )
+    return [("", "As each office shows it"), ("UTC", "UTC"), *((z, z) for z in zones)]
+
+
+class PreferencesForm(forms.Form):
+    language = forms.ChoiceField(choices=Language.choices)
+    time_zone = forms.ChoiceField(choices=zone_choices, required=False, label="Time zone")

@@ -6,7 +6,10 @@ sends them to ``account-login-code``; nobody is signed in (to any office page or
 API) until the code is right. Heads and deputies of any office may turn the second
 factor on (``account-2fa``); anyone who has one may turn it off with a current code.
 
-The Account page lists the user's API tokens, each with a button that revokes it at once.
+The Account page changes one's password (the current one, then the new one twice: this
+session stays, the others end), sets one's language and time zone, says when the
+operator set the password, and lists the user's API tokens, each with a button that
+revokes it at once.
 Re-authentication before grave acts is ``liaison.web.reauth``; its page is here.
 """
 
@@ -19,7 +22,7 @@ from typing import Any
 import segno
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import get_user_model, login
+from django.contrib.auth import get_user_model, login, update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import AbstractBaseUser
 from django.contrib.auth.views import LoginView
@@ -27,6 +30,7 @@ from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
@@ -35,10 +39,19 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.api.models import ApiToken, revoke_token
 from liaison.lib import clock
+from liaison.lib.errors import Refused
+from liaison.offices import accounts as account_settings
 from liaison.offices.access import offices_for
 from liaison.offices.models import Role
 from liaison.web import reauth
-from liaison.web.account_forms import CodeForm, LoginForm, ReauthForm, RevokeTokenForm
+from liaison.web.account_forms import (
+    CodeForm,
+    LoginForm,
+    PasswordChangeForm,
+    PreferencesForm,
+    ReauthForm,
+    RevokeTokenForm,
+)
 
 logger = logging.getLogger("liaison.access")
 
@@ -153,23 +166,82 @@ def account(request: HttpRequest) -> HttpResponse:
     return _account_page(request, 200)
 
 
-def _account_page(request: HttpRequest, status: int, error: str = "") -> HttpResponse:
+def _account_page(
+    request: HttpRequest,
+    status: int,
+    error: str = "",
+    *,
+    password_form: PasswordChangeForm | None = None,
+    preferences_form: PreferencesForm | None = None,
+) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
     tokens = (
-        ApiToken.objects.filter(user_id=request.user.pk or 0)
+        ApiToken.objects.filter(user_id=user.pk or 0)
         .select_related("member__office")
         .order_by("-created_at")
     )
+    found = account_settings.settings_for(user)
+    if zone := account_settings.chosen_zone(request):
+        timezone.activate(zone)  # the middleware puts UTC back after the response
+    if preferences_form is None:
+        initial = {"language": found.language, "time_zone": found.time_zone}
+        preferences_form = PreferencesForm(initial=initial, auto_id="preferences-%s")
     return render(
         request,
         "web/account.html",
         {
             "tokens": tokens,
-            "has_second_factor": bool(confirmed_devices(request.user)),  # type: ignore[arg-type]
-            "may_use_second_factor": may_use_second_factor(request.user),  # type: ignore[arg-type]
+            "has_second_factor": bool(confirmed_devices(user)),
+            "may_use_second_factor": may_use_second_factor(user),
             "error": error,
+            "password_form": password_form
+            or PasswordChangeForm(user, request=request, auto_id="password-%s"),
+            "preferences_form": preferences_form,
+            "operator_password_since": found.operator_password_since,
+            "operator_password_sign_in": account_settings.signed_in_with_operator_password(request),
+            "nav": "account",
         },
         status=status,
     )
+
+
+@require_POST
+@login_required
+def account_password(request: HttpRequest) -> HttpResponse:
+    """A new password of one's own: this session stays signed in, every other one ends
+    (Django's session hash covers the password), and sign-ins are no longer marked."""
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    form = PasswordChangeForm(user, request.POST, request=request, auto_id="password-%s")
+    if not form.is_valid():
+        logger.info("refused a password change of %s", user.get_username())
+        return _account_page(request, 400, password_form=form)
+    with account_settings.by_holder(user):
+        form.save()
+    update_session_auth_hash(request, user)  # type: ignore[arg-type]
+    request.session.pop(account_settings.OPERATOR_PASSWORD_KEY, None)
+    logger.info("%s changed their password", user.get_username())
+    messages.success(request, "Your password is changed: your other sessions have ended.")
+    return redirect("account")
+
+
+@require_POST
+@login_required
+def account_preferences(request: HttpRequest) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    form = PreferencesForm(request.POST, auto_id="preferences-%s")
+    if not form.is_valid():
+        return _account_page(request, 400, preferences_form=form)
+    try:
+        found = account_settings.save_preferences(
+            user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
+        )
+    except Refused as exc:
+        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        return _account_page(request, 400, preferences_form=form)
+    account_settings.remember_in_session(request, found)
+    zone = found.time_zone or "each office's own choice"
+    messages.success(request, f"Saved: {found.get_language_display()}; times in {zone}.")
+    return redirect("account")
 
 
 @require_POST
@@ -279,7 +351,8 @@ def second_factor_disable(request: HttpRequest) -> HttpResponse:
         return _second_factor_page(request, form, 400)
     if not form.is_valid():
         return _second_factor_page(request, form, 400)
-    TOTPDevice.objects.filter(user_id=user.pk).delete()
+    with account_settings.by_holder(user):  # one's own act: the operator's are told
+        TOTPDevice.objects.filter(user_id=user.pk).delete()
     logger.info("%s turned the second factor off", user.get_username())
     messages.success(request, "The second factor is off: sign-in asks for the password only.")
     return redirect("account-2fa")

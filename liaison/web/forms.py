@@ -106,6 +106,10 @@ class WithdrawForm(ActionForm):
     form_id = "withdraw"
 
     reason = _reason("Reason", required=False)
+    confirm = forms.BooleanField(
+        label="Withdraw it: the other side can no longer accept it",
+        error_messages={"required": "Tick the box to withdraw the proposal."},
+    )
 
 
 class PostponeForm(ActionForm):

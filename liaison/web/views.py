@@ -33,7 +33,9 @@ from liaison.meetings.models import Status
 from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.meetings.standing import SessionOutcome, outcomes_between
 from liaison.offices import access
+from liaison.offices import accounts as account_settings
 from liaison.offices.models import Member, Office
+from liaison.offices.overview import operator_acts_for
 from liaison.web import forms, schedule
 from liaison.web.record_states import record_states
 from liaison.web.templatetags.liaison_web import when
@@ -52,7 +54,8 @@ def office_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             office, member = access.get_office_for_user(request.user, slug)
         except Http404:
             return not_found(request)
-        timezone.activate(member.zone_name())
+        # The zone the person chose on their Account page, else their membership's.
+        timezone.activate(account_settings.chosen_zone(request) or member.zone_name())
         try:
             return view(request, office, member, **kwargs)
         except Http404:
@@ -133,6 +136,10 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
             "standing": board.standing,
             "open_sessions": _open_sessions(member, board.open_now, now),
             "awaiting": _awaiting(member, now),
+            "operator_acts": operator_acts_for(member, now),
+            "operator_password_sign_in": account_settings.signed_in_with_operator_password(
+                request
+            ),
             # The attendance window, unless it reaches back before the office's launch.
             "window_since": max(
                 board.standing.window_start.astimezone(timezone.get_current_timezone()).date(),

@@ -1,5 +1,5 @@
-"""In a real browser: the South's head checks in to a session; the North's deputy ends
-the weekly cadence on the schedule page.
+"""In a real browser: the South's head checks in to a session; the South proposes an ad
+hoc session, the North's head accepts it from his dashboard, and both check in.
 
 Runs Debian's chromium through Playwright against pytest-django's live server. The
 server's clock is frozen (ticking) a few minutes before the session's start, so check-in
@@ -102,34 +102,70 @@ def test_the_south_head_checks_in_and_sees_present(frozen_server, page: Page, tr
     )
 
 
+@pytest.fixture
+def browser():
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield launched
+        finally:
+            launched.close()
+            connections.close_all()
+
+
+def signed_in(browser, base: str, username: str) -> Page:
+    """A page of a browser context of its own (its own cookies), signed in."""
+    page = browser.new_context().new_page()
+    page.goto(f"{base}/login/")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    return page
+
+
 @pytest.mark.browser
-def test_the_norths_deputy_ends_the_cadence_from_the_schedule(
-    frozen_server, page: Page, transactional_db
+def test_the_south_proposes_a_session_the_north_accepts_and_both_check_in(
+    frozen_server, browser, transactional_db
 ):
     world = make_world()
     weekly(world)
-    base = frozen_server.url
+    base, office = frozen_server.url, world.office
 
-    page.goto(f"{base}/login/")
-    page.get_by_label("Username").fill(world.north_deputy.username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_role("link", name=world.office.name).click()
-    page.get_by_role("link", name="Schedule").click()
-    expect(page.get_by_role("heading", name="Schedule", exact=True)).to_be_visible()
+    # The South's head proposes a consultation at 10:30 (Seoul), 35 minutes away.
+    south = signed_in(browser, base, world.south_head.username)
+    south.get_by_role("link", name=office.name).click()
+    south.get_by_role("link", name="Schedule").click()
+    form = south.locator("#adhoc-form")
+    form.get_by_label("Title").fill("Urgent consultation")
+    form.get_by_label("Date (Asia/Seoul)").fill("2024-01-05")
+    form.get_by_label("Time (Asia/Seoul)").fill("10:30")
+    form.get_by_label("Grace period in minutes").fill("10")
+    form.get_by_role("button", name="Propose session").click()
+    expect(south.get_by_role("status").first).to_contain_text("Session proposed")
+    expect(south.get_by_role("heading", name="Urgent consultation")).to_be_visible()
+    expect(south.get_by_text("It binds nobody until it is accepted.")).to_be_visible()
+    expect(south.get_by_role("button", name="Check in")).to_have_count(0)
+    proposed = Event.objects.select_related("log").latest("pk")
+    assert (proposed.type, proposed.log.side) == ("session.proposed", "south")
 
-    form = page.locator("#end-cadence-form")
-    form.get_by_label("Cadence").select_option("weekly")
-    form.get_by_label("Ends from: date (Asia/Seoul)").fill("2024-01-20")
-    form.get_by_label("Ends from: time (Asia/Seoul)").fill("09:00")
-    form.get_by_label("Reason").fill("Talks suspended")
-    form.get_by_role("button", name="End cadence").click()
+    # The North's head finds it on his dashboard and accepts it.
+    north = signed_in(browser, base, world.north_head.username)
+    north.get_by_role("link", name=office.name).click()
+    proposals = north.locator("section", has=north.get_by_role("heading", name="Proposals"))
+    expect(proposals).to_contain_text("Urgent consultation")
+    expect(proposals).to_contain_text("awaiting The North")
+    proposals.get_by_role("link").filter(has_text="Urgent consultation").click()
+    north.get_by_label("I accept this for my side").check()
+    north.get_by_role("button", name="Accept for The North").click()
+    expect(north.get_by_role("status").first).to_contain_text("it now binds both sides")
+    accepted = Event.objects.select_related("log").latest("pk")
+    assert (accepted.type, accepted.log.side) == ("proposal.accepted", "north")
 
-    expect(page.get_by_role("status")).to_contain_text("Cadence weekly ends Sat 20 Jan 2024")
-    card = page.get_by_role("article", name="Weekly meeting")
-    expect(card).to_contain_text("Talks suspended")
-    expect(page.locator("#end-cadence-form")).to_have_count(1)  # until it has ended
-    sessions = page.get_by_role("table").filter(has_text="Starts")
-    expect(sessions.get_by_role("row")).to_have_count(3 + 1)  # 5, 12, 19 Jan and the header
-    event = Event.objects.select_related("log").latest("pk")
-    assert (event.type, event.log.side) == ("cadence.ended", "north")
+    # Both check in: the session is held.
+    north.get_by_role("link", name="The session").click()
+    north.get_by_role("button", name="Check in").click()
+    expect(north.get_by_role("status").first).to_contain_text("The North checked in")
+    south.reload()
+    south.get_by_role("button", name="Check in").click()
+    expect(south.get_by_role("status").first).to_contain_text("The South checked in")
+    expect(south.locator(".lede .status-held")).to_have_text("held")

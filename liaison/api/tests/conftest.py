@@ -18,9 +18,11 @@ from django.test import Client
 from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, PrivateNote
+from liaison.meetings import actions as meetings
+from liaison.meetings.models import Proposal
 from liaison.projects import actions as projects
 from liaison.records import actions as records
-from liaison.testing import World, hold, weekly
+from liaison.testing import T0, World, hold, weekly
 
 # The weekly cadence's first session: Friday 5 January 2024, 10:00 Seoul (01:00 UTC).
 FIRST = "weekly-20240105T1000"
@@ -194,6 +196,30 @@ def no_body(world: World, actor: str) -> dict[str, Any]:
     return {}
 
 
+def proposals_of_both(world: World) -> None:
+    """The weekly cadence, and an ad hoc session proposed by each side, unanswered."""
+    weekly(world)
+    for head, day in ((world.south_head, 10), (world.north_head, 11)):
+        meetings.propose_session(
+            member=head,
+            title="Extra session",
+            start=dt.datetime(2024, 1, day, 1, 0, tzinfo=dt.UTC),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+            now=T0,
+        )
+
+
+def open_proposal(world: World, actor: str, *, own: bool) -> str:
+    """The key of the open proposal of the actor's side (``own``) or of the other side;
+    for a visitor on neither side, the South's."""
+    side = actor.split("_")[0] if actor.split("_")[0] in ("south", "north") else "north"
+    if not own:
+        side = {"south": "north", "north": "south"}[side]
+    return Proposal.objects.get(office=world.office, side__key=side, state="open").key
+
+
 def record_body(world: World, actor: str) -> dict[str, Any]:
     return {
         "base_revision": 1,
@@ -227,7 +253,7 @@ WRITES = {
             "grace_minutes": 15,
             "required_level": "head",
         },
-        "session.scheduled",
+        "session.proposed",
     ),
     "check-in": Write(
         f"/sessions/{FIRST}/check-in",
@@ -242,7 +268,7 @@ WRITES = {
     "move": Write(
         f"/sessions/{FIRST}/move",
         lambda world, actor: {"start": "2024-01-06T10:00:00+09:00", "reason": "snow"},
-        "session.moved",
+        "session.move_proposed",
     ),
     "postpone": Write(
         f"/sessions/{FIRST}/postpone",
@@ -267,12 +293,34 @@ WRITES = {
             "required_level": "deputy",
             "reason": "agreed at the first session",
         },
-        "cadence.set",
+        "cadence.proposed",
     ),
     "end-cadence": Write(
         "/cadences/weekly/end",
         lambda world, actor: {"reason": "talks suspended", "effective": "2024-02-01T00:00:00Z"},
-        "cadence.ended",
+        "cadence.end_proposed",
+    ),
+    # Each side answers the other side's proposal and withdraws its own.
+    "accept-proposal": Write(
+        "/proposals/{proposal}/accept",
+        no_body,
+        "proposal.accepted",
+        setup=proposals_of_both,
+        names=lambda world, actor: {"proposal": open_proposal(world, actor, own=False)},
+    ),
+    "decline-proposal": Write(
+        "/proposals/{proposal}/decline",
+        lambda world, actor: {"reason": "the date clashes with a plenary"},
+        "proposal.declined",
+        setup=proposals_of_both,
+        names=lambda world, actor: {"proposal": open_proposal(world, actor, own=False)},
+    ),
+    "withdraw-proposal": Write(
+        "/proposals/{proposal}/withdraw",
+        lambda world, actor: {"reason": "overtaken by events"},
+        "proposal.withdrawn",
+        setup=proposals_of_both,
+        names=lambda world, actor: {"proposal": open_proposal(world, actor, own=True)},
     ),
     # Any member of a side drafts the shared texts; heads and deputies speak for it.
     "record": Write(
@@ -374,6 +422,9 @@ READS = {
         Read("/sessions"),
         Read(f"/sessions/{FIRST}"),
         Read("/cadences"),
+        Read("/proposals", setup=proposals_of_both),
+        Read("/proposals?state=closed", setup=proposals_of_both),
+        Read("/proposals/south-1", setup=proposals_of_both),
         Read(f"/sessions/{FIRST}/record", **RECORDS),
         Read(f"/sessions/{FIRST}/readouts", **RECORDS),
         Read(f"/sessions/{FIRST}/readouts/draft", hidden_from=("observer",), **RECORDS),

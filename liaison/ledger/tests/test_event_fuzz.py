@@ -13,7 +13,7 @@ For every registered event type:
   body, and ``log.append`` turns that into ``EventRejected``.
 
 Appending goes through the database, so only one cheap, self-contained type
-(``cadence.set``) is appended here; the rest is validation and encoding.
+(``cadence.proposed``, then its acceptance) is appended here; the rest is validation and encoding.
 """
 
 from __future__ import annotations
@@ -41,6 +41,7 @@ from liaison.ledger.events import (
 )
 from liaison.ledger.models import Event
 from liaison.lib.timezones import format_utc
+from liaison.meetings.models import Cadence
 from liaison.testing import World
 
 TYPES = sorted(registered_types())
@@ -249,6 +250,7 @@ CADENCE = {
     "required_level": "head",
     "effective": "2024-01-01T00:00:00.000000Z",
     "reason": "",
+    "answer_by": "2024-01-02T00:00:00.000000Z",
 }
 AD_HOC = {
     "key": "adhoc-20240110T1000",
@@ -257,6 +259,7 @@ AD_HOC = {
     "duration_minutes": 60,
     "grace_minutes": 15,
     "required_level": "head",
+    "answer_by": "2024-01-09T00:00:00.000000Z",
 }
 
 
@@ -267,17 +270,19 @@ def newline_after(strategy: st.SearchStrategy[str]) -> st.SearchStrategy[str]:
 # Look-alikes: digits of any script (``\d`` matches them in Python and in pydantic's
 # regex engine) and a trailing newline (which ``$`` lets through in Python).
 LOOK_ALIKES: dict[tuple[str, str], st.SearchStrategy[str]] = {
-    ("cadence.set", "starts_on"): st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True)
+    ("cadence.proposed", "starts_on"): st.from_regex(r"\d{4}-\d{2}-\d{2}", fullmatch=True)
     | newline_after(DAYS),
-    ("cadence.set", "start_time"): st.from_regex(r"\d{2}:\d{2}", fullmatch=True),
-    ("cadence.set", "effective"): st.from_regex(
+    ("cadence.proposed", "start_time"): st.from_regex(r"\d{2}:\d{2}", fullmatch=True),
+    ("cadence.proposed", "effective"): st.from_regex(
         r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}Z", fullmatch=True
     )
     | newline_after(INSTANTS),
-    ("cadence.set", "key"): newline_after(st.from_regex(r"[a-z][a-z0-9-]{0,9}", fullmatch=True)),
-    ("session.scheduled", "key"): st.from_regex(r"adhoc-\d{8}T\d{4}", fullmatch=True),
+    ("cadence.proposed", "key"): newline_after(
+        st.from_regex(r"[a-z][a-z0-9-]{0,9}", fullmatch=True)
+    ),
+    ("session.proposed", "key"): st.from_regex(r"adhoc-\d{8}T\d{4}", fullmatch=True),
 }
-BASES = {"cadence.set": CADENCE, "session.scheduled": AD_HOC}
+BASES = {"cadence.proposed": CADENCE, "session.proposed": AD_HOC}
 
 
 def spelled_once(field: str, value: str) -> bool:
@@ -367,17 +372,18 @@ def test_the_encoding_keeps_every_safe_integer_exactly(number: int) -> None:
 def test_a_cadence_body_from_its_schema_appends_or_is_rejected(
     world: World, data: st.DataObject
 ) -> None:
-    """``cadence.set`` applies without any other row: a valid body appends and applies
-    (its day and time parse), anything else is ``EventRejected`` with nothing written."""
-    body = data.draw(schema_bodies("cadence.set"))
+    """``cadence.proposed`` applies without any other row, and its acceptance by the
+    other side makes the cadence: a valid body appends and applies (its day and time
+    parse), anything else is ``EventRejected`` with nothing written."""
+    body = data.draw(schema_bodies("cadence.proposed"))
     before = Event.objects.count()
     with transaction.atomic():
         try:
-            log.append(
+            proposed = log.append(
                 office=world.office.id,
                 side="south",
                 actor=world.south_head.username,
-                type="cadence.set",
+                type="cadence.proposed",
                 body=body,
                 at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
             )
@@ -386,5 +392,14 @@ def test_a_cadence_body_from_its_schema_appends_or_is_rejected(
             assert Event.objects.count() == before
         else:
             event("appended")
-            assert Event.objects.count() == before + 1
+            log.append(
+                office=world.office.id,
+                side="north",
+                actor=world.north_head.username,
+                type="proposal.accepted",
+                body={"ref": {"side": "south", "seq": proposed.seq, "hash": proposed.hash}},
+                at=dt.datetime(2024, 1, 1, tzinfo=dt.UTC),
+            )
+            assert Event.objects.count() == before + 2
+            assert Cadence.objects.filter(office=world.office, key=body["key"]).exists()
         transaction.set_rollback(True)

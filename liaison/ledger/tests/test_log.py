@@ -70,8 +70,14 @@ def test_each_side_has_its_own_log_numbered_from_one(world):
     actions.check_in(member=world.north_head, key="weekly-20240105T1000", now=FRIDAY)
     south = _chain(world.office.id, "south")
     north = _chain(world.office.id, "north")
-    assert [(e.seq, e.type) for e in south] == [(1, "cadence.set"), (2, "session.checked_in")]
-    assert [(e.seq, e.type) for e in north] == [(1, "session.checked_in")]
+    assert [(e.seq, e.type) for e in south] == [
+        (1, "cadence.proposed"),
+        (2, "session.checked_in"),
+    ]
+    assert [(e.seq, e.type) for e in north] == [
+        (1, "proposal.accepted"),
+        (2, "session.checked_in"),
+    ]
     assert south[0].prev == GENESIS and north[0].prev == GENESIS
     assert south[1].prev == south[0].hash
 
@@ -147,19 +153,25 @@ def test_an_accepted_event_changes_its_projection(world):
             id="missing-field",
         ),
         pytest.param(
-            "session.moved",
-            {"session": "weekly-20240105T1000", "start": "2024-01-05T10:00:00+09:00", "reason": ""},
-            r"session\.moved: start: .*must be a UTC instant",
+            "session.move_proposed",
+            {
+                "session": "weekly-20240105T1000",
+                "start": "2024-01-05T10:00:00+09:00",
+                "reason": "",
+                "answer_by": "2024-01-05T00:00:00.000000Z",
+            },
+            r"session\.move_proposed: start: .*must be a UTC instant",
             id="instant-with-offset",
         ),
         pytest.param(
-            "session.moved",
+            "session.move_proposed",
             {
                 "session": "weekly-20240105T1000",
                 "start": "2024-02-30T01:00:00.000000Z",
                 "reason": "",
+                "answer_by": "2024-01-05T00:00:00.000000Z",
             },
-            r"session\.moved: start: ",
+            r"session\.move_proposed: start: ",
             id="instant-that-is-no-day",
         ),
         pytest.param(
@@ -169,7 +181,7 @@ def test_an_accepted_event_changes_its_projection(world):
             id="null-for-a-string",
         ),
         pytest.param(
-            "cadence.set",
+            "cadence.proposed",
             {
                 "key": "weekly",
                 "title": "Weekly",
@@ -181,8 +193,9 @@ def test_an_accepted_event_changes_its_projection(world):
                 "required_level": "head",
                 "effective": "2024-01-01T00:00:00.000000Z",
                 "reason": "",
+                "answer_by": "2024-01-02T00:00:00.000000Z",
             },
-            r"cadence\.set: duration_minutes: ",
+            r"cadence\.proposed: duration_minutes: ",
             id="float-for-an-integer",
         ),
         pytest.param(

@@ -42,6 +42,7 @@ from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
+from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
 from liaison.records import actions as records
 from liaison.testing import OPERATOR, PASSWORD, World, hold, make_world
@@ -91,6 +92,7 @@ class Matrix:
     tokens: dict[str, str]  # side -> its head's API token's prefix
     messages: dict[str, str]  # side -> a message it sent
     attachments: dict[str, tuple[str, str]]  # side -> (its message, the file's sha256)
+    proposals: dict[str, str] = field(default_factory=dict)  # side -> its open proposal
 
 
 def build() -> Matrix:
@@ -147,6 +149,18 @@ def build() -> Matrix:
         notes[side] = note.key
         token, _key = issue_token(head, name="script", now=at)
         tokens[side] = token.prefix
+    proposals: dict[str, str] = {}
+    for side, day in (("south", 20), ("north", 21)):
+        proposal = meetings.propose_session(
+            member=world.members[f"{side}_head"],
+            title="Extra session",
+            start=dt.datetime(2024, 2, day, 1, 0, tzinfo=dt.UTC),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+            now=at,
+        )
+        proposals[side] = proposal.key
     stranger = make_world("elsewhere").south_head
     return Matrix(
         world=world,
@@ -158,6 +172,7 @@ def build() -> Matrix:
             "south": (sent["Weekly meetings"], api.PDF_SHA256),
             "north": (annex.key, hashlib.sha256(NORTH_PDF).hexdigest()),
         },
+        proposals=proposals,
     )
 
 
@@ -198,6 +213,7 @@ OWNERS: dict[str, tuple[str, ...]] = {
     "draft": SIDES,  # the side's private project draft
     "readout": SIDES,  # the side's readout draft, to publish
     "token": SIDES,  # the side's head's API token
+    "proposal": SIDES,  # an open proposal made by that side (a joint record)
 }
 
 # How a private object hides: "side" (off its side, 404), "mine" (the visitor's own
@@ -213,13 +229,13 @@ class Row:
     who: str = "member"
     ok: int = 200
     private: Privacy = ""
-    "proposal": SIDES,  # an open proposal made by that side (a joint record)
     # An OK answer appended to a log (the event count grows); any other answer must
     # leave it as it was.
     writes: bool = False
     body: Callable[[Matrix, str, str], dict[str, Any]] | None = None
     anonymous: int | None = None  # when not the usual (302 to sign in, API 401)
     own_side: int | None = None  # the answer on one's own side's object, when refused
+    other_side: int | None = None  # the answer on the other side's object, when refused
     # Overrides of the path's placeholders (API), or a function of (matrix, owner).
     args: dict[str, str] = field(default_factory=dict)
 
@@ -258,11 +274,19 @@ WEB: dict[str, Row] = {
     "account-2fa-confirm": post("", "speaker_anywhere"),
     "account-2fa-disable": post("", "anyone"),
     "account-token-revoke": post("token", "anyone", 302, private="user", body=token_named),
+    "account-password": post("", "anyone"),  # an empty form: 400 with its field errors
+    "account-preferences": post("", "anyone"),
     "office-dashboard": page(),
     "office-schedule": page(),
     "office-cadence-set": post(),
     "office-cadence-end": post(),
     "office-session-schedule": post(),
+    # A proposal is a joint record: every member reads it; the forms (empty here) reach
+    # their field errors for a head or deputy of either side.
+    "proposal-detail": page("proposal"),
+    "proposal-accept": post("proposal"),
+    "proposal-decline": post("proposal"),
+    "proposal-withdraw": post("proposal"),
     "session-detail": page("session"),
     "session-check-in": post("session"),
     "session-absence": post("session"),
@@ -278,6 +302,7 @@ WEB: dict[str, Row] = {
     "session-minutes-save": post("session", "side"),
     "session-minutes-propose": post("session"),
     "session-minutes-sign": post("session", "head"),
+    "session-minutes-sign-confirm": page("session", "head"),  # what a head would sign
     "office-frameworks": page(),
     "office-framework-record": post(),
     "office-framework": page("session"),
@@ -352,6 +377,8 @@ def web_url(m: Matrix, name: str, owner: str) -> str:
         return reverse(name, args=[slug, m.notes[owner]])
     if row.obj == "draft":
         return reverse(name, args=[slug, f"{owner}-secret"])
+    if row.obj == "proposal":
+        return reverse(name, args=[slug, m.proposals[owner]])
     return reverse(name, args=[slug, WEB_KEYS.get(name, FIRST)])
 
 
@@ -393,7 +420,7 @@ API: dict[str, Row] = {
     "get_office": get(),
     "get_standing": get(),
     "list_sessions": get(),
-    "schedule_session": write(
+    "propose_session": write(
         fixed(
             {
                 "title": "Extra session",
@@ -407,20 +434,27 @@ API: dict[str, Row] = {
     "get_session": get("session"),
     "check_in": write("check-in", args={"key": NEXT}),
     "give_notice_of_absence": write("absence", args={"key": NEXT}),
-    "move_session": write(
-        fixed({"start": "2024-02-03T10:00:00+09:00", "reason": "snow"}), ok=200, args={"key": NEXT}
+    "propose_move": write(
+        fixed({"start": "2024-02-03T10:00:00+09:00", "reason": "snow"}), args={"key": NEXT}
     ),
     "postpone_session": write("postpone", ok=200, args={"key": NEXT}),
     "cancel_session": write("cancel", ok=200, args={"key": NEXT}),
     "list_cadences": get(),
-    "set_cadence": write(
+    "propose_cadence": write(
         lambda m, v, o: {**api.WRITES["cadence"].body(m.world, v), "starts_on": "2024-03-01"}
     ),
-    "end_cadence": write(
+    "propose_cadence_end": write(
         fixed({"reason": "talks suspended", "effective": "2024-03-01T00:00:00Z"}),
-        ok=200,
         args={"key": "weekly"},
     ),
+    "list_proposals": get(),
+    "get_proposal": get("proposal"),
+    # The other side's proposal is answered; one's own is withdrawn (409 the other way).
+    "accept_proposal": write(none, ok=200, obj="proposal", own_side=409),
+    "decline_proposal": write(
+        fixed({"reason": "the date clashes"}), ok=200, obj="proposal", own_side=409
+    ),
+    "withdraw_proposal": write(fixed({"reason": ""}), ok=200, obj="proposal", other_side=409),
     "get_record": get("session"),
     "save_record": write("record", "side", ok=200),
     "list_readouts": get("session"),
@@ -512,6 +546,7 @@ API: dict[str, Row] = {
     "list_checkpoints": get(),
     "sign_checkpoint": write(none),
     "list_keys": get(),
+    "get_needs": get(),  # each member their own; staff and the observer an empty list
 }
 # The schema and its browsable page are public; ninja's root answers nothing to anyone.
 API_PUBLIC = {
@@ -545,6 +580,8 @@ def refusal(row: Row, visitor: str, owner: str, *, web: bool) -> int | None:
         return 403  # a note of one's own side, written by someone else
     if row.own_side is not None and side == owner:
         return row.own_side  # e.g. acknowledging one's own side's message
+    if row.other_side is not None and side is not None and side != owner:
+        return row.other_side  # e.g. withdrawing the other side's proposal
     return None
 
 
@@ -720,6 +757,8 @@ def api_path(m: Matrix, op: str, owner: str) -> tuple[str, str]:
         values["note_id"] = m.notes[owner]
     if row.obj == "draft":
         values["pkey"] = f"{owner}-secret"
+    if row.obj == "proposal":
+        values["key"] = m.proposals[owner]
     values |= {k: v.format(owner=owner) for k, v in row.args.items() if k != "query"}
     query = row.args.get("query", "").format(notice=m.messages["south"])
     return method, template.format(**values) + query

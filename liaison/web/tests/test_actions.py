@@ -11,6 +11,7 @@ import time_machine
 from django.urls import reverse
 
 from liaison.ledger.models import Event
+from liaison.meetings.models import Proposal
 from liaison.meetings import actions
 from liaison.meetings.overview import session_detail
 
@@ -39,7 +40,7 @@ class Case:
 CASES = [
     Case("check-in", OPEN, "session.checked_in", 'class="att att-present">present<'),
     Case("absence", BEFORE, "session.absence_noticed", 'class="att att-excused">excused<'),
-    Case("move", BEFORE, "session.moved", "Sat 6 Jan 2024, 11:00 KST"),
+    Case("move", BEFORE, "session.move_proposed", "New time Sat 6 Jan 2024, 11:00 KST proposed"),
     Case("postpone", BEFORE, "session.postponed", "Postponed: Our delegation is in Beijing"),
     Case("cancel", BEFORE, "session.cancelled", "Cancelled: Our delegation is in Beijing"),
 ]
@@ -244,6 +245,15 @@ def test_a_postponed_session_can_be_moved_to_a_new_time(office, as_user):
             url(office, "move"), {"date": "2024-01-12", "time": "15:00", "reason": "Fog lifted"}
         )
     assert response.status_code == 302
+    # Proposed by the North, it stays postponed until the South accepts the new time.
+    assert session_detail(office.office, KEY, AFTER_GRACE).session.status == "postponed"
+    proposal = Proposal.objects.get(office=office.office, kind="move", subject=KEY)
+    with time_machine.travel(AFTER_GRACE, tick=False):
+        accepted = as_user(office.south_deputy).post(
+            reverse("proposal-accept", args=[office.office.slug, proposal.key]),
+            {"confirm": "on"},
+        )
+    assert accepted.status_code == 302
     detail = session_detail(office.office, KEY, AFTER_GRACE)
     assert detail.session.status == "scheduled"
     assert detail.session.start == dt.datetime(2024, 1, 12, 6, 0, tzinfo=dt.UTC)
