@@ -13,7 +13,18 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from liaison.ledger.events import Applied, Body, Day, Instant, Key, Ref, WallTime, event_type
+from liaison.ledger.events import (
+    Applied,
+    Body,
+    Day,
+    Instant,
+    Key,
+    Line,
+    Ref,
+    Text,
+    WallTime,
+    event_type,
+)
 from liaison.lib.timezones import localize, parse_utc
 from liaison.meetings.cadence import split_key
 from liaison.meetings.models import (
@@ -62,15 +73,15 @@ class CadenceProposed(Body):
     ``effective`` or at the acceptance, whichever is later."""
 
     key: Key
-    title: str = Field(min_length=1, max_length=200)
-    rule: str = Field(min_length=1, max_length=500)
+    title: Line = Field(min_length=1, max_length=200)
+    rule: Line = Field(min_length=1, max_length=500)
     starts_on: Day
     start_time: WallTime
     duration_minutes: int = Field(ge=1, le=24 * 60)
     grace_minutes: int = Field(ge=0, le=24 * 60)
     required_level: LevelName
     effective: Instant
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
     answer_by: Instant
 
     @field_validator("key")
@@ -89,7 +100,7 @@ class CadenceProposed(Body):
 class CadenceEndProposed(Body):
     key: Key
     effective: Instant
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
     answer_by: Instant
 
     def apply(self, event: Applied) -> None:
@@ -109,7 +120,7 @@ class SessionProposed(Body):
 
     # [0-9], not \d: pydantic's patterns match any script's digits with \d.
     key: str = Field(pattern=r"^adhoc-[0-9]{8}T[0-9]{4}(-[0-9]+)?$")
-    title: str = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=200)
     start: Instant
     duration_minutes: int = Field(ge=1, le=24 * 60)
     grace_minutes: int = Field(ge=0, le=24 * 60)
@@ -140,9 +151,9 @@ class SessionProposed(Body):
 class SessionMoveProposed(Body):
     """A new time for a session (one that is scheduled or postponed)."""
 
-    session: str = Field(min_length=1, max_length=100)
+    session: Line = Field(min_length=1, max_length=100)
     start: Instant
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
     answer_by: Instant
 
     def apply(self, event: Applied) -> None:
@@ -242,7 +253,7 @@ def _agree_cadence(event: Applied, proposal: Proposal, details: dict[str, Any]) 
 
 @event_type("proposal.declined")
 class ProposalDeclined(_Answer):
-    reason: str = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=2000)
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.DECLINED, self.reason)
@@ -256,7 +267,7 @@ class ProposalDeclined(_Answer):
 class ProposalWithdrawn(_Answer):
     """The proposing side takes its proposal back before it was answered."""
 
-    reason: str = Field(max_length=2000)
+    reason: Text = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.WITHDRAWN, self.reason)
@@ -306,8 +317,8 @@ def _set_status(event: Applied, key: str, status: Status, reason: str) -> None:
 
 @event_type("session.postponed")
 class SessionPostponed(Body):
-    session: str = Field(min_length=1, max_length=100)
-    reason: str = Field(max_length=2000)
+    session: Line = Field(min_length=1, max_length=100)
+    reason: Text = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
         _set_status(event, self.session, Status.POSTPONED, self.reason)
@@ -315,8 +326,8 @@ class SessionPostponed(Body):
 
 @event_type("session.cancelled")
 class SessionCancelled(Body):
-    session: str = Field(min_length=1, max_length=100)
-    reason: str = Field(max_length=2000)
+    session: Line = Field(min_length=1, max_length=100)
+    reason: Text = Field(max_length=2000)
 
     def apply(self, event: Applied) -> None:
         _set_status(event, self.session, Status.CANCELLED, self.reason)
@@ -324,8 +335,8 @@ class SessionCancelled(Body):
 
 @event_type("session.checked_in")
 class CheckedIn(Body):
-    session: str = Field(min_length=1, max_length=100)
-    attendee: str = Field(min_length=1, max_length=150)
+    session: Line = Field(min_length=1, max_length=100)
+    attendee: Line = Field(min_length=1, max_length=150)
 
     def apply(self, event: Applied) -> None:
         CheckIn.objects.create(
@@ -342,8 +353,8 @@ class CheckedIn(Body):
 
 @event_type("session.absence_noticed")
 class AbsenceNoticed(Body):
-    session: str = Field(min_length=1, max_length=100)
-    reason: str = Field(min_length=1, max_length=2000)
+    session: Line = Field(min_length=1, max_length=100)
+    reason: Text = Field(min_length=1, max_length=2000)
 
     def apply(self, event: Applied) -> None:
         AbsenceNotice.objects.create(

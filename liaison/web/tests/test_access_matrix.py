@@ -314,7 +314,8 @@ WEB: dict[str, Row] = {
     "office-checkpoints": page(),
     "office-checkpoints-download": page(),
     "office-checkpoint-sign": post(ok=302, writes=True),  # a button: signs and goes back
-    "office-key-rotate": post(ok=302, writes=True),
+    "office-key-rotate": post(),  # posted empty: the form wants a reason and a tick
+    "office-key-rotate-confirm": page(who="speaker"),  # what rotating does, and the form
     # Under WSGI the stream answers 204 before it reads anything; ASGI: test_live.py.
     "office-live": Row("get", "unchecked", "anyone", 204, anonymous=204),
     "office-messages": page(),
