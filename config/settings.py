@@ -101,6 +101,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.csp",
+                "liaison.web.context_processors.needs",
             ],
         },
     },
@@ -261,6 +262,13 @@ if not LIAISON_KEY_SECRET:
     LIAISON_KEY_SECRET = "development-only-key-secret"  # noqa: S105 - refused in production
 # How often the scheduled round (`liaison checkpoint --every`) signs checkpoints.
 LIAISON_CHECKPOINT_MINUTES = env_int("LIAISON_CHECKPOINT_MINUTES", 60)
+
+# "Needs you" lists a commitment of the member's side this many days before its due day.
+LIAISON_DUE_SOON_DAYS = env_int("LIAISON_DUE_SOON_DAYS", 7)
+if LIAISON_DUE_SOON_DAYS < 0:
+    raise ImproperlyConfigured(
+        f"LIAISON_DUE_SOON_DAYS must be 0 or more days, not {LIAISON_DUE_SOON_DAYS}"
+    )
 
 # Message attachments: where they are stored (outside the database, by SHA-256), how
 # large one may be and which types (checked from the content) are accepted.

@@ -25,6 +25,7 @@ from liaison.api import (
     checkpoints,
     commitments,
     errors,
+    needs,
     offices,
     projects,
     records,
@@ -74,3 +75,4 @@ api.add_router("", third_parties.router)
 api.add_router("", channel.router)
 api.add_router("", timeline.router)
 api.add_router("", checkpoints.router)
+api.add_router("", needs.router)

@@ -37,6 +37,7 @@ from liaison.offices import accounts as account_settings
 from liaison.offices.models import Member, Office
 from liaison.offices.overview import operator_acts_for
 from liaison.web import forms, schedule
+from liaison.web.context_processors import needs_of, remember
 from liaison.web.record_states import record_states
 from liaison.web.templatetags.liaison_web import when
 
@@ -56,6 +57,7 @@ def office_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             return not_found(request)
         # The zone the person chose on their Account page, else their membership's.
         timezone.activate(account_settings.chosen_zone(request) or member.zone_name())
+        remember(request, member)
         try:
             return view(request, office, member, **kwargs)
         except Http404:
@@ -126,6 +128,9 @@ def _awaiting(member: Member, now: dt.datetime) -> list[channel_overview.Awaitin
 def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     now = clock.now()
     board = overview.dashboard(office, now)
+    needs = needs_of(request, member, now)
+    # Listing the other side's messages shows them to this side: they are delivered.
+    channel_actions.mark_shown(member, needs.messages, opened=False, now=now)
     return render(
         request,
         "web/dashboard.html",
@@ -136,6 +141,7 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
             "standing": board.standing,
             "open_sessions": _open_sessions(member, board.open_now, now),
             "awaiting": _awaiting(member, now),
+            "needs": needs,
             "operator_acts": operator_acts_for(member, now),
             "operator_password_sign_in": account_settings.signed_in_with_operator_password(
                 request

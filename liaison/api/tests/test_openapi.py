@@ -54,6 +54,7 @@ PATHS = {
     "/api/offices/{slug}/timeline": {"get"},
     "/api/offices/{slug}/checkpoints": {"get", "post"},
     "/api/offices/{slug}/keys": {"get"},
+    "/api/offices/{slug}/needs": {"get"},
 }
 
 
