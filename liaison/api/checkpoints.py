@@ -10,7 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 
 from liaison.api.access import member_for
 from liaison.api.auth import require_recent_sign_in
@@ -47,6 +47,7 @@ class KeyOut(Schema):
     valid_until_size: int | None
     registered_at: dt.datetime
     retired_at: dt.datetime | None
+    reason: str = Field(description="why the side rotated to this key; empty for its first")
 
 
 def _witnessed(checkpoint: Checkpoint, cosigned: set[Any], refused: set[Any]) -> str:
@@ -106,7 +107,8 @@ def sign_checkpoint(request: HttpRequest, slug: str) -> Status[Any]:
 @router.get("/offices/{slug}/keys", response={200: list[KeyOut], 404: ErrorOut})
 def list_keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
     """Each side's signing keys: fingerprint, public key (hex) and the log sizes each
-    signs checkpoints for (``valid_until_size`` null while in force)."""
+    signs checkpoints for (``valid_until_size`` null while in force), and why the side
+    rotated to it."""
     office, _member = member_for(request, slug)
     return [
         {
@@ -117,6 +119,7 @@ def list_keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
             "valid_until_size": key.valid_until_size,
             "registered_at": key.registered_at,
             "retired_at": key.retired_at,
+            "reason": key.reason,
         }
         for key in SideKey.objects.filter(office=office).select_related("side")
     ]

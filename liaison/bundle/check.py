@@ -9,7 +9,7 @@ and the first place it breaks:
    canonical RFC 8785 JSON naming this office and log (``BROKEN_CHAIN``, ``SEQ_GAP``,
    ``NOT_CANONICAL``, ``WRONG_LOG``);
 2. key history: the charter's ``key.registered``, each ``key.rotated`` signed by the old
-   and the new key (``BAD_KEY``);
+   and the new key and saying why (``BAD_KEY``); the reasons are listed;
 3. checkpoints, the bundle's and those the witness cosigned inside the other log:
    signature by the side's key valid at that size (``BAD_SIGNATURE``), the log at least
    that long (``TRUNCATED``), its first ``size`` events having that Merkle root
@@ -41,6 +41,7 @@ import rfc8785
 
 from liaison.ledger import merkle
 from liaison.signing import formats
+from liaison.signing.formats import ROTATION_REASON_MAX
 
 FORMAT = "liaison-bundle"
 VERSION = 1
@@ -95,6 +96,7 @@ class Report:
     cosignatures: int = 0
     kept: int = 0  # checkpoints the user kept, checked with --against
     agreed_minutes: list[str] = field(default_factory=list)
+    rotations: list[str] = field(default_factory=list)  # "office/side#seq: why"
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -218,6 +220,7 @@ class _Checker:
         self.saved: dict[str, tuple[str, Any, str]] = {}  # event hash -> (session, v, hash)
         self.problems: list[Problem] = []
         self.cosignatures = 0
+        self.rotations: list[str] = []  # "office/side#seq: reason"
 
     def problem(self, kind: str, where: str, detail: str) -> None:
         self.problems.append(Problem(kind, where, detail))
@@ -334,6 +337,17 @@ class _Checker:
             return
         old.valid_until = entry.seq
         self.keys[side].append(Key(str(body["new"]), public, entry.seq))
+        # The keys sign the keys, not the reason; the chain and the checkpoints bind it.
+        # A rotation that gives none breaks the schema, not the key history.
+        reason = body.get("reason")
+        if not isinstance(reason, str) or not reason.strip() or len(reason) > ROTATION_REASON_MAX:
+            self.problem(
+                "BAD_KEY",
+                entry.where,
+                f"the rotation gives no reason of 1 to {ROTATION_REASON_MAX} characters",
+            )
+            return
+        self.rotations.append(f"{entry.where}: {reason}")
 
     def checkpoint(
         self, where: str, side: str, size: int, root: str, key: str, signature: str, at: str
@@ -496,6 +510,7 @@ def check(bundle: dict[str, Any], against: Sequence[dict[str, Any]] = ()) -> Rep
         report.kept += 1
         checker.checkpoint(f"your checkpoint {index + 1}", *item)
     report.cosignatures = checker.cosignatures
+    report.rotations = checker.rotations
     report.problems.extend(checker.problems)
     sides = {name for name in logs if name != CHARTER}
     report.agreed_minutes = sorted(
@@ -593,6 +608,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if report.agreed_minutes:
         print("minutes binding (both heads signed): " + ", ".join(report.agreed_minutes))
+    for rotation in report.rotations:
+        print(f"key rotated at {rotation}")
     return 0
 
 

@@ -9,6 +9,7 @@ from pydantic import Field
 from liaison.ledger.events import Applied, Body, Instant, Key, Text, event_type
 from liaison.lib.timezones import parse_utc
 from liaison.offices.models import Side
+from liaison.signing.formats import ROTATION_REASON_MAX
 from liaison.signing.models import Cosignature, Refusal, SideKey
 
 Hex32 = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
@@ -39,13 +40,16 @@ class KeyRegistered(Body):
 @event_type("key.rotated")
 class KeyRotated(Body):
     """A side replaces its key, in its own log; the old and the new key both sign
-    ``formats.rotation_message``. Checkpoints from this event's seq on use the new key."""
+    ``formats.rotation_message``. Checkpoints from this event's seq on use the new key.
+    ``reason`` says why, for both sides to read; the event's hash and the checkpoints
+    over the log bind it (the keys' signatures cover the keys only)."""
 
     old: Hex32
     new: Hex32
     public_key: Hex32
     old_signature: Hex64
     new_signature: Hex64
+    reason: Text = Field(min_length=1, max_length=ROTATION_REASON_MAX)
 
     def apply(self, event: Applied) -> None:
         SideKey.objects.filter(pk=SideKey.make_id(event.office, event.side, self.old)).update(
@@ -60,6 +64,7 @@ class KeyRotated(Body):
             valid_from_size=event.seq,
             registered_at=event.at,
             event=event.ref,
+            reason=self.reason,
         )
 
 

@@ -21,6 +21,11 @@ CHECKPOINT = "liaison.checkpoint/v1"
 KEY_ROTATION = "liaison.key-rotation/v1"
 MINUTES_SIGNATURE = "liaison.minutes-signature/v1"
 
+# The longest reason a ``key.rotated`` event may give (its schema, and the verifier's).
+# The reason is not in the signed rotation message: the keys vouch for the keys, and the
+# event's hash and the checkpoints over the log bind what the side said.
+ROTATION_REASON_MAX = 500
+
 
 def fingerprint(public_key: bytes) -> str:
     """A key's name: hex SHA-256 of its 32 raw public bytes."""

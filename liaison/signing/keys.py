@@ -25,6 +25,7 @@ from liaison.lib.errors import NotAllowed, Refused
 from liaison.offices.access import require_active, require_side_speaker
 from liaison.offices.models import Member, Office, Side
 from liaison.signing import formats
+from liaison.signing.formats import ROTATION_REASON_MAX
 from liaison.signing.models import KeySecret, SideKey
 
 CHARTER = ""
@@ -130,12 +131,17 @@ def sign(key: SideKey, message: bytes) -> str:
     return private_key(key).sign(message).hex()
 
 
-def rotate(*, member: Member, now: dt.datetime) -> SideKey:
+def rotate(*, member: Member, reason: str, now: dt.datetime) -> SideKey:
     """The member's side replaces its key: a ``key.rotated`` event in its own log, signed
-    by the old key and the new. Heads and deputies only (the web asks them to sign in
-    again first)."""
+    by the old key and the new, saying why (``reason``, 1 to 500 characters). Heads and
+    deputies only (the web asks them to confirm, with the password when it is due)."""
     require_side_speaker(member)
     require_active(member, now)
+    reason = reason.strip()
+    if not reason:
+        raise Refused("say why your side rotates its key", field="reason")
+    if len(reason) > ROTATION_REASON_MAX:
+        raise Refused(f"the reason is longer than {ROTATION_REASON_MAX} characters", field="reason")
     office = member.office
     side = member.side
     if side is None:  # pragma: no cover - require_side_speaker refused it already
@@ -160,6 +166,7 @@ def rotate(*, member: Member, now: dt.datetime) -> SideKey:
                 "public_key": public,
                 "old_signature": old_private.sign(message).hex(),
                 "new_signature": new_private.sign(message).hex(),
+                "reason": reason,
             },
         )
         from liaison.signing import checkpoints

@@ -15,10 +15,7 @@ from django.db import models
 
 from liaison.ledger.projection import Projection
 from liaison.offices.models import Office, Side
-
-
-# The longest reason a side may give for rotating its key (the event's schema).
-ROTATION_REASON_MAX = 500
+from liaison.signing.formats import ROTATION_REASON_MAX
 
 
 class SideKey(Projection):

@@ -1,17 +1,21 @@
 """The office's Checkpoints page: each side's keys, the checkpoints it signed over its
 log, the other side's cosignatures and refusals; a download of the signed checkpoints
-to keep outside Liaison; and, for a side's head or deputy, signing a checkpoint now and
-rotating the side's key (both after the password was given again within
-``LIAISON_REAUTH_MINUTES``). All of it is joint: both sides and observers see the same."""
+to keep outside Liaison; and, for a side's head or deputy, signing a checkpoint now
+(after the password was given again within ``LIAISON_REAUTH_MINUTES``) and rotating the
+side's key, from a page that says what rotation does and takes the reason and the
+confirmation (the password, when it is due) in one form. All of it is joint: both sides
+and observers see the same, reasons for rotations included."""
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages as flash
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.bundle.export import checkpoints_data
@@ -21,8 +25,9 @@ from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.signing import checkpoints, keys
 from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
+from liaison.web.confirm_forms import KeyRotationForm
 from liaison.web.reauth import recent_auth_required
-from liaison.web.views import office_page
+from liaison.web.views import _run, office_page
 
 
 @dataclass(frozen=True)
@@ -101,18 +106,58 @@ def office_checkpoint_sign(request: HttpRequest, office: Office, member: Member)
     return redirect("office-checkpoints", office.slug)
 
 
+def _rotation_page(
+    request: HttpRequest,
+    office: Office,
+    member: Member,
+    form: KeyRotationForm | None = None,
+) -> HttpResponse:
+    side = member.side
+    current = (
+        SideKey.objects.filter(office=office, side=side, valid_until_size=None).first()
+        if side is not None
+        else None
+    )
+    form = form or KeyRotationForm(
+        request=request,
+        confirm_label=f"I understand: {side}'s key in force is retired for good, and the "
+        "other side reads this reason.",
+    )
+    return render(
+        request,
+        "web/key_rotate.html",
+        {
+            "office": office,
+            "member": member,
+            "nav": "checkpoints",
+            "current": current,
+            "form": form,
+        },
+        status=400 if form.is_bound else 200,
+    )
+
+
+@require_safe
+@office_page
+def office_key_rotate_confirm(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    access.require_side_speaker(member)
+    return _rotation_page(request, office, member)
+
+
 @require_POST
 @office_page
-@recent_auth_required
 def office_key_rotate(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
+    """Rotate the side's key: a reason and the confirmation (the password when it is
+    due) in one form; anything missing rotates nothing and shows the form again."""
     access.require_side_speaker(member)
-    try:
-        key = keys.rotate(member=member, now=clock.now())
-    except Refused as exc:
-        flash.error(request, exc.message)
-    else:
-        flash.success(
-            request,
+    form = KeyRotationForm(request.POST, request=request)
+
+    def perform(data: dict[str, Any]) -> tuple[str, str]:
+        form.stamp()
+        key = keys.rotate(member=member, reason=data["reason"], now=clock.now())
+        return (
             f"Your side's new key is {key.fingerprint[:16]}…; the old key signed the change.",
+            reverse("office-checkpoints", args=[office.slug]),
         )
-    return redirect("office-checkpoints", office.slug)
+
+    return _run(request, form, perform) or _rotation_page(request, office, member, form)

@@ -1,5 +1,5 @@
 """Forms that confirm an act which cannot be undone (signing minutes, rotating a key),
-in one step.
+in one step; ``KeyRotationForm`` is the key's (the minutes' is ``record_forms.SignForm``).
 
 When the user's password is older than ``LIAISON_REAUTH_MINUTES`` the form itself asks
 for it (and for the code, with a TOTP device): giving it is the confirmation and the
@@ -22,6 +22,7 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.lib import clock
+from liaison.signing.formats import ROTATION_REASON_MAX
 from liaison.web import reauth
 from liaison.web.account_forms import ReauthForm
 from liaison.web.accounts import confirmed_devices
@@ -95,3 +96,19 @@ class ConfirmForm(ActionForm):
             self.fields.pop(name, None)
         self.fields["confirm"] = _confirm_field(self.confirm_label)
         self.asks_password = False
+
+
+class KeyRotationForm(ConfirmForm):
+    """Rotating the side's signing key: why (both sides read it), then the confirmation."""
+
+    form_id = "rotate"
+    field_order = ["reason"]
+
+    reason = forms.CharField(
+        label="Why your side rotates its key",
+        max_length=ROTATION_REASON_MAX,
+        strip=True,
+        help_text=f"Both sides read it, here and in the record; at most {ROTATION_REASON_MAX} "
+        "characters.",
+        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    )

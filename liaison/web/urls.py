@@ -87,13 +87,13 @@ urlpatterns: list[URLPattern | URLResolver] = [
         records.session_minutes_propose,
         name="session-minutes-propose",
     ),
-    path(f"{session}minutes/sign/", records.session_minutes_sign, name="session-minutes-sign"),
-    path(frameworks, commitments.office_frameworks, name="office-frameworks"),
     path(
         f"{session}minutes/sign/confirm/",
         records.session_minutes_sign_confirm,
         name="session-minutes-sign-confirm",
     ),
+    path(f"{session}minutes/sign/", records.session_minutes_sign, name="session-minutes-sign"),
+    path(frameworks, commitments.office_frameworks, name="office-frameworks"),
     # Before <key>/: a framework cannot be keyed "record" (the form refuses it).
     path(
         f"{frameworks}record/",
@@ -121,6 +121,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         "offices/<slug:slug>/checkpoints/sign/",
         checkpoints.office_checkpoint_sign,
         name="office-checkpoint-sign",
+    ),
+    path(
+        "offices/<slug:slug>/keys/rotate/confirm/",
+        checkpoints.office_key_rotate_confirm,
+        name="office-key-rotate-confirm",
     ),
     path(
         "offices/<slug:slug>/keys/rotate/", checkpoints.office_key_rotate, name="office-key-rotate"

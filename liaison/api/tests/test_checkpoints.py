@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 
 from liaison.bundle import check, export
-from liaison.signing import formats
+from liaison.signing import formats, keys
 
 from .conftest import AFTER_FIRST, office_url, recorded
 
@@ -38,6 +38,18 @@ def test_the_keys_name_each_sides_public_key_in_force(world, api_as, frozen):
     ]
     for key in keys:
         assert formats.fingerprint(bytes.fromhex(key["public_key"])) == key["fingerprint"]
+
+
+def test_the_keys_say_why_a_side_rotated_to_them(world, api_as, frozen):
+    recorded(world)
+    keys.rotate(member=world.north_head, reason="The old key was exposed.", now=AFTER_FIRST)
+    with frozen(AFTER_FIRST):
+        listed = api_as("south_staff").get(office_url(world, "/keys")).json()
+    assert [(k["side"], k["valid_until_size"] is None, k["reason"]) for k in listed] == [
+        ("south", True, ""),
+        ("north", False, ""),
+        ("north", True, "The old key was exposed."),
+    ]
 
 
 def test_an_empty_log_has_nothing_to_sign(world, api_as, frozen):

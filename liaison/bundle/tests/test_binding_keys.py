@@ -143,8 +143,11 @@ class Signature:
     valid: bool
 
 
-def run(steps: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[Signature]]:
-    """The bundle the steps write, and each minutes signature with the model's verdict."""
+def run(
+    steps: list[tuple[Any, ...]], reason: object = "Routine renewal."
+) -> tuple[dict[str, Any], list[Signature]]:
+    """The bundle the steps write, and each minutes signature with the model's verdict.
+    Each rotation gives ``reason`` (none at all when it is None)."""
     pool = iter(POOL)
     writer = Writer()
     writer.append(
@@ -232,18 +235,16 @@ def run(steps: list[tuple[Any, ...]]) -> tuple[dict[str, Any], list[Signature]]:
                 new=fingerprint(new),
                 public_key=public(new),
             )
-            writer.append(
-                side,
-                f"{OFFICE}-{side}-head",
-                "key.rotated",
-                {
-                    "old": fingerprint(old),
-                    "new": fingerprint(new),
-                    "public_key": public(new),
-                    "old_signature": old.sign(message).hex(),
-                    "new_signature": new.sign(message).hex(),
-                },
-            )
+            body = {
+                "old": fingerprint(old),
+                "new": fingerprint(new),
+                "public_key": public(new),
+                "old_signature": old.sign(message).hex(),
+                "new_signature": new.sign(message).hex(),
+            }
+            if reason is not None:
+                body["reason"] = reason
+            writer.append(side, f"{OFFICE}-{side}-head", "key.rotated", body)
             keys[side].append(new)
             continue
         _, actor, version, which_hash, which_key, named = step
@@ -346,3 +347,31 @@ def test_both_heads_signing_another_versions_content_does_not_bind_this_version(
         ("BAD_MINUTES_SIGNATURE", f"{OFFICE}/south#3"),
         ("BAD_MINUTES_SIGNATURE", f"{OFFICE}/north#3"),
     ]
+
+
+def test_the_verifier_lists_each_rotation_with_the_reason_the_side_gave() -> None:
+    bundle, _ = run([("rotate", "south"), ("rotate", "north")])
+    report = check.check(bundle)
+    assert report.problems == []
+    assert report.rotations == [
+        f"{OFFICE}/south#3: Routine renewal.",
+        f"{OFFICE}/north#3: Routine renewal.",
+    ]
+
+
+def test_a_rotation_that_gives_no_reason_is_a_bad_key_but_the_history_goes_on() -> None:
+    for reason in (None, "", "  ", "r" * 501, 7):
+        bundle, _ = run(
+            [
+                ("rotate", "south"),
+                ("sign", f"{OFFICE}-south-head", 1, "its own", "current", "the one used"),
+                ("sign", f"{OFFICE}-north-head", 1, "its own", "current", "the one used"),
+            ],
+            reason=reason,
+        )
+        report = check.check(bundle)
+        assert [(p.kind, p.where, p.detail) for p in report.problems] == [
+            ("BAD_KEY", f"{OFFICE}/south#3", "the rotation gives no reason of 1 to 500 characters")
+        ]
+        # The keys themselves hold: the new key's signature still binds.
+        assert report.agreed_minutes == [f"{SESSION} v1"]

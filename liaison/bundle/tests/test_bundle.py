@@ -83,6 +83,19 @@ def test_verify_runs_without_django_and_says_intact(office, tmp_path):
     assert "minutes binding (both heads signed): weekly-20240105T1000 v1" in done.stdout
 
 
+def test_verify_names_each_key_rotation_and_why(office, tmp_path):
+    from liaison.signing import keys
+
+    key = keys.rotate(member=office.north_deputy, reason="Our server was replaced.", now=LATER)
+    out = tmp_path / "bundle.json"
+    export.write(export.build("testoffice", now=LATER), out)
+    done = _run(str(out))
+    assert done.returncode == 0, done.stderr
+    assert f"key rotated at testoffice/north#{key.valid_from_size}: Our server was replaced.\n" in (
+        done.stdout
+    )
+
+
 def test_a_later_bundle_agrees_with_the_checkpoints_a_side_kept(office, tmp_path):
     kept = tmp_path / "kept.json"
     kept.write_text(json.dumps({"checkpoints": export.checkpoints_data("testoffice")}))

@@ -150,9 +150,10 @@ def test_a_truncated_log_is_refused(busy):
 def test_rotating_a_key_is_signed_by_the_old_and_the_new_key(busy):
     checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
     old = keys.current_key(busy.office, "south")
-    new = keys.rotate(member=busy.south_deputy, now=NOW)
+    new = keys.rotate(member=busy.south_deputy, reason="Yearly renewal.", now=NOW)
     event = Event.objects.get(log__office="testoffice", log__side="south", type="key.rotated")
     body = json.loads(bytes(event.data))["body"]
+    assert body["reason"] == new.reason == "Yearly renewal."
     message = formats.rotation_message(
         office="testoffice",
         side="south",
@@ -170,11 +171,34 @@ def test_rotating_a_key_is_signed_by_the_old_and_the_new_key(busy):
     assert Cosignature.objects.filter(side="south", size=latest.size).exists()
 
 
+@pytest.mark.parametrize(
+    ("reason", "message"),
+    [
+        ("", "say why your side rotates its key"),
+        (" \n ", "say why your side rotates its key"),
+        ("x" * 501, "the reason is longer than 500 characters"),
+        ("stolen\u202e", "reason"),
+    ],
+)
+def test_a_rotation_without_a_fit_reason_is_refused_and_writes_nothing(busy, reason, message):
+    checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
+    before = (Event.objects.count(), SideKey.objects.count())
+    with pytest.raises(Refused, match=message) as refused:
+        keys.rotate(member=busy.south_head, reason=reason, now=NOW)
+    assert refused.value.field == "reason"
+    assert (Event.objects.count(), SideKey.objects.count()) == before
+
+
+def test_a_reason_of_500_characters_is_kept_whole(busy):
+    key = keys.rotate(member=busy.south_head, reason="r" * 500, now=NOW)
+    assert key.reason == "r" * 500
+
+
 def test_only_a_head_or_deputy_rotates_a_key_or_asks_for_a_checkpoint(busy):
     before = Event.objects.count()
     for member in (busy.south_staff, busy.observer):
         with pytest.raises(NotAllowed):
-            keys.rotate(member=member, now=NOW)
+            keys.rotate(member=member, reason="Yearly renewal.", now=NOW)
         with pytest.raises(NotAllowed):
             checkpoints.sign_on_demand(member=member, now=NOW)
     assert Event.objects.count() == before and not SideKey.objects.exists()

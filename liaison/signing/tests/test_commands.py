@@ -63,10 +63,26 @@ def test_keys_lists_and_a_deputy_rotates(busy):
     _run("checkpoint", "testoffice")
     listed = _run("keys", "testoffice")
     assert listed.count("(log sizes 0 to now)") == 2
-    rotated = _run("keys", "testoffice", "--rotate", "--as", busy.north_deputy.username)
+    rotated = _run(
+        "keys",
+        "testoffice",
+        "--rotate",
+        "--as",
+        busy.north_deputy.username,
+        "--reason",
+        "  The laptop holding the backup was stolen. ",
+    )
     new = SideKey.objects.get(side__key="north", valid_until_size=None)
     assert rotated == f"north: new key {new.fingerprint}\n"
-    assert Event.objects.filter(type="key.rotated", actor=busy.north_deputy.username).exists()
+    event = Event.objects.get(type="key.rotated", actor=busy.north_deputy.username)
+    assert json.loads(bytes(event.data))["body"]["reason"] == (
+        "The laptop holding the backup was stolen."
+    )
+    # The list says why the side rotated to its key.
+    assert (
+        f"north: {new.fingerprint} (log sizes {new.valid_from_size} to now): "
+        "The laptop holding the backup was stolen.\n"
+    ) in _run("keys", "testoffice")
 
 
 @pytest.mark.parametrize(
@@ -76,8 +92,31 @@ def test_keys_lists_and_a_deputy_rotates(busy):
         (("checkpoint", "testoffice", "--every", "0"), "--every must be a positive number"),
         (("keys", "nowhere"), "unknown office 'nowhere'"),
         (("keys", "testoffice", "--rotate"), "--rotate needs --as USER"),
-        (("keys", "testoffice", "--rotate", "--as", "nobody"), "'nobody' is not a member"),
-        (("keys", "testoffice", "--rotate", "--as", "testoffice-south-staff"), "head or deputy"),
+        (
+            ("keys", "testoffice", "--rotate", "--as", "testoffice-south-head"),
+            "^--rotate needs --reason TEXT: why the side replaces its key$",
+        ),
+        (
+            ("keys", "testoffice", "--rotate", "--as", "testoffice-south-head", "--reason", " "),
+            "--rotate needs --reason TEXT",
+        ),
+        (
+            (
+                "keys",
+                "testoffice",
+                "--rotate",
+                "--as",
+                "testoffice-south-head",
+                "--reason",
+                "x" * 501,
+            ),
+            "^the reason is longer than 500 characters$",
+        ),
+        (("keys", "testoffice", "--rotate", "--as", "nobody", "--reason", "x"), "'nobody' is not"),
+        (
+            ("keys", "testoffice", "--rotate", "--as", "testoffice-south-staff", "--reason", "x"),
+            "head or deputy",
+        ),
     ],
 )
 def test_bad_input_is_one_clear_line(busy, args, message):

@@ -154,12 +154,10 @@ MATRIX: dict[str, Row] = {
         302,
         writes=True,
     ),
-    "office-key-rotate": Row(
-        "post",
-        "office",
-        {"anonymous": 302, "outsider": 404, **dict.fromkeys(READERS, 403)},
-        302,
-        writes=True,
+    # Rotating asks first: posted empty, the form (a reason, a tick) answers 400.
+    "office-key-rotate": action("office"),
+    "office-key-rotate-confirm": Row(
+        "get", "office", {"anonymous": 302, "outsider": 404, **dict.fromkeys(READERS, 403)}, 200
     ),
     # The live stream needs the ASGI server; the test client is WSGI, where the view
     # answers 204 before it reads anything. Its access under ASGI: test_live.py.

@@ -1,5 +1,6 @@
 """The Checkpoints page: keys, checkpoints and their witness, the download a side keeps,
-signing on demand and rotating a key; a refused checkpoint shown as evidence."""
+signing on demand and rotating a key (from a page that says what it does, with a reason
+both sides read and a confirmation); a refused checkpoint shown as evidence."""
 
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from liaison.ledger.tests.tampering import tampering
 from liaison.meetings import actions as meetings
 from liaison.signing import checkpoints
 from liaison.signing.models import Checkpoint, SideKey
-from liaison.testing import FIRST_START, World, hold
+from liaison.testing import FIRST_START, PASSWORD, World, hold
 
 from .conftest import NEEDS_QUERIES
 
@@ -62,16 +63,74 @@ def test_a_head_signs_a_checkpoint_now_and_sees_the_other_side_cosigned(signed, 
     )
 
 
-def test_a_deputy_rotates_the_sides_key(signed, as_user):
+ROTATE = "/offices/testoffice/keys/rotate/"
+REASON = "The laptop that held our backup was stolen."
+
+
+def test_the_rotation_page_says_what_rotating_does_before_anything_is_done(signed, as_user):
+    old = SideKey.objects.get(side__key="north", valid_until_size=None)
+    before = Event.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        checkpoints_page = as_user(signed.north_deputy).get(URL).content.decode()
+        page = as_user(signed.north_deputy).get(ROTATE + "confirm/")
+    assert f'href="{ROTATE}confirm/"' in checkpoints_page
+    shown = page.content.decode()
+    assert page.status_code == 200
+    assert "This cannot be undone." in shown
+    assert f'<code class="hash">{old.fingerprint}</code>' in shown
+    assert "is retired for good" in shown
+    assert "Why your side rotates its key" in shown
+    assert "I understand: The North&#x27;s key in force is retired for good" in shown
+    assert Event.objects.count() == before
+
+
+def test_a_deputy_rotates_the_sides_key_with_a_reason_both_sides_read(signed, as_user):
     old = SideKey.objects.get(side__key="north", valid_until_size=None)
     with time_machine.travel(NOW, tick=False):
         client = as_user(signed.north_deputy)
-        response = client.post("/offices/testoffice/keys/rotate/", follow=True)
+        response = client.post(ROTATE, {"reason": f"  {REASON}  ", "confirm": "on"}, follow=True)
     new = SideKey.objects.get(side__key="north", valid_until_size=None)
     assert new.fingerprint != old.fingerprint
     page = response.content.decode()
     assert f"Your side&#x27;s new key is {new.fingerprint[:16]}" in page
     assert "(retired)" in page
+    event = Event.objects.get(type="key.rotated")
+    assert json.loads(bytes(event.data))["body"]["reason"] == REASON
+    # The other side reads why, on the Checkpoints page.
+    with time_machine.travel(NOW, tick=False):
+        theirs = as_user(signed.south_staff).get(URL).content.decode()
+    assert f"Rotated: {REASON}" in theirs
+    assert theirs.count("named in the charter") == 2
+
+
+@pytest.mark.parametrize(
+    ("data", "error"),
+    [
+        ({"confirm": "on"}, "This field is required."),
+        ({"reason": "   ", "confirm": "on"}, "This field is required."),
+        ({"reason": "x" * 501, "confirm": "on"}, "at most 500 characters"),
+        ({"reason": "Stolen\u202e.", "confirm": "on"}, "bidirectional"),
+        ({"reason": REASON}, "Tick the box to confirm: nothing was done without it."),
+    ],
+)
+def test_a_rotation_without_a_reason_or_the_tick_rotates_nothing(signed, as_user, data, error):
+    before = (Event.objects.count(), SideKey.objects.count())
+    with time_machine.travel(NOW, tick=False):
+        response = as_user(signed.south_head).post(ROTATE, data)
+    assert response.status_code == 400
+    assert error in response.content.decode()
+    assert "What rotating does" in response.content.decode()
+    assert (Event.objects.count(), SideKey.objects.count()) == before
+
+
+def test_staff_and_observers_cannot_rotate_or_see_the_rotation_form(signed, as_user):
+    before = Event.objects.count()
+    with time_machine.travel(NOW, tick=False):
+        for who in (signed.south_staff, signed.observer):
+            client = as_user(who)
+            assert client.get(ROTATE + "confirm/").status_code == 403
+            assert client.post(ROTATE, {"reason": REASON, "confirm": "on"}).status_code == 403
+    assert Event.objects.count() == before
 
 
 def test_a_refused_checkpoint_is_shown_as_evidence(signed, as_user):
@@ -107,12 +166,29 @@ def test_the_page_reads_a_fixed_number_of_queries(
             client.get(URL)
 
 
-def test_rotating_a_key_or_signing_asks_for_the_password_again_after_a_while(signed, as_user):
+def test_signing_a_checkpoint_asks_for_the_password_again_after_a_while(signed, as_user):
     client = as_user(signed.south_head)  # signed in now; ten minutes pass (idle: 30)
     before = Event.objects.count()
     with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=10), tick=False):
-        for url in ("/offices/testoffice/keys/rotate/", URL + "sign/"):
-            response = client.post(url)
-            assert response.status_code == 302
-            assert response["Location"].startswith("/account/reauth/")
+        response = client.post(URL + "sign/")
+        assert response.status_code == 302
+        assert response["Location"].startswith("/account/reauth/")
     assert Event.objects.count() == before
+
+
+def test_after_a_while_the_rotation_form_itself_asks_for_the_password(signed, as_user):
+    client = as_user(signed.south_head)  # signed in now; ten minutes pass (idle: 30)
+    before = Event.objects.count()
+    with time_machine.travel(dt.datetime.now(tz=dt.UTC) + dt.timedelta(minutes=10), tick=False):
+        page = client.get(ROTATE + "confirm/").content.decode()
+        assert 'type="password"' in page and 'name="confirm"' not in page
+        ticked = client.post(ROTATE, {"reason": REASON, "confirm": "on"})
+        assert ticked.status_code == 400
+        assert "Enter your password" in ticked.content.decode()
+        wrong = client.post(ROTATE, {"reason": REASON, "password": "not it"})
+        assert wrong.status_code == 400
+        assert "That is not your password." in wrong.content.decode()
+        assert Event.objects.count() == before
+        done = client.post(ROTATE, {"reason": REASON, "password": PASSWORD})
+    assert done.status_code == 302 and done["Location"] == URL
+    assert SideKey.objects.filter(side__key="south", reason=REASON).exists()
