@@ -20,13 +20,13 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 
-from liaison.channel.live import last_id, updates_after
+from liaison.channel.live import Cursor, last_id, parse_cursor, updates_after
 from liaison.offices import access
 
 KEEP_ALIVE_SECONDS = 15.0
 
 
-async def _stream(office: str, after: int) -> AsyncIterator[str]:
+async def _stream(office: str, after: Cursor) -> AsyncIterator[str]:
     poll = float(settings.LIAISON_LIVE_POLL_SECONDS)
     deadline = time.monotonic() + float(settings.LIAISON_LIVE_STREAM_SECONDS)
     yield "retry: 3000\n\n"
@@ -34,7 +34,7 @@ async def _stream(office: str, after: int) -> AsyncIterator[str]:
     while time.monotonic() < deadline:
         updates = await sync_to_async(updates_after)(office, after)
         for update in updates:
-            after = update.id
+            after = update.point
             yield update.as_sse()
         quiet = 0.0 if updates else quiet + poll
         if quiet >= KEEP_ALIVE_SECONDS:
@@ -55,8 +55,12 @@ async def office_live(request: HttpRequest, slug: str) -> HttpResponseBase:
         office, _member = await sync_to_async(access.get_office_for_user)(user, slug)
     except Http404:
         return HttpResponse("No such office.", status=404, content_type="text/plain")
-    header = request.headers.get("Last-Event-ID", "")
-    after = int(header) if header.isdigit() else await sync_to_async(last_id)(office.id)
+    # Resume where the browser's last update left off (a point of the office's own logs,
+    # see ``channel.live``); anything else starts now.
+    after = await sync_to_async(last_id)(office.id)
+    resumed = parse_cursor(request.headers.get("Last-Event-ID", ""))
+    if resumed is not None and set(resumed) <= set(after):
+        after = resumed
     response = StreamingHttpResponse(_stream(office.id, after), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # a proxy must pass events on at once

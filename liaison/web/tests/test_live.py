@@ -34,7 +34,7 @@ async def _next_update(chunks) -> dict:
         text = chunk.decode() if isinstance(chunk, bytes) else chunk
         if "event: update" in text:
             fields = dict(line.split(": ", 1) for line in text.strip().splitlines())
-            return {"id": int(fields["id"]), **json.loads(fields["data"])}
+            return {"id": fields["id"], **json.loads(fields["data"])}
 
 
 def test_a_connected_client_receives_a_new_message_as_it_is_sent(fast):
@@ -69,18 +69,44 @@ async def _a_reconnecting_client_resumes_after_the_last_event_it_saw() -> None:
     await sync_to_async(actions.send_message)(
         member=world.south_head, kind="notice", subject="Two", body="2", now=NOW
     )
-    seen = await sync_to_async(lambda: first.__class__.objects.get(pk=first.pk).event_seq)()
-    assert seen == 1
+    assert first.event_seq == 1
     client = AsyncClient()
     await sync_to_async(lambda: client.force_login(world.north_head.user))()
-    from liaison.ledger.models import Event
-
-    first_event = await sync_to_async(
-        lambda: Event.objects.get(type="message.sent", seq=1, log__side="south").pk
-    )()
-    response = await client.get(URL, headers={"Last-Event-ID": str(first_event)})
+    # The id of the update that announced the first message, as the browser kept it.
+    response = await client.get(URL, headers={"Last-Event-ID": "north:0,south:1"})
     update = await _next_update(aiter(response.streaming_content))
-    assert update["id"] > first_event and update["kind"] == "message"
+    assert (update["id"], update["kind"]) == ("north:0,south:2", "message")
+
+
+def test_a_point_that_is_not_the_offices_starts_the_stream_now(fast):
+    async_to_sync(_a_point_that_is_not_the_offices_starts_the_stream_now)()
+
+
+async def _a_point_that_is_not_the_offices_starts_the_stream_now() -> None:
+    world = await sync_to_async(make_world)()
+    await sync_to_async(actions.send_message)(
+        member=world.south_head, kind="notice", subject="Before", body="1", now=NOW
+    )
+    client = AsyncClient()
+    await sync_to_async(lambda: client.force_login(world.north_head.user))()
+    # A global event key, as the stream sent before, or another office's sides.
+    for header in ("3", "east:0,west:0"):
+        response = await client.get(URL, headers={"Last-Event-ID": header})
+        chunks = aiter(response.streaming_content)
+        await anext(chunks)  # retry:
+        await sync_to_async(actions.send_message)(
+            member=world.south_head, kind="notice", subject=header, body="2", now=NOW
+        )
+        update = await _next_update(chunks)
+        assert update["kind"] == "message"
+        seq = await sync_to_async(first_seq)(world, header)
+        assert update["id"] == f"north:0,south:{seq}"
+
+
+def first_seq(world, subject: str) -> int:
+    from liaison.channel.models import Message
+
+    return Message.objects.get(office=world.office, subject=subject).event_seq
 
 
 def test_only_members_get_a_stream(fast):
