@@ -26,7 +26,8 @@ from liaison.channel.models import (
     NotificationPreference,
     NotificationStatus,
 )
-from liaison.offices.models import Member, Role
+from liaison.offices.models import ActNotice, Member, Role
+from liaison.offices.overview import describe_for_heads
 
 logger = logging.getLogger("liaison.notify")
 
@@ -178,7 +179,53 @@ def run_once(now: dt.datetime) -> Outcome:
             outcome.sent += 1
     for office_id, username in sorted(digest_members):
         outcome.digests += _digest(office_id, username, emails[username], now)
+    _send_act_notices(now, emails, outcome)
     return outcome
+
+
+def _send_act_notices(now: dt.datetime, emails: dict[str, str], outcome: Outcome) -> None:
+    """The operator's acts told to the heads of the member's side (liaison.offices): at
+    once, whatever the digest choice, since they concern who may act as whom; not at all
+    for a member who turned notifications off."""
+    due = ActNotice.objects.filter(status=ActNotice.Status.PENDING, next_attempt_at__lte=now)
+    for pk in list(due.order_by("next_attempt_at", "pk").values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            rows = ActNotice.objects.filter(pk=pk, status=ActNotice.Status.PENDING)
+            if connection.vendor == "postgresql":
+                rows = rows.select_for_update(skip_locked=True)
+            note = rows.select_related("act__member__side", "office").first()
+            if note is None:
+                continue
+            address = emails.get(note.username)
+            if address is None or delivery_of(note.office_id, note.username) == Delivery.NONE:
+                note.status = ActNotice.Status.SKIPPED
+                note.save(update_fields=["status"])
+                outcome.skipped += 1
+                continue
+            text = describe_for_heads(note.act)
+            try:
+                send_mail(
+                    f"[Liaison {note.office_id}] {text}", _act_mail(note, text), None, [address]
+                )
+            except Exception as exc:  # any backend failure: keep it pending, retry later
+                _failed(note, now, exc)  # type: ignore[arg-type]
+                outcome.failed += 1
+                continue
+            note.status, note.sent_at, note.attempts = ActNotice.Status.SENT, now, note.attempts + 1
+            note.save(update_fields=["status", "sent_at", "attempts"])
+            outcome.sent += 1
+
+
+def _act_mail(note: ActNotice, text: str) -> str:
+    at = note.act.at.astimezone(note.office.zone)
+    link = settings.LIAISON_BASE_URL.rstrip("/") + reverse(
+        "office-dashboard", args=[note.office_id]
+    )
+    return (
+        f"{text} on {at:%a %d %b %Y %H:%M %Z} ({note.office.name}).\n\n"
+        "It is recorded in the office's charter log; your dashboard lists the operator's "
+        f"acts on your side's members.\n\n{link}\n"
+    )
 
 
 def _digest(office_id: str, username: str, address: str, now: dt.datetime) -> int:

@@ -20,7 +20,7 @@ from liaison.ledger.models import Event
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import UnknownTimeZone, get_zone
-from liaison.offices.models import Member, Office, Role
+from liaison.offices.models import ActNotice, Member, Office, OperatorAct, Role
 
 CHARTER = ""
 # A new office's rules for proposals unless its charter says otherwise.
@@ -139,7 +139,7 @@ def add_member(
             raise Refused(
                 f"side {side} already has a head; end that membership first", field="role"
             )
-        log.append(
+        event = log.append(
             office=office.id,
             side=CHARTER,
             actor=actor,
@@ -156,6 +156,7 @@ def add_member(
                 "active_from": active_from.isoformat(),
             },
         )
+        tell_heads(event, now)
     return office.members.get(username=username)
 
 
@@ -196,7 +197,7 @@ def change_member(
         new = {"full_name": full_name, "title": title, "role": role, "time_zone": time_zone}
         if all(getattr(member, name) == value for name, value in new.items()):
             raise Refused("nothing to change: every field is as it was")
-        log.append(
+        event = log.append(
             office=member.office_id,
             side=CHARTER,
             actor=actor,
@@ -204,6 +205,7 @@ def change_member(
             at=now,
             body={"username": member.username, **new},
         )
+        tell_heads(event, now)
     member.refresh_from_db()
     return member
 
@@ -213,15 +215,17 @@ def end_membership(
 ) -> Member:
     if active_until < member.active_from:
         raise Refused("a membership cannot end before it began", field="active_until")
+    now = now or clock.now()
     with log.writing(member.office_id):
-        log.append(
+        event = log.append(
             office=member.office_id,
             side=CHARTER,
             actor=actor,
             type="member.ended",
-            at=now or clock.now(),
+            at=now,
             body={"username": member.username, "active_until": active_until.isoformat()},
         )
+        tell_heads(event, now)
     member.refresh_from_db()
     return member
 
@@ -275,14 +279,50 @@ def record_operator_act(
     with transaction.atomic():
         for member in members:
             with log.writing(member.office_id):
-                events.append(
-                    log.append(
-                        office=member.office_id,
-                        side=CHARTER,
-                        actor=actor,
-                        type=kind,
-                        at=now,
-                        body={"username": member.username, **(body or {})},
-                    )
+                event = log.append(
+                    office=member.office_id,
+                    side=CHARTER,
+                    actor=actor,
+                    type=kind,
+                    at=now,
+                    body={"username": member.username, **(body or {})},
                 )
+                tell_heads(event, now)
+                events.append(event)
     return events
+
+
+def tell_heads(event: Event, now: dt.datetime) -> int:
+    """Owe an email about the act ``event`` records to each active head and deputy (with
+    an address) of the side of the member it concerns; ``liaison notify`` sends them. An
+    act on a member of neither side concerns no side's heads. Returns how many."""
+    act = OperatorAct.objects.select_related("office", "member").get(
+        office_id=event.log.office, seq=event.seq
+    )
+    if act.member.side_id is None:
+        return 0
+    today = now.astimezone(act.office.zone).date()
+    heads = Member.objects.active_on(today).filter(
+        office_id=act.office_id,
+        side_id=act.member.side_id,
+        role__in=[Role.HEAD, Role.DEPUTY],
+    )
+    with_email = set(
+        get_user_model()
+        .objects.filter(pk__in=[m.user_id for m in heads])
+        .exclude(email="")
+        .values_list("pk", flat=True)
+    )
+    owed = [
+        ActNotice(
+            office_id=act.office_id,
+            username=head.username,
+            act=act,
+            created_at=now,
+            next_attempt_at=now,
+        )
+        for head in heads
+        if head.user_id in with_email
+    ]
+    ActNotice.objects.bulk_create(owed)
+    return len(owed)

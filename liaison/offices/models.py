@@ -204,3 +204,33 @@ class AccountSettings(models.Model):
 
     def __str__(self) -> str:
         return f"settings of account {self.user_id}"
+
+
+class ActNotice(models.Model):
+    """An email owed to a head or deputy about an operator's act on their side: queued in
+    the act's transaction, sent by ``liaison notify`` as message notifications are (the
+    same preference, the same retries). Not a projection: the outbox is not the record."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    act = models.ForeignKey(
+        OperatorAct, on_delete=models.DO_NOTHING, db_constraint=False, related_name="+"
+    )
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} ← {self.act_id} ({self.status})"

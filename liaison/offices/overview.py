@@ -39,9 +39,10 @@ def _role(role: str) -> str:
     return str(Role(role).label).lower() if role in Role.values else role
 
 
-def describe(act: OperatorAct, viewer: Member) -> str:
-    """The act in a sentence for ``viewer`` (who may be the member it concerns)."""
-    own = act.member_id == viewer.pk
+def describe(act: OperatorAct, viewer: Member | None) -> str:
+    """The act in a sentence for ``viewer`` (who may be the member it concerns; None:
+    for someone else, e.g. an email to the side's heads)."""
+    own = viewer is not None and act.member_id == viewer.pk
     member = act.member
     name, whose = ("you", "your") if own else (member.full_name, f"{member.full_name}'s")
     who = "The operator" if act.actor == OPERATOR else f"The operator ({act.actor})"
@@ -76,6 +77,10 @@ def describe(act: OperatorAct, viewer: Member) -> str:
         case "account.token_issued":
             return f"{who} issued an API token ({act.detail}…) acting as {name}"
     return f"{who}: {act.kind} on {whose} account"
+
+
+def describe_for_heads(act: OperatorAct) -> str:
+    return describe(act, None)
 
 
 def operator_acts_for(
