@@ -7,6 +7,7 @@ and the settable clock is refused.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from pathlib import Path
 
@@ -277,6 +278,11 @@ LIAISON_ATTACHMENT_MAX_BYTES = env_int("LIAISON_ATTACHMENT_MAX_BYTES", 10 * 1024
 LIAISON_ATTACHMENT_TYPES = env_list(
     "LIAISON_ATTACHMENT_TYPES", ["application/pdf", "image/png", "image/jpeg", "text/plain"]
 )
+# The largest request body. The API carries a message's files as base64 inside its JSON
+# (4 bytes for every 3), so it must hold one attachment of the largest size so encoded,
+# and 1 MiB for the rest of the message; a larger body is the API's 413. (Web uploads
+# are multipart: their files do not count towards it.)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * math.ceil(LIAISON_ATTACHMENT_MAX_BYTES / 3) + 1024 * 1024
 
 # Live updates (server-sent events): how often a stream looks for new events, and how
 # long one connection lasts before the browser reconnects.

@@ -5,29 +5,35 @@
 - 404: an unknown office, one the caller is not a member of, or an unknown session;
   the three read alike so nothing leaks about offices a caller cannot see.
 - 400: ``Refused`` naming a field: the value given is wrong (a start in the past, a
-  naive datetime, a reversed range).
+  naive datetime, a reversed range); also a date too near the calendar's ends to be
+  turned into instants (``DayOutOfRange``, year 1 or 9999).
 - 409: ``Refused`` naming no field: the request is fine but the office's state forbids
   it now (the grace period ended, the side already checked in, the session was cancelled).
   Also ``Conflict``: a save started from a revision or version someone else has since
   replaced; the answer adds ``current`` (what is saved now) and ``changes`` (a diff from
   it to what was sent), so the caller can show both and nothing typed is lost.
+- 413: the body is larger than ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (one attachment of
+  ``LIAISON_ATTACHMENT_MAX_BYTES`` in base64 and 1 MiB for the rest).
 - 422: the body, query or path does not match the schema (ninja's own answer,
   ``{"detail": [{"type", "loc", "msg"}, ...]}``).
 
-Every operation's OpenAPI entry lists 401 and (where it takes input) 422 as well:
-``declare_common_responses``.
+Every operation's OpenAPI entry lists 401, (where it takes input) 422 and (where it takes
+a body) 413 as well: ``declare_common_responses``.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import Schema
 from ninja.errors import AuthenticationError
 
 from liaison.api.schemas import ErrorOut, InputErrorOut
 from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.lib.timezones import DayOutOfRange
 
 if TYPE_CHECKING:
     from ninja import NinjaAPI
@@ -54,7 +60,8 @@ def status_for(exc: Refused) -> int:
 
 def declare_common_responses(schema: OpenAPISchema) -> None:
     """Add the answers every operation can give to the OpenAPI schema: 401 (each one
-    needs sign-in) and, where the request carries parameters or a body, ninja's 422.
+    needs sign-in), where the request carries parameters or a body, ninja's 422, and
+    where it carries a body, the 413 of one over the limit.
     Declared once here rather than in each operation's ``response=``, so none is missed
     and a generated client knows every status it will see."""
     components = schema.setdefault("components", {}).setdefault("schemas", {})
@@ -69,6 +76,8 @@ def declare_common_responses(schema: OpenAPISchema) -> None:
                 responses.setdefault(401, _response("Unauthorized", ErrorOut))
             if operation.get("parameters") or operation.get("requestBody"):
                 responses.setdefault(422, _response("Unprocessable Content", InputErrorOut))
+            if operation.get("requestBody"):
+                responses.setdefault(413, _response("Content Too Large", ErrorOut))
 
 
 def _response(description: str, model: type[Schema]) -> dict[str, Any]:
@@ -94,6 +103,23 @@ def install(api: NinjaAPI) -> None:
         return api.create_response(
             request, {"detail": exc.message, "field": exc.field}, status=status_for(exc)
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+        files = settings.LIAISON_ATTACHMENT_MAX_BYTES
+        message = (
+            f"The request body is larger than {limit:,} bytes, the most the API takes: "
+            f"room for one attachment of up to {files:,} bytes in base64 and the rest of "
+            "the message. Send large files in messages of their own."
+        )
+        return api.create_response(request, {"detail": message, "field": None}, status=413)
+
+    @api.exception_handler(DayOutOfRange)
+    def day_out_of_range(request: HttpRequest, exc: DayOutOfRange) -> HttpResponse:
+        # A date parameter near the calendar's ends (year 1, 9999): whichever operation
+        # turned it into instants, it is the value given that is wrong.
+        return api.create_response(request, {"detail": str(exc), "field": None}, status=400)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

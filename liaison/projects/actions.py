@@ -89,6 +89,11 @@ def _within(value: str, field: str, what: str, limit: int) -> str:
 RESERVED_PROJECT_KEYS = frozenset({"drafts", "chart", "new"})
 
 
+# The years a plan may lie in: wide enough for any real project and for history, narrow
+# enough that a slip of the keyboard (9999, year 1) is caught where it is typed.
+PLAN_YEARS = range(1900, 2200)
+
+
 def _window(start: dt.date | None, end: dt.date | None) -> dict[str, str] | None:
     if start is None and end is None:
         return None
@@ -96,6 +101,12 @@ def _window(start: dt.date | None, end: dt.date | None) -> dict[str, str] | None
         raise Refused(
             "a plan has a first and a last day", field="start" if start is None else "end"
         )
+    for name, day in (("start", start), ("end", end)):
+        if day.year not in PLAN_YEARS:
+            raise Refused(
+                f"a plan lies between {PLAN_YEARS[0]} and {PLAN_YEARS[-1]}, not in {day.year}",
+                field=name,
+            )
     if end < start:
         raise Refused(f"the plan ends ({end}) before it starts ({start})", field="end")
     return {"start": start.isoformat(), "end": end.isoformat()}

@@ -362,7 +362,15 @@ def office_message_attachment(
 
 
 def note_target_url(office: Office, kind: str, key: str) -> str:
-    """The page that shows a note's record, at its notes."""
+    """The page that shows a note's record, at its notes; the dashboard for a key no page
+    can have (a refused note's typed key is shown again with the way back)."""
+    try:
+        return _note_target_url(office, kind, key)
+    except NoReverseMatch:
+        return reverse("office-dashboard", args=[office.slug])
+
+
+def _note_target_url(office: Office, kind: str, key: str) -> str:
     slug = office.slug
     if kind == TargetKind.SESSION:
         url = reverse("session-detail", args=[slug, key])

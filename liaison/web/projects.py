@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -29,7 +30,7 @@ from liaison.projects import actions, chart, overview
 from liaison.projects.models import Dependency, Position, Project, ProjectDraft
 from liaison.projects.rules import in_order
 from liaison.web import project_forms as pf
-from liaison.web.forms import ActionForm
+from liaison.web.forms import KEY_PATTERN, ActionForm
 from liaison.web.records import people_of, writes_for_side
 from liaison.web.views import _run, office_page
 
@@ -190,8 +191,14 @@ def _board_url(office: Office, anchor: str = "") -> str:
 def office_project_draft_save(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     access.require_side_member(member)
     sides = _side_choices(list(office.sides.all()))
-    editing = request.POST.get("base_revision", "0") not in ("", "0")
     key = request.POST.get("key", "")
+    # A saved draft's form hides its key and takes its ids from it. A key that is none
+    # goes back in the new draft's form, where its error shows, and never reaches the id
+    # pattern (a "%" in it would break the pattern).
+    editing = (
+        request.POST.get("base_revision", "0") not in ("", "0")
+        and re.fullmatch(KEY_PATTERN, key) is not None
+    )
     form = pf.ProjectDraftForm(
         request.POST,
         sides=sides,

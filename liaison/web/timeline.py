@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from liaison.lib import clock
-from liaison.lib.timezones import end_of_day, localize
+from liaison.lib.timezones import DayOutOfRange, check_day, end_of_day, localize
 from liaison.offices.models import Member, Office
 from liaison.timeline.build import KINDS, Item, timeline
 from liaison.web.views import office_page
@@ -51,6 +51,13 @@ class TimelineFilter(forms.Form):
 
     def clean(self) -> dict[str, object] | None:
         data = super().clean() or {}
+        for name in ("start", "end"):
+            day = data.get(name)
+            if isinstance(day, dt.date):
+                try:
+                    check_day(day)
+                except DayOutOfRange as exc:
+                    self.add_error(name, str(exc))
         start, end = data.get("start"), data.get("end")
         if start and end and end < start:
             self.add_error("end", "The last day is before the first.")

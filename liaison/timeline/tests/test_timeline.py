@@ -196,6 +196,8 @@ def test_the_command_prints_one_line_per_item(history):
         (["nowhere"], "unknown office 'nowhere'"),
         (["testoffice", "--from", "2024-13-01"], "--from '2024-13-01' is not a date"),
         (["testoffice", "--from", "2024-02-01", "--to", "2024-01-01"], "is before --from"),
+        (["testoffice", "--from", "0001-01-01"], "--from 0001-01-01 is out of range: use a day"),
+        (["testoffice", "--to", "9999-12-31"], "--to 9999-12-31 is out of range: use a day"),
     ],
 )
 def test_bad_arguments_are_one_clear_line(world, args, message):

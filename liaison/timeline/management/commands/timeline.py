@@ -7,16 +7,20 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.lib import clock
-from liaison.lib.timezones import end_of_day, localize
+from liaison.lib.timezones import DayOutOfRange, check_day, end_of_day, localize
 from liaison.offices.models import Office
 from liaison.timeline.build import KINDS, timeline
 
 
 def _day(option: str, value: str) -> dt.date:
     try:
-        return dt.date.fromisoformat(value)
+        day = dt.date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"--{option} {value!r} is not a date like 2018-11-02") from None
+    try:
+        return check_day(day)
+    except DayOutOfRange as exc:
+        raise CommandError(f"--{option} {exc}") from None
 
 
 class Command(BaseCommand):
