@@ -142,6 +142,8 @@ class SideStandingOut(Schema):
     no_shows: int
     current_no_show_streak: int
     longest_no_show_streak: int
+    cancelled: int = Field(description="sessions in the window this side cancelled")
+    postponed: int = Field(description="sessions in the window this side postponed")
 
 
 class ComplianceOut(Schema):

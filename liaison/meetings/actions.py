@@ -70,12 +70,9 @@ def _session(office: Office, key: str) -> SessionInfo:
     return session
 
 
-def _local_span(delta: dt.timedelta) -> str:
+def _span(delta: dt.timedelta) -> str:
     minutes = int(delta.total_seconds() // 60)
-    if minutes % (24 * 60) == 0 and minutes:
-        days = minutes // (24 * 60)
-        return f"{days} day{'s' if days != 1 else ''}"
-    if minutes % 60 == 0 and minutes:
+    if minutes and minutes % 60 == 0:
         hours = minutes // 60
         return f"{hours} hour{'s' if hours != 1 else ''}"
     return f"{minutes} minute{'s' if minutes != 1 else ''}"
@@ -100,7 +97,7 @@ def _check_notice(office: Office, start: dt.datetime, now: dt.datetime, field: s
     """A session must be proposed at least the charter's minimum notice before it starts."""
     if start - now < office.min_notice:
         raise Refused(
-            f"this office's charter asks for {_local_span(office.min_notice)} notice: propose "
+            f"this office's charter asks for at least {_span(office.min_notice)}' notice: propose "
             f"a start at {_local(now + office.min_notice, office)} or later",
             field=field,
         )

@@ -11,7 +11,7 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
-from liaison.meetings.models import AbsenceNotice, CheckIn
+from liaison.meetings.models import AbsenceNotice, CheckIn, Status
 from liaison.meetings.schedule import SessionInfo, sessions_between
 from liaison.offices.models import Office, Side
 
@@ -26,6 +26,10 @@ class SideStanding:
     no_shows: int
     current_no_show_streak: int
     longest_no_show_streak: int
+    # Sessions in the window this side called off: its own acts, never counted against
+    # the other side's attendance.
+    cancelled: int = 0
+    postponed: int = 0
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ class Standing:
                     "no_shows": s.no_shows,
                     "current_no_show_streak": s.current_no_show_streak,
                     "longest_no_show_streak": s.longest_no_show_streak,
+                    "cancelled": s.cancelled,
+                    "postponed": s.postponed,
                 }
                 for s in self.sides
             ],
@@ -150,6 +156,11 @@ def build(
         ]
         attended = sum(1 for a in in_window if a.attended)
         current, longest = streaks(decided)
+        called_off = [
+            o.session.status
+            for o in past
+            if o.session.changed_by == side.key and o.session.original_start >= window_start
+        ]
         side_rows.append(
             SideStanding(
                 key=side.key,
@@ -160,6 +171,8 @@ def build(
                 no_shows=sum(1 for a in in_window if a == Attendance.NO_SHOW),
                 current_no_show_streak=current,
                 longest_no_show_streak=longest,
+                cancelled=called_off.count(Status.CANCELLED),
+                postponed=called_off.count(Status.POSTPONED),
             )
         )
     # Cadence compliance: of the cadence's occurrences whose grace ended in the window,

@@ -22,7 +22,7 @@ from django.urls import reverse
 from liaison.channel.models import Message, Receipt
 from liaison.lib.timezones import format_utc, localize
 from liaison.meetings.attendance import Attendance
-from liaison.meetings.models import Status
+from liaison.meetings.models import Proposal, ProposalKind, ProposalState, Status
 from liaison.meetings.standing import outcomes_between
 from liaison.offices.models import Office, Side
 from liaison.projects.models import Blocker, ExternalEvent, PlanChange, Position, StatusChange
@@ -35,6 +35,11 @@ from liaison.records.models import (
 
 # The order of kinds on one instant (a session's outcome before what was written of it).
 KINDS = [
+    "proposal",
+    "proposal_accepted",
+    "proposal_declined",
+    "proposal_withdrawn",
+    "proposal_lapsed",
     "session_held",
     "session_postponed",
     "session_cancelled",
@@ -153,12 +158,14 @@ def _sessions(w: Window) -> Iterable[Item]:
         if session.start > w.now:
             continue
         link = w.session_link(session.key)
+        # Calling a session off is one side's act: the item names it.
+        by = f" by {names[session.changed_by]}" if session.changed_by in names else ""
         if session.status == Status.POSTPONED:
             yield w.item(
                 session.start,
                 "session_postponed",
-                f"{session.title} postponed",
-                None,
+                f"{session.title} postponed{by}",
+                session.changed_by,
                 link,
                 session.key,
             )
@@ -167,12 +174,14 @@ def _sessions(w: Window) -> Iterable[Item]:
             yield w.item(
                 session.start,
                 "session_cancelled",
-                f"{session.title} cancelled",
-                None,
+                f"{session.title} cancelled{by}",
+                session.changed_by,
                 link,
                 session.key,
             )
             continue
+        if not session.is_scheduled:
+            continue  # proposed, never agreed: the proposals say what became of it
         if outcome.held:
             yield w.item(
                 session.start, "session_held", f"{session.title} held", None, link, session.key
@@ -197,6 +206,63 @@ def _sessions(w: Window) -> Iterable[Item]:
                     link,
                     f"{session.key}:{side}",
                 )
+
+
+_PROPOSED = {
+    ProposalKind.CADENCE: "the cadence",
+    ProposalKind.CADENCE_END: "to end the cadence",
+    ProposalKind.SESSION: "a session:",
+    ProposalKind.MOVE: "a new time for",
+}
+
+
+def _proposals(w: Window) -> Iterable[Item]:
+    """Each proposal when it was made, and its answer, or its lapse, when that came."""
+    names = {s.key: s.name for s in w.sides}
+    rows = Proposal.objects.for_office(w.office).filter(
+        Q(proposed_at__range=(w.start, w.end))
+        | Q(answered_at__range=(w.start, w.end))
+        | Q(state=ProposalState.OPEN, answer_by__range=(w.start, w.end))
+    )
+    link = reverse("office-dashboard", args=[w.office.id]) + "proposals/"
+    for p in rows.order_by("proposed_at", "pk"):
+        here = f"{link}{p.key}/"
+        proposer = names.get(p.side_key, p.side_key)
+        answerer = next((name for key, name in names.items() if key != p.side_key), "")
+        what = f"{_PROPOSED[ProposalKind(p.kind)]} {p.title}"
+        if w.start <= p.proposed_at <= w.end:
+            yield w.item(
+                p.proposed_at, "proposal", f"{proposer} proposed {what}", p.side_key, here, p.key
+            )
+        if p.answered_at is not None and w.start <= p.answered_at <= w.end:
+            if p.state == ProposalState.WITHDRAWN:
+                yield w.item(
+                    p.answered_at,
+                    "proposal_withdrawn",
+                    f"{proposer} withdrew its proposal of {what}",
+                    p.side_key,
+                    here,
+                    p.key,
+                )
+            else:
+                answering = next((k for k in names if k != p.side_key), None)
+                yield w.item(
+                    p.answered_at,
+                    f"proposal_{p.state}",
+                    f"{answerer} {p.state} {proposer}'s proposal of {what}",
+                    answering,
+                    here,
+                    p.key,
+                )
+        if p.state_at(w.now) == "lapsed" and w.start <= p.answer_by <= w.end:
+            yield w.item(
+                p.answer_by,
+                "proposal_lapsed",
+                f"{proposer}'s proposal of {what} lapsed unanswered",
+                None,
+                here,
+                p.key,
+            )
 
 
 def _records(w: Window) -> Iterable[Item]:
@@ -419,6 +485,18 @@ SOURCES: list[tuple[frozenset[str], Source]] = [
     (
         frozenset({"session_held", "session_postponed", "session_cancelled", "no_show", "excused"}),
         _sessions,
+    ),
+    (
+        frozenset(
+            {
+                "proposal",
+                "proposal_accepted",
+                "proposal_declined",
+                "proposal_withdrawn",
+                "proposal_lapsed",
+            }
+        ),
+        _proposals,
     ),
     (frozenset({"record"}), _records),
     (frozenset({"readout"}), _readouts),

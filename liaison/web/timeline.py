@@ -17,6 +17,11 @@ from liaison.timeline.build import KINDS, Item, timeline
 from liaison.web.views import office_page
 
 KIND_LABELS = {
+    "proposal": "Proposals",
+    "proposal_accepted": "Proposals accepted",
+    "proposal_declined": "Proposals declined",
+    "proposal_withdrawn": "Proposals withdrawn",
+    "proposal_lapsed": "Proposals lapsed",
     "session_held": "Sessions held",
     "session_postponed": "Sessions postponed",
     "session_cancelled": "Sessions cancelled",

@@ -41,13 +41,15 @@ def test_items_with_date_kind_title_side(history, api_as):
     data = response.json()
     assert (data["office"], data["from"], data["to"]) == ("testoffice", "2024-01-01", "2024-01-20")
     assert [(i["date"], i["kind"], i["side"]) for i in data["items"]] == [
+        ("2024-01-01", "proposal", "south"),  # the weekly cadence
+        ("2024-01-01", "proposal_accepted", "north"),
         ("2024-01-05", "session_held", None),
         ("2024-01-12", "no_show", "north"),
         # Nobody came on the 19th.
         ("2024-01-19", "no_show", "north"),
         ("2024-01-19", "no_show", "south"),
     ]
-    assert data["items"][1]["link"] == "/offices/testoffice/sessions/weekly-20240112T1000/"
+    assert data["items"][3]["link"] == "/offices/testoffice/sessions/weekly-20240112T1000/"
 
 
 def test_filters(history, api_as):

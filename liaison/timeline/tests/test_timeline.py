@@ -107,6 +107,9 @@ def kinds(world: World, **kw) -> list[tuple[str, str, str | None]]:
 
 def test_every_kind_in_date_order_with_a_stable_order_on_one_instant(history):
     assert kinds(history) == [
+        # The weekly cadence: proposed by the South, accepted by the North.
+        ("2024-01-01", "proposal", "south"),
+        ("2024-01-01", "proposal_accepted", "north"),
         ("2024-01-05", "session_held", None),
         ("2024-01-05", "record", "south"),
         ("2024-01-05", "readout", "south"),
@@ -120,7 +123,7 @@ def test_every_kind_in_date_order_with_a_stable_order_on_one_instant(history):
         # The South gave notice; the North did not come either.
         ("2024-01-19", "no_show", "north"),
         ("2024-01-19", "excused", "south"),
-        ("2024-01-26", "session_postponed", None),
+        ("2024-01-26", "session_postponed", "north"),  # the North's act
         ("2024-02-02", "session_held", None),
     ]
 
@@ -132,7 +135,10 @@ def test_it_filters_by_kind_and_window(history):
         ("2024-01-19", "excused", "south"),
     ]
     late = kinds(history, start=FIRST_START + 3 * WEEK)
-    assert late == [("2024-01-26", "session_postponed", None), ("2024-02-02", "session_held", None)]
+    assert late == [
+        ("2024-01-26", "session_postponed", "north"),
+        ("2024-02-02", "session_held", None),
+    ]
 
 
 def test_items_say_what_happened_and_link_to_it(history):
@@ -222,10 +228,10 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
         )
     # sides, cadences, session rows, check-ins, notices, records, readouts, signatures,
     # commitment changes, project statuses, plans, blockers, positions, third-party
-    # events, messages, acknowledgements: however many items.
-    with django_assert_num_queries(16):
+    # events, messages, acknowledgements, proposals: however many items.
+    with django_assert_num_queries(17):
         items = timeline(history.office, FIRST_START - WEEK, NOW, NOW)
-    assert len(items) == 13 + 40
+    assert len(items) == 15 + 40
 
 
 def test_projects_blockers_and_third_parties_join_the_timeline(history, django_assert_num_queries):

@@ -92,7 +92,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
             owners=["south"],
             now=NOW - dt.timedelta(hours=1),
         )
-    # session and user, membership, the timeline's sixteen reads; what waits on the viewer.
-    with django_assert_max_num_queries(20 + NEEDS_QUERIES["head"]):
+    # session and user, membership, the timeline's seventeen reads; what waits on the viewer.
+    with django_assert_max_num_queries(21 + NEEDS_QUERIES["head"]):
         response = get(client)
     assert response.content.decode().count("Commitment made") == 15

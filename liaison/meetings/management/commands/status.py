@@ -58,6 +58,11 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"  {side['name']}: attendance {rate}, no-show streak "
                 f"{side['current_no_show_streak']} (longest {side['longest_no_show_streak']})"
+                + (
+                    f"; cancelled {side['cancelled']}, postponed {side['postponed']}"
+                    if side["cancelled"] or side["postponed"]
+                    else ""
+                )
             )
         cc = data["cadence_compliance"]
         if cc["expected"]:
