@@ -15,7 +15,8 @@ a member of (``actions.record_operator_act``), unless the account's holder makes
 their own Account page, inside ``by_holder(user)``. An operator's password also ends the
 account's API tokens (``operator_set_password``, which ``liaison.api`` answers; its
 sessions end by themselves, as Django's session hash covers the password) and marks the
-holder's sign-ins until they choose a password of their own.
+holder's sign-ins until they choose a password of their own (an account of no office is
+being set up, not reset: nothing is told or marked).
 
 A write behind these (a raw ``UPDATE``, a queryset ``update()``) is not noticed: the
 operator who edits the database directly is who ``verify`` and exported checkpoints are
@@ -131,10 +132,13 @@ def signed_in_with_operator_password(request: HttpRequest) -> bool:
 
 def _operator_set_password(user: AbstractBaseUser, now: dt.datetime, *, usable: bool) -> None:
     kind = "account.password_set" if usable else "account.password_disabled"
-    actions.record_operator_act(user=user, kind=kind, actor=_operator.get(), now=now)
-    AccountSettings.objects.update_or_create(
-        user_id=user.pk, defaults={"operator_password_since": now}
-    )
+    told = actions.record_operator_act(user=user, kind=kind, actor=_operator.get(), now=now)
+    # An account of no office is being set up, not reset: its first password is the
+    # operator's by nature, and adding it to an office is told in its own right.
+    if told:
+        AccountSettings.objects.update_or_create(
+            user_id=user.pk, defaults={"operator_password_since": now}
+        )
     operator_set_password.send(sender=type(user), user=user, now=now)
     logger.info("the operator set the password of %s", user.get_username())
 

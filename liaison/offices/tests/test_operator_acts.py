@@ -27,7 +27,7 @@ from liaison.testing import OPERATOR, PASSWORD, T0, make_office, make_user
 pytestmark = pytest.mark.django_db
 
 LATER = T0 + dt.timedelta(days=3)
-NEW_PASSWORD = "a fresh passphrase nobody guessed"  # noqa: S105 - test account only
+NEW_PASSWORD = "a fresh passphrase nobody guessed"
 
 
 def acts(office: str, kind: str | None = None) -> list[Event]:
@@ -295,3 +295,11 @@ def test_the_acts_rebuild_as_they_were(world, two_offices, scratch_allowed, oper
     )
     assert verify(world.office.id) == []
     assert verify("second") == []
+
+
+def test_an_account_of_no_office_is_set_up_not_reset(world):
+    user = make_user("newcomer")
+    user.set_password(NEW_PASSWORD)
+    user.save()
+    assert not AccountSettings.objects.filter(operator_password_since__isnull=False).exists()
+    assert acts(world.office.id) == []
