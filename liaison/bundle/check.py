@@ -19,7 +19,11 @@ and the first place it breaks:
 5. minutes: each signature by the signing side's key valid then, by that side's head,
    over the content hash of the text the version it names was saved with
    (``BAD_MINUTES_SIGNATURE``); a version binds when both sides' heads signed it so;
-6. with ``--against``: every checkpoint the user kept is signed by a key the bundle
+6. consent (``meetings.consent_check``): every answer to a proposal names one of the
+   other side's (a withdrawal, one of its own), once and before it lapsed
+   (``BAD_ANSWER``); every check-in and notice names a session both sides agreed
+   (``UNAGREED_SESSION``);
+7. with ``--against``: every checkpoint the user kept is signed by a key the bundle
    knows and agrees with the bundle's logs, so an older or rewritten bundle is caught.
 """
 
@@ -40,6 +44,7 @@ from typing import Any
 import rfc8785
 
 from liaison.ledger import merkle
+from liaison.meetings.consent_check import ConsentChecker
 from liaison.signing import formats
 from liaison.signing.formats import ROTATION_REASON_MAX
 
@@ -221,6 +226,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.cosignatures = 0
         self.rotations: list[str] = []  # "office/side#seq: reason"
+        self.consent = ConsentChecker()
 
     def problem(self, kind: str, where: str, detail: str) -> None:
         self.problems.append(Problem(kind, where, detail))
@@ -275,6 +281,9 @@ class _Checker:
             handler = getattr(self, "on_" + str(kind).replace(".", "_"), None)
             if handler is not None:
                 handler(entry, body)
+            self.consent.feed(entry.log, entry.seq, str(kind), body, str(entry.value.get("at")))
+        for found in self.consent.problems:
+            self.problem(found.kind, f"{self.office}/{found.side}#{found.seq}", found.detail)
 
     def on_member_added(self, entry: Entry, body: dict[str, Any]) -> None:
         self.roles[str(body.get("username"))] = (body.get("side"), str(body.get("role")))

@@ -7,6 +7,9 @@
 2. References: an event that names another (a signature naming the minutes version it
    signs) names an earlier event of the office by its true hash; and every signed
    checkpoint is by the side's key and still matches its log (``signing.checkpoints``).
+   Consent: every answer to a proposal names one of the other side's (a withdrawal, one
+   of its own), once and in time, and every check-in or notice names a session both sides
+   agreed (``meetings.consent_check``: ``BAD_ANSWER``, ``UNAGREED_SESSION``).
 3. The projections: replay every event of the office, in commit order, into an empty
    scratch database (in-memory SQLite) and compare table by table with the live rows.
 4. The attachment files its messages name: each is in the store and its bytes hash to
@@ -254,6 +257,27 @@ def _checkpoint_problems(office: str) -> list[Problem]:
     return [Problem(kind, where, detail) for kind, where, detail in audit(office)[:1]]
 
 
+def verify_consent(office: str) -> Problem | None:
+    """The first answer that names no proposal of the other side (or answers one twice,
+    or late), or attendance at a session the sides never agreed (``meetings.consent_check``,
+    which the offline verifier shares)."""
+    from liaison.meetings.consent_check import TYPES, ConsentChecker
+
+    checker = ConsentChecker()
+    events = (
+        Event.objects.filter(log__office=office, type__in=TYPES)
+        .select_related("log")
+        .order_by("pk")
+    )
+    for event in events:
+        parsed = json.loads(bytes(event.data))
+        checker.feed(event.log.side, event.seq, event.type, parsed["body"], parsed["at"])
+        if checker.problems:
+            found = checker.problems[0]
+            return Problem(found.kind, f"{office}/{found.side}#{found.seq}", found.detail)
+    return None
+
+
 def _attachment_problems(office: str) -> list[Problem]:
     # The files live outside the database, under the channel's store.
     from liaison.channel.attachments import audit
@@ -275,6 +299,8 @@ def verify(office: str | None = None, *, projections: bool = True) -> list[Probl
         if not chain_problems and (bad_reference := verify_references(name)) is not None:
             problems.append(bad_reference)
             continue
+        if not chain_problems and (unagreed := verify_consent(name)) is not None:
+            problems.append(unagreed)
         if not chain_problems:  # a broken chain is the first break already
             problems.extend(_checkpoint_problems(name))
         if projections and not chain_problems:

@@ -172,11 +172,14 @@ class _Answer(Body):
     def references(self) -> list[Ref]:
         return [self.ref]
 
-    def proposal(self, event: Applied) -> Proposal:
-        return Proposal.objects.get(id=Proposal.make_id(event.office, self.ref.side, self.ref.seq))
-
-    def answer(self, event: Applied, state: ProposalState, reason: str = "") -> Proposal:
-        proposal = self.proposal(event)
+    def answer(self, event: Applied, state: ProposalState, reason: str = "") -> Proposal | None:
+        """Record the answer on the proposal it names. A forged answer naming no proposal
+        changes nothing here (``verify`` reports it as ``BAD_ANSWER``), so replaying any
+        log still reproduces the state."""
+        pk = Proposal.make_id(event.office, self.ref.side, self.ref.seq)
+        proposal = Proposal.objects.filter(pk=pk).first()
+        if proposal is None:
+            return None
         Proposal.objects.filter(pk=proposal.pk).update(
             state=state, answered_by=event.actor, answered_at=event.at, answer_reason=reason
         )
@@ -189,6 +192,8 @@ class ProposalAccepted(_Answer):
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.ACCEPTED)
+        if proposal is None:
+            return
         details = proposal.details
         if proposal.kind == ProposalKind.CADENCE:
             _agree_cadence(event, proposal, details)
@@ -257,7 +262,7 @@ class ProposalDeclined(_Answer):
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.DECLINED, self.reason)
-        if proposal.kind == ProposalKind.SESSION:
+        if proposal is not None and proposal.kind == ProposalKind.SESSION:
             Session.objects.filter(id=Session.make_id(event.office, proposal.subject)).update(
                 status=Status.DECLINED, status_reason=self.reason, changed_by_id=_side(event)
             )
@@ -271,7 +276,7 @@ class ProposalWithdrawn(_Answer):
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.WITHDRAWN, self.reason)
-        if proposal.kind == ProposalKind.SESSION:
+        if proposal is not None and proposal.kind == ProposalKind.SESSION:
             Session.objects.filter(id=Session.make_id(event.office, proposal.subject)).update(
                 status=Status.WITHDRAWN, status_reason=self.reason, changed_by_id=_side(event)
             )

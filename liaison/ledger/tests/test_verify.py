@@ -30,8 +30,8 @@ def _friday(stamp: str) -> dt.datetime:
 
 @pytest.fixture
 def busy(world, scratch_allowed):
-    """South log: cadence.set, then check-ins on three Fridays (#2, #3, #4).
-    North log: one check-in (#1)."""
+    """South log: the weekly cadence proposed, then check-ins on three Fridays (#2, #3,
+    #4). North log: its acceptance (#1) and one check-in (#2)."""
     weekly(world)
     for stamp in FRIDAYS:
         actions.check_in(member=world.south_head, key=f"weekly-{stamp}T1000", now=_friday(stamp))
