@@ -3,10 +3,10 @@
 Each source is a function ``(member, now) -> items`` that reads one kind of thing in a
 fixed number of queries, whatever the office's size, and returns nothing to a member who
 cannot answer it (observers and staff answer none of these). Adding a source is one line
-in ``SOURCES``; the meetings app's proposals to accept or decline (kind ``proposal``)
-join that way. An item has the common shape ``Need``: its kind (a key of ``KINDS``), a
+in ``SOURCES``. An item has the common shape ``Need``: its kind (a key of ``KINDS``), a
 title saying what it is, since when it waits, the web page where it is answered, and a
-due day (or instant) when it has one.
+due day (or instant) when it has one. Sources whose read model lives in a domain app
+(the channel's messages awaiting an answer, the meetings app's proposals) adapt it here.
 
 Only records the member's side may see are read: the shared logs' projections, never a
 draft or a private note.
@@ -27,6 +27,7 @@ from django.urls import reverse
 
 from liaison.channel import overview as channel_overview
 from liaison.channel.models import Message
+from liaison.meetings import proposals
 from liaison.offices.models import Member, Role, Side
 from liaison.records.models import Commitment, CommitmentStatus, MinutesSignature, MinutesVersion
 from liaison.signing.models import Refusal
@@ -82,12 +83,13 @@ Source = Callable[[Member, dt.datetime], Sequence[Need]]
 
 @dataclass(frozen=True)
 class Row:
-    """An item as shown: whether it is overdue, and the days left to its due day
-    (negative once past; None without a due)."""
+    """An item as shown: whether it is overdue, the days left to its due day (negative
+    once past; None without a due), and whether the due is an instant rather than a day."""
 
     need: Need
     overdue: bool
     days_left: int | None
+    timed: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +141,7 @@ class Needs:
                 need=need,
                 overdue=due < self.now,
                 days_left=(due.astimezone(self.zone).date() - self.today).days,
+                timed=True,
             )
         return Row(need=need, overdue=due < self.today, days_left=(due - self.today).days)
 
@@ -173,6 +176,26 @@ def _order(item: Need) -> tuple[dt.datetime, int, str, str]:
 
 
 # The sources -------------------------------------------------------------------------
+
+
+def proposals_to_answer(member: Member, now: dt.datetime) -> list[Item]:
+    """For a head or deputy: the other side's open proposals (a cadence, its end, an ad
+    hoc session, a new time), to accept or decline before they lapse; the meetings app's
+    read model (one query, two when some are open)."""
+    return [
+        Item(
+            kind="proposal",
+            title=(
+                f"{view.proposal.get_kind_display()} proposed by {view.proposer.name}: "
+                f"{view.proposal.title}"
+            ),
+            since=view.proposal.proposed_at,
+            link=reverse("proposal-detail", args=[member.office_id, view.key]),
+            due=view.proposal.answer_by,
+            about=view,
+        )
+        for view in proposals.awaiting(member, now)
+    ]
 
 
 def minutes_to_sign(member: Member, now: dt.datetime) -> list[Item]:
@@ -292,6 +315,7 @@ def refused_checkpoints(member: Member, now: dt.datetime) -> list[Item]:
 
 
 SOURCES: list[Source] = [
+    proposals_to_answer,
     minutes_to_sign,
     messages_to_answer,
     commitments_due,

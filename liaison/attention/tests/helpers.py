@@ -6,6 +6,8 @@ import datetime as dt
 
 from liaison.channel import actions as channel
 from liaison.channel.models import Message
+from liaison.meetings import actions as meetings
+from liaison.meetings.models import Proposal
 from liaison.records import actions as records
 from liaison.signing import checkpoints
 from liaison.signing.models import Checkpoint
@@ -31,6 +33,20 @@ def minutes_proposed(world: World, week: int) -> str:
     )
     records.propose_minutes(member=world.south_head, session=key, version=1, now=after)
     return key
+
+
+def proposal(world: World, proposer: str, now: dt.datetime, title: str = "Extra talks") -> Proposal:
+    """An ad hoc session three days after ``now``, proposed by ``proposer``: the other
+    side may answer until it starts."""
+    return meetings.propose_session(
+        member=world.members[proposer],
+        title=title,
+        start=now + dt.timedelta(days=3),
+        duration_minutes=60,
+        grace_minutes=15,
+        required_level="head",
+        now=now,
+    )
 
 
 def notice(world: World, sender: str, subject: str, now: dt.datetime) -> Message:

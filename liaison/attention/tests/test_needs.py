@@ -13,10 +13,11 @@ import pytest
 
 from liaison.attention.needs import KINDS, REFUSALS_SHOWN_DAYS, needs_for
 from liaison.channel import actions as channel
+from liaison.meetings import actions as meetings
 from liaison.records import actions as records
 from liaison.testing import FIRST_SESSION, FIRST_START, World, weekly
 
-from .helpers import commitment, minutes_proposed, notice, refused
+from .helpers import commitment, minutes_proposed, notice, proposal, refused
 
 pytestmark = pytest.mark.django_db
 
@@ -68,6 +69,29 @@ def test_only_heads_sign_so_minutes_wait_on_no_deputy_staff_or_observer(cadenced
     minutes_proposed(cadenced, 0)
     for who in ("south_deputy", "south_staff", "north_deputy", "north_staff", "observer"):
         assert _kinds(cadenced, who) == [], who
+
+
+def test_the_other_sides_proposal_waits_on_its_heads_and_deputies_until_answered(world):
+    offered = proposal(world, "north_head", FIRST_START)
+    soon = FIRST_START + dt.timedelta(days=1)
+    for who in ("south_head", "south_deputy"):
+        (row,) = needs_for(world.members[who], soon).rows
+        assert row.need.kind == "proposal"
+        assert row.need.title == "Ad hoc session proposed by The North: Extra talks"
+        assert row.need.since == FIRST_START
+        assert row.need.link == f"/offices/testoffice/proposals/{offered.key}/"
+        # It may be answered until the session it proposes starts.
+        assert row.need.due == FIRST_START + dt.timedelta(days=3)
+        assert (row.timed, row.overdue, row.days_left) == (True, False, 2)
+    for who in ("north_head", "north_deputy", "south_staff", "observer"):
+        assert _kinds(world, who, soon) == [], who
+    # Once it lapses it waits on nobody; answered, neither.
+    lapsed = FIRST_START + dt.timedelta(days=3)
+    assert needs_for(world.south_head, lapsed).total == 0
+    meetings.decline_proposal(
+        member=world.south_deputy, key=offered.key, reason="Too soon.", now=soon
+    )
+    assert _kinds(world, "south_head", soon) == []
 
 
 def test_the_other_sides_notice_waits_on_its_heads_and_deputies_until_acknowledged(world):
@@ -221,19 +245,22 @@ def _large_office(world: World, size: int) -> None:
     for _ in range(max(1, size // 5)):
         refused(world, "south", last)
         refused(world, "north", last)
+    for number in range(size):
+        proposal(world, "north_head", last, f"Talks {number}")
 
 
 @pytest.mark.parametrize("size", [1, 25])
-def test_a_head_s_needs_take_five_queries_whatever_the_office_s_size(
+def test_a_head_s_needs_take_seven_queries_whatever_the_office_s_size(
     cadenced, django_assert_num_queries, size
 ):
     _large_office(cadenced, size)
     now = FIRST_START + dt.timedelta(weeks=size, days=1)
     head = cadenced.member(cadenced.south_head.username)
-    # Minutes (1), the other side (1), its messages awaiting an answer (1), commitments
-    # due (1), refusals (1).
-    with django_assert_num_queries(5):
+    # Proposals and their sides (2), minutes (1), the other side (1), its messages
+    # awaiting an answer (1), commitments due (1), refusals (1).
+    with django_assert_num_queries(7):
         needs = needs_for(head, now)
+    assert needs.counts["proposal"] == size
     assert needs.counts["minutes"] == size
     assert needs.counts["message"] == size * 2
     assert needs.counts["checkpoint"] == 2 * max(1, size // 5)

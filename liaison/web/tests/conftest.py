@@ -22,9 +22,10 @@ BEFORE = T0  # days before the session: notices, moves, postponements, cancellat
 OPEN = START - dt.timedelta(minutes=5)  # check-in open, before the start
 AFTER_GRACE = START + dt.timedelta(minutes=16)
 # What the navigation's count of what waits on the viewer reads on every office page
-# (``liaison.attention.needs``), by the viewer's role: minutes to sign (heads), the other
-# side and its messages awaiting an answer, commitments due, refused checkpoints.
-NEEDS_QUERIES = {"head": 5, "deputy": 4, "staff": 0, "observer": 0}
+# (``liaison.attention.needs``), by the viewer's role: the other side's proposals (one
+# more, their sides, when some are open), minutes to sign (heads), the other side and its
+# messages awaiting an answer, commitments due, refused checkpoints.
+NEEDS_QUERIES = {"head": 6, "deputy": 5, "staff": 0, "observer": 0}
 
 
 @pytest.fixture

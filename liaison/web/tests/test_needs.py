@@ -12,7 +12,13 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from liaison.attention.tests.helpers import commitment, minutes_proposed, notice, refused
+from liaison.attention.tests.helpers import (
+    commitment,
+    minutes_proposed,
+    notice,
+    proposal,
+    refused,
+)
 from liaison.channel import actions as channel
 from liaison.channel.models import Receipt
 from liaison.records import actions as records
@@ -108,6 +114,7 @@ def test_the_count_in_the_navigation_is_the_panels_on_every_office_page(office, 
     commitment(office, "rails", AFTER.date() - dt.timedelta(days=2), ["south"], FIRST_START)
     notice(office, "north_head", "Signed", FIRST_START)
     refused(office, "south", FIRST_START)
+    proposal(office, "north_deputy", AFTER - dt.timedelta(days=1))
     slug = office.office.slug
     client = as_user(office.south_deputy)
     with time_machine.travel(AFTER, tick=False):
@@ -117,10 +124,13 @@ def test_the_count_in_the_navigation_is_the_panels_on_every_office_page(office, 
             for name in ("office-commitments", "office-messages", "office-checkpoints")
         ]
         others.append(client.get(reverse("office-message", args=[slug, sent.key])).text)
-    # Two notices, the overdue commitment, the refusal (a deputy signs no minutes).
-    assert len(_panel(page)) == _nav_count(page) == 4
+    # The proposal, two notices, the overdue commitment, the refusal (a deputy signs no
+    # minutes).
+    assert len(_panel(page)) == _nav_count(page) == 5
+    assert "Proposals to accept or decline" in page
+    assert "answer by Wed 10 Jan 2024, 10:00 KST" in page
     assert "overdue: due Sat 6 Jan 2024" in page
-    assert [_nav_count(other) for other in others] == [4, 4, 4, 4]
+    assert [_nav_count(other) for other in others] == [5, 5, 5, 5]
 
 
 def test_staff_and_observers_are_told_nothing_waits_on_them(office, as_user):
