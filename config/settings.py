@@ -244,6 +244,10 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "loggers": {
         "liaison": {"handlers": ["console"], "level": env_str("LIAISON_LOG_LEVEL", "INFO")},
+        # With DEBUG off Django keeps a 500's traceback and a refused host to itself
+        # (mail to ADMINS, which we have none of): they go to the server's log instead.
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
 

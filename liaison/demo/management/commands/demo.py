@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import signal
 import subprocess
 import sys
 from typing import Any
@@ -62,25 +64,64 @@ class Command(BaseCommand):
         self.stdout.write(f"The server's clock starts at {options['clock']}.")
         if options["no_serve"]:
             return
-        settings.LIAISON_CLOCK = options["clock"]
-        # The notification worker runs beside the server, in a process of its own, and
-        # prints the emails it sends (the console mailer).
-        env = {**os.environ, "LIAISON_CLOCK": options["clock"]}
-        workers = [
+        if options["host"] not in LOOPBACK:
+            self.stdout.write(
+                "Serving beyond this machine: set ALLOWED_HOSTS to the names or addresses "
+                "people will use to reach it."
+            )
+        env = served_env(options["clock"])
+        # The notification worker and the checkpoint round run beside the server, each in
+        # a process of its own; the worker prints the emails it sends (the console mailer).
+        # Ctrl-C reaches them too: they ignore it and are stopped below, quietly, once the
+        # server has shut down.
+        processes = [
             subprocess.Popen(
-                [sys.executable, "-m", "liaison.cli", "notify", "--interval", "5"], env=env
+                [sys.executable, "-m", "liaison.cli", "notify", "--interval", "5"],
+                env=env,
+                preexec_fn=_ignore_interrupt,
             ),
             # Each side signs a checkpoint of its log when it has news, every 10 minutes.
             subprocess.Popen(
-                [sys.executable, "-m", "liaison.cli", "checkpoint", "--every", "10"], env=env
+                [sys.executable, "-m", "liaison.cli", "checkpoint", "--every", "10"],
+                env=env,
+                preexec_fn=_ignore_interrupt,
             ),
         ]
         self.stdout.write("Email notifications: printed here by the notification worker.")
         self.stdout.write("Checkpoints: signed every 10 minutes when a log has news.")
+        self.stdout.flush()
+        server = subprocess.Popen(serve_argv(options["host"], options["port"]), env=env)  # noqa: S603
+        processes.append(server)
         try:
-            call_command("serve", host=options["host"], port=options["port"])
+            # Ctrl-C reaches the whole process group: the server is stopping too.
+            with contextlib.suppress(KeyboardInterrupt):
+                server.wait()
         finally:
-            for worker in workers:
-                worker.terminate()
-            for worker in workers:
-                worker.wait(timeout=10)
+            for process in processes:
+                process.terminate()
+            for process in processes:
+                process.wait(timeout=10)
+
+
+LOOPBACK = {"127.0.0.1", "localhost", "::1"}
+
+
+def _ignore_interrupt() -> None:
+    # Python installs no KeyboardInterrupt handler in a process started with SIGINT ignored.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def served_env(clock: str) -> dict[str, str]:
+    """The environment of the demo's server and workers: its clock, and DEBUG off.
+
+    The demo is what a new user puts on a network, so it is served as production serves:
+    an unknown address is the plain 404 page, not Django's list of every URL pattern, and
+    an error is the 500 page, its traceback in the server's log only. Static files are
+    still served (WhiteNoise, from the apps' directories outside production mode)."""
+    return {**os.environ, "LIAISON_CLOCK": clock, "DEBUG": "false"}
+
+
+def serve_argv(host: str, port: int) -> list[str]:
+    """``liaison serve`` in a process of its own, which reads ``served_env`` from the start
+    (settings are read once, when a process starts)."""
+    return [sys.executable, "-m", "liaison.cli", "serve", "--host", host, "--port", str(port)]

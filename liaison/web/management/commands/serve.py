@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import uvicorn
@@ -39,4 +40,7 @@ class Command(BaseCommand):
         if settings.LIAISON_CLOCK:
             self.stdout.write(f"Clock set: starting from {settings.LIAISON_CLOCK}")
         self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ (Ctrl-C stops)")
-        uvicorn.Server(server_config(options["host"], options["port"])).run()
+        # Ctrl-C: uvicorn shuts down cleanly, then re-raises the interrupt (uvicorn.run
+        # hides it the same way).
+        with contextlib.suppress(KeyboardInterrupt):
+            uvicorn.Server(server_config(options["host"], options["port"])).run()
