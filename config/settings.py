@@ -287,6 +287,9 @@ LIAISON_ATTACHMENT_TYPES = env_list(
 # and 1 MiB for the rest of the message; a larger body is the API's 413. (Web uploads
 # are multipart: their files do not count towards it.)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 4 * math.ceil(LIAISON_ATTACHMENT_MAX_BYTES / 3) + 1024 * 1024
+# A message identical to one the same side sent this many minutes ago or less (subject,
+# text, the message it answers, the files) is not sent again unless the sender confirms.
+LIAISON_DUPLICATE_MESSAGE_MINUTES = env_int("LIAISON_DUPLICATE_MESSAGE_MINUTES", 10, minimum=0)
 
 # Live updates (server-sent events): how often a stream looks for new events, and how
 # long one connection lasts before the browser reconnects.

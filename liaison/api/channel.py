@@ -27,6 +27,7 @@ from liaison.api.access import member_for
 from liaison.api.channel_schemas import (
     AcknowledgeIn,
     AwaitingOut,
+    DuplicateOut,
     MessageIn,
     MessageOut,
     MessagePageOut,
@@ -213,7 +214,10 @@ def list_awaiting_messages(request: HttpRequest, slug: str) -> list[dict[str, An
     ]
 
 
-@router.post("/offices/{slug}/messages", response={201: MessageOut, **WRITE_ERRORS})
+@router.post(
+    "/offices/{slug}/messages",
+    response={201: MessageOut, **WRITE_ERRORS, 409: DuplicateOut},
+)
 def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[Any]:
     """Send an official message from your side to the other (a head or deputy).
 
@@ -224,7 +228,12 @@ def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[
     400 naming ``attachments``. The whole request is also bounded by Django's
     ``DATA_UPLOAD_MAX_MEMORY_SIZE`` (base64 adds a third to a file's size). A reply
     names the message it answers in ``in_reply_to``; an unknown one is a 400 naming that
-    field."""
+    field.
+
+    A message identical to one your side sent within LIAISON_DUPLICATE_MESSAGE_MINUTES
+    (10 by default: the same subject, text, message answered and files) is not sent: the
+    answer is a 409 whose ``duplicate`` names the message sent (``key``, ``sent_at``).
+    Send it again with ``"confirm_duplicate": true``."""
     _office, member = member_for(request, slug)
     uploads = _decoded(payload)
     try:
@@ -237,8 +246,12 @@ def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[
             about_session=payload.about_session,
             about_project=payload.about_project,
             uploads=uploads,
+            confirm_duplicate=payload.confirm_duplicate,
             now=clock.now(),
         )
+    except actions.Duplicate as exc:
+        sent = {"key": exc.original.key, "sent_at": exc.original.sent_at}
+        return Status(409, {"detail": exc.message, "field": exc.field, "duplicate": sent})
     except Refused as exc:
         # The only message the action looks up is the one replied to: a wrong value of
         # ``in_reply_to`` (400), not a 404 for the path.

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Literal
 
 from ninja import Field, Schema
+from pydantic import StrictBool
 
 from liaison.api.schemas import UtcInstant
 
@@ -96,6 +97,23 @@ class MessageIn(Schema):
     about_session: str = Field("", max_length=100)
     about_project: str = Field("", max_length=64)
     attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    confirm_duplicate: StrictBool = Field(
+        False,
+        description="send it even though your side sent an identical message (subject, "
+        "text, message answered and files) within LIAISON_DUPLICATE_MESSAGE_MINUTES; "
+        "without it such a message is a 409 naming the one sent",
+    )
+
+
+class DuplicateOf(Schema):
+    key: str = Field(description="the identical message your side sent")
+    sent_at: UtcInstant
+
+
+class DuplicateOut(Schema):
+    detail: str
+    field: str = Field(description="confirm_duplicate")
+    duplicate: DuplicateOf
 
 
 class AcknowledgeIn(Schema):

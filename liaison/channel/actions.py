@@ -12,6 +12,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
+
 from liaison.channel import attachments as files
 from liaison.channel import notify
 from liaison.channel.events import message_key
@@ -73,6 +75,92 @@ def _about(office: Office, session: str, project: str) -> dict[str, str]:
     return {"session": session, "project": project}
 
 
+class Duplicate(Refused):
+    """The same side sent an identical message a moment ago: ``original``, that message.
+    Sending it again needs ``confirm_duplicate``."""
+
+    def __init__(self, original: Message) -> None:
+        at = original.sent_at.astimezone(dt.UTC)
+        super().__init__(
+            f"your side sent an identical message ({original.key}) at {at:%Y-%m-%d %H:%M:%S} "
+            "UTC; nothing was sent: confirm to send it again",
+            field="confirm_duplicate",
+        )
+        self.original = original
+
+
+def duplicate_of(
+    candidates: Sequence[Message],
+    *,
+    subject: str,
+    body: str,
+    parent: Message | None,
+    hashes: Sequence[str],
+    now: dt.datetime,
+    window: dt.timedelta,
+) -> Message | None:
+    """The latest of the sending side's ``candidates`` that says exactly what is being
+    sent (subject, text, the message it answers, the files by hash, in any order) and
+    was sent no more than ``window`` before ``now``; None if there is none.
+
+    Reading the subject and text, both sides would take a second copy for a second
+    message: a double click, a resubmitted form or a retried request must not send one
+    by accident."""
+    if window <= dt.timedelta(0):  # LIAISON_DUPLICATE_MESSAGE_MINUTES=0: no check
+        return None
+    files_sent = sorted(hashes)
+    same = [
+        m
+        for m in candidates
+        if m.subject == subject
+        and m.body == body
+        and m.in_reply_to_id == (parent.pk if parent else None)
+        and now - window <= m.sent_at
+        and sorted(a.sha256 for a in m.attachments.all()) == files_sent
+    ]
+    return max(same, key=lambda m: (m.sent_at, m.event_seq), default=None)
+
+
+def _recent_same_text(
+    member: Member, subject: str, body: str, now: dt.datetime, window: dt.timedelta
+) -> list[Message]:
+    return list(
+        Message.objects.filter(
+            office_id=member.office_id,
+            side_id=member.side_id,
+            subject=subject,
+            body=body,
+            sent_at__gte=now - window,
+        ).prefetch_related("attachments")
+    )
+
+
+def find_duplicate(
+    *,
+    member: Member,
+    subject: str,
+    body: str,
+    in_reply_to: str = "",
+    hashes: Sequence[str] = (),
+    now: dt.datetime,
+) -> Message | None:
+    """The message the member's side sent within ``LIAISON_DUPLICATE_MESSAGE_MINUTES``
+    that this one would repeat, or None: what ``send_message`` refuses without
+    ``confirm_duplicate``, for a page that warns before the send."""
+    parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
+    window = dt.timedelta(minutes=settings.LIAISON_DUPLICATE_MESSAGE_MINUTES)
+    subject, body = subject.strip(), body.strip()
+    return duplicate_of(
+        _recent_same_text(member, subject, body, now, window),
+        subject=subject,
+        body=body,
+        parent=parent,
+        hashes=hashes,
+        now=now,
+        window=window,
+    )
+
+
 def send_message(
     *,
     member: Member,
@@ -83,6 +171,7 @@ def send_message(
     about_session: str = "",
     about_project: str = "",
     uploads: Sequence[files.Upload] = (),
+    confirm_duplicate: bool = False,
     now: dt.datetime,
 ) -> Message:
     """Send an official message from the member's side to the other side.
@@ -90,7 +179,10 @@ def send_message(
     Attachments are checked by their content before anything is written; files this call
     stored are removed again if the message is then refused, unless another message
     named them meanwhile (``attachments.storing``), so a refusal leaves nothing behind
-    and takes nothing from anyone."""
+    and takes nothing from anyone.
+
+    A message identical to one the side sent within ``LIAISON_DUPLICATE_MESSAGE_MINUTES``
+    (``duplicate_of``) is refused with ``Duplicate`` unless ``confirm_duplicate``."""
     office = member.office
     require_side_speaker(member)
     require_active(member, now)
@@ -110,6 +202,20 @@ def send_message(
     # a refusal takes back only what no committed message names.
     with log.writing(office.id), files.storing(checked):
         parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
+        # Under the office's lock: of two identical sends at once, the second sees the first.
+        window = dt.timedelta(minutes=settings.LIAISON_DUPLICATE_MESSAGE_MINUTES)
+        if not confirm_duplicate and (
+            original := duplicate_of(
+                _recent_same_text(member, subject, body, now, window),
+                subject=subject,
+                body=body,
+                parent=parent,
+                hashes=[item.sha256 for item in checked],
+                now=now,
+                window=window,
+            )
+        ):
+            raise Duplicate(original)
         event = log.append(
             office=office.id,
             side=_side_key(member),

@@ -172,8 +172,8 @@ def test_a_message_key_of_another_office_is_as_unknown_as_a_missing_one(
     office, api_as, frozen, settings
 ):
     other = make_world("elsewhere")
-    for _ in range(3):  # ``south-3`` exists there, not here
-        notice_from(other, uploads=[files.Upload("agenda.pdf", PDF)])
+    for n in range(3):  # ``south-3`` exists there, not here
+        notice_from(other, body=f"Notice {n}.", uploads=[files.Upload("agenda.pdf", PDF)])
     client = api_as("north_head")
     paths = [
         ("get", "/messages/{key}"),
