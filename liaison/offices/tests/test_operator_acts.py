@@ -17,6 +17,7 @@ from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.api.models import ApiToken, issue_token
+from liaison.bundle import check, export
 from liaison.ledger.models import Event
 from liaison.ledger.verify import verify
 from liaison.offices import actions
@@ -295,6 +296,8 @@ def test_the_acts_rebuild_as_they_were(world, two_offices, scratch_allowed, oper
     )
     assert verify(world.office.id) == []
     assert verify("second") == []
+    # The offline verifier reads a bundle holding them as intact too.
+    assert check.check(export.build(world.office.id, now=LATER)).problems == []
 
 
 def test_an_account_of_no_office_is_set_up_not_reset(world):
