@@ -8,7 +8,7 @@ notes are written to side-private storage, never to a log.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -428,6 +428,26 @@ def notes_for(member: Member, target_kind: str, target_key: str) -> list[Private
             target_key=target_key,
         )
     )
+
+
+def notes_on(
+    member: Member, target_kind: str, target_keys: Iterable[str]
+) -> dict[str, list[PrivateNote]]:
+    """The member's own side's notes on several records of one kind (the messages of a
+    thread, the commitments of the register), by record key, in one query; nobody
+    else's, ever. A record without notes has no entry."""
+    if member.side_id is None or member.role == Role.OBSERVER:
+        return {}
+    keys = [key for key in target_keys if not text_problem(key, one_line=True)]
+    notes: dict[str, list[PrivateNote]] = {}
+    for note in PrivateNote.objects.filter(
+        office_id=member.office_id,
+        side_id=member.side_id,
+        target_kind=target_kind,
+        target_key__in=keys,
+    ):
+        notes.setdefault(note.target_key, []).append(note)
+    return notes
 
 
 def delete_note(*, member: Member, key: str, now: dt.datetime) -> None:

@@ -204,6 +204,8 @@ def _thread_page(
             "root": thread[0],
             "items": items,
             "reply": reply,
+            # The viewer's side's notes on every message of the thread, in one query.
+            "notes": actions.notes_on(member, TargetKind.MESSAGE, [m.key for m in thread]),
             "people": people_of(office),
             "nav": "messages",
         },
@@ -379,7 +381,8 @@ def _note_target_url(office: Office, kind: str, key: str) -> str:
     elif kind == TargetKind.MINUTES:
         url = reverse("session-minutes", args=[slug, key])
     elif kind == TargetKind.MESSAGE:
-        url = _thread_url(office, key)
+        # Each message of a thread shows its own notes.
+        return f"{_thread_url(office, key)}#notes-{key}"
     elif kind == TargetKind.COMMITMENT:
         return f"{reverse('office-commitments', args=[slug])}#commitment-{key}"
     else:

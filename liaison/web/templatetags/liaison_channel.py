@@ -9,6 +9,7 @@ from typing import Any
 from django import template
 
 from liaison.channel import actions
+from liaison.channel.models import PrivateNote
 from liaison.offices.models import Member, Role
 from liaison.web.channel_forms import NoteForm
 
@@ -22,24 +23,46 @@ def keeps_notes(member: Member | None) -> bool:
 
 @register.inclusion_tag("web/_notes.html", takes_context=True)
 def private_notes(
-    context: template.Context, target_kind: str, target_key: str, form: NoteForm | None = None
+    context: template.Context,
+    target_kind: str,
+    target_key: str,
+    form: NoteForm | None = None,
+    notes: dict[str, list[PrivateNote]] | None = None,
 ) -> dict[str, Any]:
-    """The viewer's own side's notes on one record, with the form to add one.
+    """The viewer's own side's notes on one record, with the form to add one: the
+    record's page's section (``#notes``).
 
-    Read only through ``actions.notes_for``, which takes the viewer's side: no page can
-    include another side's notes by passing the wrong record or member."""
+    ``notes`` is for a page that shows many records of a kind, each with its notes (the
+    messages of a thread, the register of commitments): what ``actions.notes_on`` read
+    for all of them in one query. The block is then the record's own, compact and
+    named ``#notes-<key>``. Notes are read only through ``actions.notes_for`` and
+    ``notes_on``, which take the viewer's side: no page can include another side's
+    notes by passing the wrong record or member."""
     member: Member | None = context.get("member")
     if member is None or not keeps_notes(member):
         return {"show": False}
+    anchor = "notes" if notes is None else f"notes-{target_key}"
     return {
         "show": True,
         "office": context["office"],
         "member": member,
-        "notes": actions.notes_for(member, target_kind, target_key),
+        "notes": (
+            actions.notes_for(member, target_kind, target_key)
+            if notes is None
+            else notes.get(target_key, [])
+        ),
         "people": context.get("people") or {},
         "target_kind": target_kind,
         "target_key": target_key,
-        "form": form or NoteForm(initial={"target_kind": target_kind, "target_key": target_key}),
+        "compact": notes is not None,
+        "anchor": anchor,
+        "form_anchor": "note-form" if notes is None else f"{anchor}-form",
+        "form": form
+        or NoteForm(
+            initial={"target_kind": target_kind, "target_key": target_key},
+            # One form per record on a page: ids of their own.
+            **({} if notes is None else {"auto_id": f"{anchor}-%s"}),
+        ),
         "csrf_token": context.get("csrf_token"),
     }
 

@@ -445,11 +445,83 @@ def test_a_side_keeps_notes_on_a_thread_that_only_it_sees(world, sent, as_user):
         theirs = as_user(world.north_head).get(url(world, "office-message", sent.key)).text
         observed = as_user(world.observer).get(url(world, "office-message", sent.key)).text
     assert response.status_code == 302
-    assert response["Location"] == url(world, "office-message", sent.key) + "#notes"
+    assert response["Location"] == url(world, "office-message", sent.key) + f"#notes-{sent.key}"
     assert "Concede the date." in ours and "visible only to The South" in ours
     assert "Concede the date." not in theirs and "visible only to The North" in theirs
-    assert "Concede the date." not in observed and 'id="notes"' not in observed
+    assert "Concede the date." not in observed and 'class="notes' not in observed
     assert not any(b"Concede" in bytes(e.data) for e in Event.objects.all())
+
+
+def test_each_message_of_a_thread_shows_its_own_notes_beside_it(world, sent, as_user):
+    reply = actions.send_message(
+        member=world.north_head,
+        kind="reply",
+        subject="Re: Weekly meetings",
+        body="We will attend.",
+        in_reply_to=sent.key,
+        now=SENT,
+    )
+    for key, body in ((sent.key, "On the notice."), (reply.key, "On their reply.")):
+        actions.add_note(
+            member=world.south_staff, target_kind="message", target_key=key, body=body, now=SENT
+        )
+    actions.add_note(
+        member=world.north_staff,
+        target_kind="message",
+        target_key=reply.key,
+        body="The North's own.",
+        now=SENT,
+    )
+    with time_machine.travel(LATER, tick=False):
+        # Both keys open the same thread; each message carries its own notes.
+        for key in (sent.key, reply.key):
+            page = as_user(world.south_head).get(url(world, "office-message", key)).text
+            blocks = {
+                k: page.split(f'<details class="notes compact" id="notes-{k}" open>', 1)[1].split(
+                    "</details>", 1
+                )[0]
+                for k in (sent.key, reply.key)
+            }
+            assert "On the notice." in blocks[sent.key]
+            assert "On their reply." not in blocks[sent.key]
+            assert "On their reply." in blocks[reply.key]
+            assert "The North's own." not in page
+            # One form per message, each with ids of its own.
+            assert page.count('id="notes-' + reply.key + '-body"') == 1
+        observed = as_user(world.observer).get(url(world, "office-message", reply.key)).text
+        response = as_user(world.south_staff).post(
+            url(world, "office-note-add"),
+            {"target_kind": "message", "target_key": reply.key, "body": "Another."},
+        )
+    assert "On their reply." not in observed and 'class="notes' not in observed
+    assert response["Location"] == url(world, "office-message", reply.key) + f"#notes-{reply.key}"
+
+
+def test_the_register_shows_each_commitments_notes_in_its_row(office, as_user):
+    hold(office)
+    records.make_commitment(
+        member=office.south_head,
+        key="rail-study",
+        text="Study the rail link.",
+        owners=["south", "north"],
+        due_on=None,
+        now=LATER,
+    )
+    actions.add_note(
+        member=office.north_staff,
+        target_kind="commitment",
+        target_key="rail-study",
+        body="The North doubts the date.",
+        now=LATER,
+    )
+    with time_machine.travel(LATER, tick=False):
+        north = as_user(office.north_head).get(url(office, "office-commitments")).text
+        south = as_user(office.south_head).get(url(office, "office-commitments")).text
+        observed = as_user(office.observer).get(url(office, "office-commitments")).text
+    row = north.split('id="commitment-rail-study"', 1)[1].split("</article>", 1)[0]
+    assert 'id="notes-rail-study"' in row and "The North doubts the date." in row
+    assert "The North doubts the date." not in south and 'id="notes-rail-study"' in south
+    assert "The North doubts the date." not in observed and 'class="notes' not in observed
 
 
 def test_notes_appear_on_the_session_record_and_minutes_pages(office, as_user):
@@ -534,7 +606,7 @@ def test_only_the_author_removes_a_note_and_the_other_side_finds_none(world, sen
     assert colleague.status_code == 403
     assert other_side.status_code == 404
     assert author.status_code == 302
-    assert author["Location"] == url(world, "office-message", sent.key) + "#notes"
+    assert author["Location"] == url(world, "office-message", sent.key) + f"#notes-{sent.key}"
     assert not PrivateNote.objects.exists()
 
 

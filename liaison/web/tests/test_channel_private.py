@@ -63,6 +63,15 @@ def everything(world: World) -> str:
             body=f"{SECRET} ({kind})",
             now=CHANNEL_AT,
         )
+    # A reply is noted as a message is, and shown beside it in its thread.
+    reply = Message.objects.get(in_reply_to__key=notice).key
+    actions.add_note(
+        member=world.south_deputy,
+        target_kind="message",
+        target_key=reply,
+        body=f"{SECRET} (reply)",
+        now=CHANNEL_AT,
+    )
     return notice
 
 
@@ -133,8 +142,20 @@ def test_the_walk_reaches_the_notes_of_the_readers_own_side(world, everything, a
         seen = {url: content(client.get(url)) for url in walk}
     shown = {url for url, body in seen.items() if SECRET.encode() in body}
     slug = world.office.slug
-    for name in ("session-detail", "session-record", "session-minutes"):
-        assert reverse(name, args=[slug, FIRST]) in shown
-    assert reverse("office-project", args=[slug, PROJECT]) in shown
-    assert reverse("office-message", args=[slug, everything]) in shown
+    for name, kind in (
+        ("session-detail", "session"),
+        ("session-record", "record"),
+        ("session-minutes", "minutes"),
+    ):
+        assert f"{SECRET} ({kind})".encode() in seen[reverse(name, args=[slug, FIRST])]
+    assert f"{SECRET} (project)".encode() in seen[reverse("office-project", args=[slug, PROJECT])]
+    # The thread shows the notes on its first message and on the reply, each beside it.
+    thread = seen[reverse("office-message", args=[slug, everything])]
+    reply = Message.objects.get(in_reply_to__key=everything).key
+    for kind, key in (("message", everything), ("reply", reply)):
+        block = thread.split(f'id="notes-{key}"'.encode(), 1)[1].split(b"</details>", 1)[0]
+        assert f"{SECRET} ({kind})".encode() in block
+    commitments = seen[reverse("office-commitments", args=[slug])]
+    row = commitments.split(f'id="commitment-{COMMITMENT}"'.encode(), 1)[1]
+    assert f"{SECRET} (commitment)".encode() in row.split(b"</article>", 1)[0]
     assert any(url.startswith("/api/") for url in shown)

@@ -32,9 +32,10 @@ QUERIES = {
     "office-frameworks": 7,
     # the framework and its clauses (2), the commitments citing them, members (2)
     "office-framework": 8,
-    # commitments and their history, sides, members (4); for a head or deputy, the
-    # outcomes, clauses and sides the form offers (3)
-    "office-commitments": 11,
+    # commitments and their history, sides, members (4); the viewer's side's private
+    # notes on them (1); for a head or deputy, the outcomes, clauses and sides the form
+    # offers (3)
+    "office-commitments": 12,
 }
 SESSION_PAGES = {"session-record", "session-readouts", "session-minutes"}
 MANY = LATER + dt.timedelta(days=1)
