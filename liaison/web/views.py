@@ -141,11 +141,12 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
             "standing": board.standing,
             "open_sessions": _open_sessions(member, board.open_now, now),
             "awaiting": _awaiting(member, now),
-            "needs": needs,
             "operator_acts": operator_acts_for(member, now),
             "operator_password_sign_in": account_settings.signed_in_with_operator_password(
                 request
             ),
+            "open_proposals": proposal_views.open_proposals(office, now),
+            "needs": needs,
             # The attendance window, unless it reaches back before the office's launch.
             "window_since": max(
                 board.standing.window_start.astimezone(timezone.get_current_timezone()).date(),
@@ -216,6 +217,7 @@ def _session_page(
             "mine": detail.for_side(member.side_key),
             "forms": action_forms,
             "records": record_states(office, key),
+            "proposals": proposal_views.for_session(office, key, now),
             "now": now,
         },
         status=400 if sent else 200,
@@ -230,7 +232,6 @@ def session_detail(request: HttpRequest, office: Office, member: Member, key: st
 
 def _session_or_404(request: HttpRequest, office: Office, key: str) -> SessionInfo:
     session = find_session(office, key)
-            "proposals": proposal_views.for_session(office, key, now),
     if session is None:
         access.refuse(request.user, f"session {office.id}/{key}", "no such session")
         raise Http404("No such session.")
@@ -456,6 +457,8 @@ def _schedule_page(
             "rows": rows,
             "query": f"?{query}" if query else "",
             "forms": _schedule_forms(request, office, member, cards, sent or {}),
+            "open_proposals": proposal_views.open_proposals(office, now),
+            "recent_proposals": proposal_views.recent_proposals(office, now),
             "nav": "schedule",
         },
         status=400 if sent or month_error else 200,
@@ -470,8 +473,6 @@ def office_schedule(request: HttpRequest, office: Office, member: Member) -> Htt
 
 def _schedule_act(
     request: HttpRequest,
-            "open_proposals": proposal_views.open_proposals(office, now),
-            "recent_proposals": proposal_views.recent_proposals(office, now),
     office: Office,
     member: Member,
     name: str,
