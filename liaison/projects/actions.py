@@ -17,6 +17,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from liaison.ledger import log
+from liaison.ledger.events import text_problem
 from liaison.lib.errors import Conflict, NotAllowed, Refused
 from liaison.offices.access import (
     refuse,
@@ -158,10 +159,15 @@ def save_project_draft(
     if key in RESERVED_PROJECT_KEYS:
         raise Refused(f"“{key}” names a page of its own; choose another key", field="key")
     title = _text(title, "title", "the title", 200)
+    description = _within(description.strip(), "description", "the description", 10_000)
+    # A draft enters no log until it is proposed: the event schema's rule for text, here.
+    for field, value, one_line in (("title", title, True), ("description", description, False)):
+        if problem := text_problem(value, one_line=one_line):
+            raise Refused(f"the {field} {problem}", field=field)
     values: dict[str, Any] = {
         "kind": kind,
         "title": title,
-        "description": _within(description.strip(), "description", "the description", 10_000),
+        "description": description,
         "leads": _leads(office, leads),
         "start": start,
         "end": end,

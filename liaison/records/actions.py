@@ -20,6 +20,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from liaison.ledger import log
+from liaison.ledger.events import text_problem
 from liaison.lib.errors import Conflict, Refused
 from liaison.lib.timezones import format_utc
 from liaison.meetings.overview import SessionDetail, session_detail
@@ -348,6 +349,12 @@ def save_readout_draft(
         raise Refused("say who issues the readout (e.g. the ministry)", field="source")
     if not body:
         raise Refused("the readout is empty", field="body")
+    # A draft enters no log until it is published: the event schema's rule for text, here.
+    for field, value, one_line in (("title", title, True), ("source", source, True)):
+        if problem := text_problem(value, one_line=one_line):
+            raise Refused(f"the {field} {problem}", field=field)
+    if problem := text_problem(body, one_line=False):
+        raise Refused(f"the readout {problem}", field="body")
     side = member.side
     if side is None:  # pragma: no cover - _writer refuses observers
         raise Refused("observers cannot draft readouts")

@@ -10,9 +10,20 @@ import contextlib
 
 import pytest
 
-from liaison.api.tests.conftest import CHANNEL_AT, NOTICE, PDF, corresponded, office_url
+from liaison.api.tests.conftest import (
+    AFTER_FIRST,
+    CHANNEL_AT,
+    FIRST,
+    NOTICE,
+    PDF,
+    corresponded,
+    office_url,
+    recorded,
+)
 from liaison.channel.models import Attachment, Message, PrivateNote
 from liaison.ledger.models import Event
+from liaison.projects.models import ProjectDraft
+from liaison.records.models import ReadoutDraft
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +117,46 @@ def test_a_framework_title_is_one_line(world, api_as, frozen, bad):
         response = post(api_as("south_head"), world, "/frameworks", body)
     assert response.status_code == 400, response.content
     assert response.json()["field"] == "title"
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "Rail\x00 study"), ("title", "Rail\u202e study"), ("description", "On\x1b foot")],
+)
+def test_a_project_draft_follows_the_rule_though_it_enters_no_log(
+    world, api_as, frozen, field, value
+):
+    body = {"base_revision": 0, "kind": "study", "title": "Rail study", "leads": ["south"]}
+    with frozen(CHANNEL_AT), nothing_written():
+        response = api_as("south_staff").put(
+            office_url(world, "/projects/drafts/rail"),
+            {**body, field: value},
+            content_type="application/json",
+        )
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field
+    assert not ProjectDraft.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("title", "Our\x00 account"), ("source", "KC\nNA"), ("body", "Agreed\x00.")],
+)
+def test_a_readout_draft_follows_the_rule_though_it_enters_no_log(
+    world, api_as, frozen, field, value
+):
+    recorded(world)
+    body = {"base_revision": 0, "title": "Our account", "source": "KCNA", "body": "Agreed."}
+    before = ReadoutDraft.objects.count()
+    with frozen(AFTER_FIRST), nothing_written():
+        response = api_as("north_staff").put(
+            office_url(world, f"/sessions/{FIRST}/readouts/draft"),
+            {**body, field: value},
+            content_type="application/json",
+        )
+    assert response.status_code == 400, response.content
+    assert response.json()["field"] == field
+    assert ReadoutDraft.objects.count() == before
 
 
 @pytest.mark.parametrize(
