@@ -18,14 +18,15 @@ pytestmark = pytest.mark.django_db
 
 # Session and user (2), office and membership (2), sides, cadences, session rows,
 # check-ins and notices (5), eligible attendees for the open session (1), the viewer's
-# side's messages awaiting an answer (1), the operator's acts the viewer may see (1).
-# What waits on the viewer, for the "Needs you" panel and the navigation's count, read once.
-DASHBOARD_QUERIES = 12 + NEEDS_QUERIES["head"]
+# side's messages awaiting an answer (1), the operator's acts the viewer may see (1), the
+# open proposals (1; their sides once there is one). What waits on the viewer, for the
+# "Needs you" panel and the navigation's count, read once.
+DASHBOARD_QUERIES = 13 + NEEDS_QUERIES["head"]
 # Session and user (2), office and membership (2), the session (1-2), check-ins,
 # notices and sides (3), eligible attendees (1), the states of the record, readouts and
-# minutes (3), the viewer's side's private notes (1); what waits on the viewer (the
-# navigation's count).
-SESSION_QUERIES = 14 + NEEDS_QUERIES["head"]
+# minutes (3), the viewer's side's private notes (1), the proposals about it (1); what
+# waits on the viewer (the navigation's count).
+SESSION_QUERIES = 15 + NEEDS_QUERIES["head"]
 
 WEEKS = 104  # two years of weekly meetings
 

@@ -163,9 +163,10 @@ def test_dashboard_shows_last_held_meeting_and_streaks(office, as_user):
     assert 'class="att att-late">late<' in text
     assert 'class="att att-no_show">no-show<' in text
     rows = {side: row for side, row in _standing_rows(text).items()}
-    # rate, attended, no-shows, excused, current streak, longest streak
-    assert rows["The South"] == ["100%", "2", "0", "0", "0", "0"]
-    assert rows["The North"] == ["50%", "1", "1", "0", "1", "1"]
+    # rate, attended, no-shows, excused, current streak, longest streak, sessions the
+    # side cancelled, sessions it postponed
+    assert rows["The South"] == ["100%", "2", "0", "0", "0", "0", "0", "0"]
+    assert rows["The North"] == ["50%", "1", "1", "0", "1", "1", "0", "0"]
 
 
 def _standing_rows(html: str) -> dict[str, list[str]]:
