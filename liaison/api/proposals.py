@@ -6,16 +6,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import HttpRequest
+from django.http import Http404, HttpRequest
 from ninja import Query, Router
 
 from liaison.api.access import member_for
 from liaison.api.schemas import ErrorOut, ProposalOut, ReasonIn, WithdrawIn
 from liaison.lib import clock
-from liaison.lib.errors import Refused
 from liaison.meetings import actions
 from liaison.meetings.models import Proposal
 from liaison.meetings.proposals import ProposalView, open_proposals, recent_proposals, view_of
+from liaison.offices.access import refuse
 from liaison.offices.models import Office
 
 router = Router(tags=["proposals"])
@@ -43,10 +43,11 @@ def proposal_data(proposal: Proposal, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _found(office: Office, key: str) -> Proposal:
+def _found(request: HttpRequest, office: Office, key: str) -> Proposal:
     proposal = actions.find_proposal(office, key)
     if proposal is None:
-        raise Refused(f"office {office.id} has no proposal {key!r}", field="proposal")
+        refuse(request.user, f"proposal {office.id}/{key}", "no such proposal")
+        raise Http404("No such proposal.")
     return proposal
 
 
@@ -70,7 +71,7 @@ def list_proposals(
 def get_proposal(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
     office, _member = member_for(request, slug)
     now = clock.now()
-    return proposal_data(view_of(office, _found(office, key), now).proposal, now)
+    return proposal_data(view_of(office, _found(request, office, key), now).proposal, now)
 
 
 @router.post("/offices/{slug}/proposals/{key}/accept", response={200: ProposalOut, **WRITE_ERRORS})
@@ -79,7 +80,7 @@ def accept_proposal(request: HttpRequest, slug: str, key: str) -> dict[str, Any]
     sides. Your acceptance is an event in your side's log naming the proposal's hash."""
     office, member = member_for(request, slug)
     now = clock.now()
-    _found(office, key)
+    _found(request, office, key)
     return proposal_data(actions.accept_proposal(member=member, key=key, now=now), now)
 
 
@@ -90,7 +91,7 @@ def decline_proposal(
     """Decline the other side's proposal, saying why: it binds nobody."""
     office, member = member_for(request, slug)
     now = clock.now()
-    _found(office, key)
+    _found(request, office, key)
     proposal = actions.decline_proposal(member=member, key=key, reason=payload.reason, now=now)
     return proposal_data(proposal, now)
 
@@ -104,7 +105,7 @@ def withdraw_proposal(
     """Take back your side's proposal before the other side answers it."""
     office, member = member_for(request, slug)
     now = clock.now()
-    _found(office, key)
+    _found(request, office, key)
     reason = payload.reason if payload else ""
     proposal = actions.withdraw_proposal(member=member, key=key, reason=reason, now=now)
     return proposal_data(proposal, now)
