@@ -297,3 +297,49 @@ class Proposal(Projection):
 
     def is_open_at(self, now: dt.datetime) -> bool:
         return self.state_at(now) == ProposalState.OPEN
+
+
+class ScheduleNotice(models.Model):
+    """An email owed to a member about the schedule: a proposal, its answer, a session
+    one side postponed or cancelled (``meetings.notices``). Written in the transaction
+    that appends the event, worded then in the office's time and the member's own, so
+    neither the event nor the email is lost without the other and a later change does not
+    reword what was told; ``liaison notify`` sends it as it sends the notifications of
+    messages (the same preference, digest and retries). Not a projection: the outbox is
+    not the record."""
+
+    class What(models.TextChoices):
+        PROPOSED = "proposed", "Proposed"
+        ACCEPTED = "accepted", "Accepted"
+        DECLINED = "declined", "Declined"
+        WITHDRAWN = "withdrawn", "Withdrawn"
+        POSTPONED = "postponed", "Postponed"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"
+        SENT = "sent", "Sent"
+        SKIPPED = "skipped", "Skipped"
+
+    office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
+    username = models.CharField(max_length=150)
+    what = models.CharField(max_length=16, choices=What.choices)
+    # The event told of: its place in the acting side's log.
+    event_side = models.SlugField(max_length=64)
+    event_seq = models.PositiveBigIntegerField()
+    subject = models.CharField(max_length=300)
+    body = models.TextField()
+    link = models.CharField(max_length=500)
+    created_at = models.DateTimeField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    last_error = models.TextField(blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["status", "next_attempt_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.username} ← {self.event_side}-{self.event_seq} {self.what} ({self.status})"
