@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import re
 from typing import Any
 
 from django.core.paginator import Page
@@ -48,6 +49,7 @@ from liaison.offices.access import refuse
 from liaison.offices.models import Member
 
 router = Router(tags=["channel"])
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 READ_ERRORS: dict[int, Any] = {404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
@@ -316,7 +318,12 @@ def get_attachment(request: HttpRequest, slug: str, key: str, sha256: str) -> Ht
     """A file sent with the message, served with the type its content was checked to be."""
     _office, member = member_for(request, slug)
     message = _message(member, key)
-    attachment = Attachment.objects.filter(message=message, sha256=sha256).first()
+    # Only a hash is looked up: a NUL in a query is PostgreSQL's error, not a miss.
+    attachment = (
+        Attachment.objects.filter(message=message, sha256=sha256).first()
+        if _SHA256.fullmatch(sha256)
+        else None
+    )
     if attachment is None:
         refuse(member.user, f"attachment {key}/{sha256}", "no such attachment")
         raise Http404("No such attachment.")

@@ -453,9 +453,11 @@ def notes_on(
 def delete_note(*, member: Member, key: str, now: dt.datetime) -> None:
     """Only its author removes a note; another side's note is as missing as none."""
     require_side_member(member)
-    note = PrivateNote.objects.filter(
-        key=key, office_id=member.office_id, side_id=member.side_id
-    ).first()
+    note = None
+    if not text_problem(key, one_line=True):  # a NUL would be PostgreSQL's error, not a miss
+        note = PrivateNote.objects.filter(
+            key=key, office_id=member.office_id, side_id=member.side_id
+        ).first()
     if note is None:
         raise Refused("there is no such note", field="note")
     if note.author != member.username:

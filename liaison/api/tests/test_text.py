@@ -182,3 +182,15 @@ def test_a_file_name_is_cleaned_to_the_line_it_looks_like(world, api_as, frozen,
     assert response.status_code == 201, response.content
     assert [a["name"] for a in response.json()["attachments"]] == [kept]
     assert list(Attachment.objects.values_list("name", flat=True)) == [kept]
+
+
+def test_a_nul_in_an_address_is_a_404_not_a_server_error(world, api_as, frozen):
+    corresponded(world)
+    client = api_as("south_staff")
+    with frozen(CHANNEL_AT), nothing_written():
+        answers = [
+            client.get(office_url(world, "/messages/south-1%00")),
+            client.get(office_url(world, f"/messages/{NOTICE}/attachments/ab%00cd")),
+            client.delete(office_url(world, "/notes/abc%00def")),
+        ]
+    assert [a.status_code for a in answers] == [404, 404, 404]
