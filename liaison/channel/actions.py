@@ -27,7 +27,7 @@ from liaison.offices.access import (
     require_side_member,
     require_side_speaker,
 )
-from liaison.offices.models import Member, Office, Role
+from liaison.offices.models import Member, Office, Role, Side
 
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
@@ -161,6 +161,67 @@ def find_duplicate(
     )
 
 
+@dataclass(frozen=True)
+class Outgoing:
+    """A message as it will be sent: its text as stored, its files as checked, the
+    message it answers, and the other side it goes to."""
+
+    kind: str
+    subject: str
+    body: str
+    files: list[files.Checked]
+    parent: Message | None
+    about: dict[str, str]
+    to: Side
+
+
+def check_message(
+    *,
+    member: Member,
+    kind: str,
+    subject: str,
+    body: str,
+    in_reply_to: str = "",
+    about_session: str = "",
+    about_project: str = "",
+    uploads: Sequence[files.Upload] = (),
+    now: dt.datetime,
+) -> Outgoing:
+    """Every rule ``send_message`` holds a message to, and what it would send, writing
+    nothing: what a page previews before the member sends it. ``Refused`` names what is
+    wrong, as the send would."""
+    office = member.office
+    require_side_speaker(member)
+    require_active(member, now)
+    if kind not in MessageKind.values:
+        raise Refused(f"the kind must be one of {', '.join(MessageKind.values)}", field="kind")
+    subject, body = subject.strip(), body.strip()
+    if not subject:
+        raise Refused("a message needs a subject", field="subject")
+    if len(subject) > SUBJECT_MAX:
+        raise Refused(f"the subject is longer than {SUBJECT_MAX} characters", field="subject")
+    if problem := text_problem(subject, one_line=True):
+        raise Refused(f"the subject {problem}", field="subject")
+    if not body:
+        raise Refused("the message is empty: write its text", field="body")
+    if len(body) > BODY_MAX:
+        raise Refused(f"the message is longer than {BODY_MAX:,} characters", field="body")
+    if problem := text_problem(body, one_line=False):
+        raise Refused(f"the text {problem}", field="body")
+    checked = [files.check(upload) for upload in uploads]
+    parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
+    to = Side.objects.filter(office=office).exclude(pk=member.side_id).get()
+    return Outgoing(
+        kind=kind,
+        subject=subject,
+        body=body,
+        files=checked,
+        parent=parent,
+        about=_about(office, about_session, about_project),
+        to=to,
+    )
+
+
 def send_message(
     *,
     member: Member,
@@ -184,33 +245,30 @@ def send_message(
     A message identical to one the side sent within ``LIAISON_DUPLICATE_MESSAGE_MINUTES``
     (``duplicate_of``) is refused with ``Duplicate`` unless ``confirm_duplicate``."""
     office = member.office
-    require_side_speaker(member)
-    require_active(member, now)
-    if kind not in MessageKind.values:
-        raise Refused(f"the kind must be one of {', '.join(MessageKind.values)}", field="kind")
-    subject, body = subject.strip(), body.strip()
-    if not subject:
-        raise Refused("a message needs a subject", field="subject")
-    if len(subject) > SUBJECT_MAX:
-        raise Refused(f"the subject is longer than {SUBJECT_MAX} characters", field="subject")
-    if not body:
-        raise Refused("the message is empty: write its text", field="body")
-    if len(body) > BODY_MAX:
-        raise Refused(f"the message is longer than {BODY_MAX:,} characters", field="body")
-    checked = [files.check(upload) for upload in uploads]
+    # The message answered is looked up under the lock, with the files stored.
+    out = check_message(
+        member=member,
+        kind=kind,
+        subject=subject,
+        body=body,
+        about_session=about_session,
+        about_project=about_project,
+        uploads=uploads,
+        now=now,
+    )
     # The files are stored under the office's write lock and their own (``storing``), so
     # a refusal takes back only what no committed message names.
-    with log.writing(office.id), files.storing(checked):
+    with log.writing(office.id), files.storing(out.files):
         parent = message_for(member, in_reply_to.strip()) if in_reply_to.strip() else None
         # Under the office's lock: of two identical sends at once, the second sees the first.
         window = dt.timedelta(minutes=settings.LIAISON_DUPLICATE_MESSAGE_MINUTES)
         if not confirm_duplicate and (
             original := duplicate_of(
-                _recent_same_text(member, subject, body, now, window),
-                subject=subject,
-                body=body,
+                _recent_same_text(member, out.subject, out.body, now, window),
+                subject=out.subject,
+                body=out.body,
                 parent=parent,
-                hashes=[item.sha256 for item in checked],
+                hashes=[item.sha256 for item in out.files],
                 now=now,
                 window=window,
             )
@@ -223,9 +281,9 @@ def send_message(
             type="message.sent",
             at=now,
             body={
-                "kind": kind,
-                "subject": subject,
-                "body": body,
+                "kind": out.kind,
+                "subject": out.subject,
+                "body": out.body,
                 "in_reply_to": (
                     {
                         "side": parent.side.key,
@@ -235,8 +293,8 @@ def send_message(
                     if parent
                     else None
                 ),
-                "about": _about(office, about_session, about_project),
-                "attachments": [item.as_body() for item in checked],
+                "about": out.about,
+                "attachments": [item.as_body() for item in out.files],
             },
         )
         message = Message.objects.select_related("office", "side").get(

@@ -154,6 +154,7 @@ def _thread_page(
     member: Member,
     key: str,
     sent: Forms | None = None,
+    status: int | None = None,
 ) -> HttpResponse:
     found = _message_or_404(member, key)
     thread = _shown(member, overview.thread(office, key), opened=True)
@@ -209,7 +210,7 @@ def _thread_page(
             "people": people_of(office),
             "nav": "messages",
         },
-        status=400 if sent else 200,
+        status=status or (400 if sent else 200),
     )
 
 
@@ -242,33 +243,7 @@ def office_message_acknowledge(
     return _thread_page(request, office, member, key, sent={f"acknowledge-{key}": form})
 
 
-@require_POST
-@office_page
-def office_message_reply(
-    request: HttpRequest, office: Office, member: Member, key: str
-) -> HttpResponse:
-    access.require_side_speaker(member)
-    _message_or_404(member, key)
-    keys = [m.key for m in overview.thread(office, key)]
-    form = cf.ReplyForm(request.POST, request.FILES, keys=keys)
-
-    def perform(data: dict[str, Any]) -> tuple[str, str]:
-        message = actions.send_message(
-            member=member,
-            kind=data["kind"],
-            subject=data["subject"],
-            body=data["body"],
-            in_reply_to=data["in_reply_to"],
-            uploads=form.uploads(),
-            now=clock.now(),
-        )
-        return (
-            f"{member.side} replied: {message.subject}.",
-            f"{_thread_url(office, message.key)}#message-{message.key}",
-        )
-
-    done = _run(request, form, perform)
-    return done or _thread_page(request, office, member, key, sent={"reply": form})
+# Replying and sending are two steps (compose, preview, send): ``channel_send``.
 
 
 # A new message -------------------------------------------------------------------------
@@ -304,31 +279,6 @@ def office_message_new(request: HttpRequest, office: Office, member: Member) -> 
         },
     )
     return _new_page(request, office, member, form, 200)
-
-
-@require_POST
-@office_page
-def office_message_send(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
-    access.require_side_speaker(member)
-    form = cf.MessageForm(request.POST, request.FILES, projects=_projects(office))
-
-    def perform(data: dict[str, Any]) -> tuple[str, str]:
-        message = actions.send_message(
-            member=member,
-            kind=data["kind"],
-            subject=data["subject"],
-            body=data["body"],
-            about_session=data["about_session"],
-            about_project=data["about_project"],
-            uploads=form.uploads(),
-            now=clock.now(),
-        )
-        return (
-            f"{message.get_kind_display()} sent to the other side: {message.subject}.",
-            _thread_url(office, message.key),
-        )
-
-    return _run(request, form, perform) or _new_page(request, office, member, form, 400)
 
 
 # Files ---------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ are accepted, what a note may be on) live in ``channel/actions.py`` and
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, cast
 
 from django import forms
@@ -17,6 +18,7 @@ from liaison.channel import attachments as files
 from liaison.channel.actions import BODY_MAX, SUBJECT_MAX
 from liaison.channel.models import Delivery, MessageKind, TargetKind
 from liaison.lib.errors import Refused
+from liaison.web import outbox
 from liaison.web.forms import REASON_MAX, ActionForm
 
 SEARCH_MAX = 200  # as the API's ``q``
@@ -76,9 +78,25 @@ class _Writing(ActionForm):
     )
     attachments = MultipleFileField(label="Attachments", required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, held: Sequence[outbox.HeldFile] = (), draft: str = "", **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["attachments"].help_text = _accepted()
+        # Editing a previewed message: the files chosen then are kept unless unticked,
+        # so nobody chooses them again.
+        self.fields["draft"] = forms.CharField(
+            required=False, max_length=40, widget=forms.HiddenInput, initial=draft
+        )
+        if held:
+            self.fields["keep"] = forms.MultipleChoiceField(
+                label="Files chosen before",
+                required=False,
+                choices=[(f.sha256, held_label(f)) for f in held],
+                initial=[f.sha256 for f in held],
+                widget=forms.CheckboxSelectMultiple,
+                help_text="Untick a file to leave it out.",
+            )
 
     def clean_attachments(self) -> list[UploadedFile]:
         chosen = cast(list[UploadedFile], self.cleaned_data["attachments"])
@@ -98,6 +116,31 @@ class _Writing(ActionForm):
             files.Upload(upload.name or "", upload.read())
             for upload in self.cleaned_data["attachments"]
         ]
+
+
+def held_label(held: outbox.HeldFile) -> str:
+    # The tags module imports these forms: read its size filter when a label is made.
+    from liaison.web.templatetags.liaison_channel import filesize
+
+    return f"{held.name} ({held.content_type}, {filesize(held.size)})"
+
+
+class SendForm(ActionForm):
+    """The preview's buttons: send the message held as ``draft`` (confirming a
+    duplicate, when the page said it is one), edit it, or discard it."""
+
+    form_id = "send"
+
+    draft = forms.CharField(max_length=40, widget=forms.HiddenInput)
+    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    action = forms.ChoiceField(
+        choices=[("send", "Send"), ("edit", "Edit"), ("discard", "Discard")],
+        widget=forms.HiddenInput,
+        error_messages={"required": "Choose Send, Edit or Discard."},
+    )
+
+    def add_refusal(self, exc: Refused) -> None:
+        self.add_error(None, exc.message)
 
 
 class MessageForm(_Writing):

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, path
 from liaison.web import (
     accounts,
     channel,
+    channel_send,
     checkpoints,
     commitments,
     live,
@@ -27,7 +28,7 @@ projects_ = "offices/<slug:slug>/projects/"
 project = f"{projects_}<slug:key>/"
 parties = "offices/<slug:slug>/third-parties/"
 party = f"{parties}<slug:key>/"
-# A message's key is "<side>-<seq>", so it is never "sent", "new" or "send".
+# A message's key is "<side>-<seq>", so it is never "sent", "new", "preview" or "send".
 messages = "offices/<slug:slug>/messages/"
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -141,7 +142,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path(messages, channel.office_messages, name="office-messages"),
     path(f"{messages}sent/", channel.office_messages_sent, name="office-messages-sent"),
     path(f"{messages}new/", channel.office_message_new, name="office-message-new"),
-    path(f"{messages}send/", channel.office_message_send, name="office-message-send"),
+    path(f"{messages}preview/", channel_send.office_message_preview, name="office-message-preview"),
+    path(f"{messages}send/", channel_send.office_message_send, name="office-message-send"),
     # The timeline and the notification emails link here for one message and its thread.
     path(f"{messages}<slug:key>/", channel.office_message, name="office-message"),
     path(
@@ -149,7 +151,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
         channel.office_message_acknowledge,
         name="office-message-acknowledge",
     ),
-    path(f"{messages}<slug:key>/reply/", channel.office_message_reply, name="office-message-reply"),
+    path(
+        f"{messages}<slug:key>/reply/",
+        channel_send.office_message_reply,
+        name="office-message-reply",
+    ),
     path(
         f"{messages}<slug:key>/attachments/<slug:sha256>/",
         channel.office_message_attachment,

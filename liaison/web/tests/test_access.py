@@ -170,6 +170,7 @@ MATRIX: dict[str, Row] = {
     "office-message-new": Row(
         "get", "office", {"anonymous": 302, "outsider": 404, **dict.fromkeys(READERS, 403)}, 200
     ),
+    "office-message-preview": action("office"),
     "office-message-send": action("office"),
     "office-message": page("message"),
     "office-message-acknowledge": action("message"),

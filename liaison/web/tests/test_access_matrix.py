@@ -321,7 +321,11 @@ WEB: dict[str, Row] = {
     "office-messages": page(),
     "office-messages-sent": page(),
     "office-message-new": page(who="speaker"),  # only those who may write see the form
-    "office-message-send": post(),
+    # The compose form, checked and shown as it will be sent: it writes nothing.
+    "office-message-preview": post(
+        ok=200, body=lambda m, v, o: {"kind": "notice", "subject": "Hi", "body": "Hello."}
+    ),
+    "office-message-send": post(),  # the preview's buttons; posted empty, nothing is held
     "office-message": page("message"),
     "office-message-acknowledge": post("message"),
     "office-message-reply": post("message"),

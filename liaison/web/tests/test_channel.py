@@ -173,6 +173,20 @@ def test_an_acknowledgement_names_the_message_it_is_for(world, sent, as_user):
 
 
 # Sending and replying -----------------------------------------------------------------
+# Both go compose -> preview -> send (the preview's own tests: test_message_preview.py).
+
+
+def through_preview(client, address: str, data: dict[str, object]):
+    """Post the compose form to its preview (``address``), then press Send on the
+    preview: the answer to the send."""
+    preview = client.post(address, data)
+    assert preview.status_code == 200, preview.text[:2000]
+    draft = re.search(r'name="draft" value="([^"]+)"', preview.text)
+    assert draft is not None
+    return client.post(
+        reverse("office-message-send", args=[address.split("/")[2]]),
+        {"draft": draft[1], "action": "send"},
+    )
 
 
 def test_a_head_sends_a_message_with_files_about_a_session(office, as_user):
@@ -191,7 +205,7 @@ def test_a_head_sends_a_message_with_files_about_a_session(office, as_user):
     client = as_user(office.north_head)
     with time_machine.travel(LATER, tick=False):
         assert client.get(url(office, "office-message-new")).status_code == 200
-        response = client.post(url(office, "office-message-send"), data)
+        response = through_preview(client, url(office, "office-message-preview"), data)
     message = Message.objects.get()
     assert response.status_code == 302
     assert response["Location"] == url(office, "office-message", message.key)
@@ -245,7 +259,7 @@ def test_a_refused_file_is_said_on_the_form_and_nothing_is_written(
     }
     before = Event.objects.count()
     with time_machine.travel(LATER, tick=False):
-        response = as_user(world.south_head).post(url(world, "office-message-send"), data)
+        response = as_user(world.south_head).post(url(world, "office-message-preview"), data)
     assert response.status_code == 400
     assert error in response.text
     assert 'class="field field-attachments invalid"' in response.text
@@ -268,7 +282,7 @@ def test_control_characters_are_a_form_error_and_write_nothing(world, as_user, f
     data["attachments"] = [SimpleUploadedFile("fine.pdf", PDF)]
     before = Event.objects.count()
     with time_machine.travel(LATER, tick=False):
-        response = as_user(world.south_head).post(url(world, "office-message-send"), data)
+        response = as_user(world.south_head).post(url(world, "office-message-preview"), data)
     assert response.status_code == 400
     assert error in response.text
     assert f'class="field field-{field} invalid"' in response.text
@@ -286,7 +300,7 @@ def test_a_file_name_with_a_right_to_left_override_is_shown_cleaned(world, as_us
     }
     client = as_user(world.south_head)
     with time_machine.travel(LATER, tick=False):
-        response = client.post(url(world, "office-message-send"), data)
+        response = through_preview(client, url(world, "office-message-preview"), data)
         page = client.get(response["Location"]).text
     assert response.status_code == 302
     assert Message.objects.get().attachments.get().name == "agenda.pdf"
@@ -317,7 +331,8 @@ def test_a_reply_answers_the_other_sides_latest_message_and_joins_the_thread(wor
     client = as_user(world.north_head)
     with time_machine.travel(LATER, tick=False):
         page = client.get(url(world, "office-message", sent.key)).text
-        response = client.post(
+        response = through_preview(
+            client,
             url(world, "office-message-reply", sent.key),
             {
                 "kind": "reply",
