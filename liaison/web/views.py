@@ -28,6 +28,7 @@ from liaison.channel import overview as channel_overview
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import actions, overview
+from liaison.meetings import changes as schedule_changes
 from liaison.meetings import proposals as proposal_views
 from liaison.meetings.models import Status
 from liaison.meetings.schedule import SessionInfo, find_session
@@ -142,11 +143,11 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
             "open_sessions": _open_sessions(member, board.open_now, now),
             "awaiting": _awaiting(member, now),
             "operator_acts": operator_acts_for(member, now),
-            "operator_password_sign_in": account_settings.signed_in_with_operator_password(
-                request
-            ),
+            "operator_password_sign_in": account_settings.signed_in_with_operator_password(request),
             "open_proposals": proposal_views.open_proposals(office, now),
             "needs": needs,
+            "schedule_changes": schedule_changes.recent_changes(member, now),
+            "schedule_changes_days": schedule_changes.RECENT_DAYS,
             # The attendance window, unless it reaches back before the office's launch.
             "window_since": max(
                 board.standing.window_start.astimezone(timezone.get_current_timezone()).date(),

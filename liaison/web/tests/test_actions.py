@@ -11,8 +11,8 @@ import time_machine
 from django.urls import reverse
 
 from liaison.ledger.models import Event
-from liaison.meetings.models import Proposal
 from liaison.meetings import actions
+from liaison.meetings.models import Proposal
 from liaison.meetings.overview import session_detail
 
 from .conftest import AFTER_GRACE, BEFORE, KEY, OPEN, START
