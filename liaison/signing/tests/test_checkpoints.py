@@ -105,7 +105,8 @@ def test_a_checkpoint_signs_the_logs_size_and_merkle_root_and_the_other_side_cos
 
 def test_the_schedule_signs_only_logs_with_news_and_does_not_ping_pong(busy):
     first = checkpoints.sign_scheduled(NOW)
-    assert [(c.side, c.size) for c in first] == [("south", 2), ("north", 2)]
+    # The North's log: its acceptance of the cadence, its check-in, its cosignature.
+    assert [(c.side, c.size) for c in first] == [("south", 2), ("north", 3)]
     # Each side's log now holds the other's cosignature, and nothing else new.
     assert checkpoints.sign_scheduled(NOW + dt.timedelta(hours=1)) == []
     meetings.check_in(

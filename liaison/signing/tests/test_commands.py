@@ -35,10 +35,11 @@ def busy(world):
 
 def test_a_round_signs_each_side_with_news_and_says_the_witness_cosigned(busy):
     first = _run("checkpoint", "testoffice")
-    # The South has a cadence and a check-in; the North's log holds only its witness.
+    # The South proposed a cadence and checked in; the North accepted the cadence and
+    # holds its witness of the South's checkpoint.
     assert first.splitlines() == [
         f"testoffice/south: size 2, root {_root('south', 2)}…, cosigned",
-        f"testoffice/north: size 1, root {_root('north', 1)}…, cosigned",
+        f"testoffice/north: size 2, root {_root('north', 2)}…, cosigned",
     ]
     assert _run("checkpoint") == "nothing new to sign\n"
     assert Cosignature.objects.count() == 2
@@ -54,7 +55,7 @@ def test_the_json_round_lists_what_was_signed(busy):
     data = json.loads(_run("checkpoint", "testoffice", "--json"))
     assert [(c["side"], c["size"], c["cosigned"]) for c in data] == [
         ("south", 2, True),
-        ("north", 1, True),
+        ("north", 2, True),
     ]
 
 
