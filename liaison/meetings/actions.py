@@ -17,8 +17,10 @@ from typing import Any
 from django.conf import settings
 
 from liaison.ledger import log
+from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import format_utc, localize, parse_utc
+from liaison.meetings import notices
 from liaison.meetings.cadence import LEVELS, CadenceError, parse_rule
 from liaison.meetings.models import (
     AbsenceNotice,
@@ -47,9 +49,9 @@ def _speaker(member: Member, now: dt.datetime) -> None:
     require_active(member, now)
 
 
-def _append(member: Member, type: str, body: dict[str, Any], now: dt.datetime) -> None:
+def _append(member: Member, type: str, body: dict[str, Any], now: dt.datetime) -> Event:
     """Append to the acting member's side's log (inside the caller's ``log.writing``)."""
-    log.append(
+    return log.append(
         office=member.office_id,
         side=_side_of(member),
         actor=member.username,
@@ -169,7 +171,7 @@ def propose_cadence(
     _check_notice(office, first, now, "starts_on")
     deadline = _answer_by(answer_by, now, latest=None, default=_default_deadline(now))
     with log.writing(office.id):
-        _append(
+        event = _append(
             member,
             "cadence.proposed",
             {
@@ -187,6 +189,7 @@ def propose_cadence(
             },
             now,
         )
+        notices.tell(member, event, now)
         return _latest_proposal(member)
 
 
@@ -230,7 +233,7 @@ def propose_cadence_end(
             raise Refused(f"there is no cadence {key!r} in this office", field="key")
         if not versions.running_after(effective).exists():
             raise Refused(f"cadence {key!r} has already ended", field="key")
-        _append(
+        event = _append(
             member,
             "cadence.end_proposed",
             {
@@ -241,6 +244,7 @@ def propose_cadence_end(
             },
             now,
         )
+        notices.tell(member, event, now)
         return _latest_proposal(member)
 
 
@@ -271,7 +275,7 @@ def propose_session(
         while Session.objects.filter(office=office, key=key).exists():
             n += 1
             key = f"{base}-{n}"
-        _append(
+        event = _append(
             member,
             "session.proposed",
             {
@@ -285,6 +289,7 @@ def propose_session(
             },
             now,
         )
+        notices.tell(member, event, now)
         return _latest_proposal(member)
 
 
@@ -312,7 +317,7 @@ def propose_move(
         # A session still due at its old time cannot be moved once that time has come.
         latest = min(start, session.start) if session.is_scheduled else start
         deadline = _answer_by(answer_by, now, latest=latest, default=latest)
-        _append(
+        event = _append(
             member,
             "session.move_proposed",
             {
@@ -323,6 +328,7 @@ def propose_move(
             },
             now,
         )
+        notices.tell(member, event, now)
         return _latest_proposal(member)
 
 
@@ -390,7 +396,8 @@ def accept_proposal(*, member: Member, key: str, now: dt.datetime) -> Proposal:
             versions = Cadence.objects.filter(office=office, key=proposal.subject)
             if not versions.running_after(effective).exists():
                 raise Refused(f"cadence {proposal.subject!r} has already ended")
-        _append(member, "proposal.accepted", {"ref": _ref(proposal)}, now)
+        event = _append(member, "proposal.accepted", {"ref": _ref(proposal)}, now)
+        notices.tell(member, event, now)
     return _proposal(office, key)
 
 
@@ -403,7 +410,10 @@ def decline_proposal(*, member: Member, key: str, reason: str, now: dt.datetime)
     with log.writing(office.id):
         proposal = _proposal(office, key)
         _answerable(member, proposal, office, now)
-        _append(member, "proposal.declined", {"ref": _ref(proposal), "reason": reason.strip()}, now)
+        event = _append(
+            member, "proposal.declined", {"ref": _ref(proposal), "reason": reason.strip()}, now
+        )
+        notices.tell(member, event, now)
     return _proposal(office, key)
 
 
@@ -416,9 +426,10 @@ def withdraw_proposal(*, member: Member, key: str, reason: str = "", now: dt.dat
         if proposal.side_id != member.side_id:
             raise Refused("only the side that made a proposal can withdraw it; decline it instead")
         _still_open(proposal, office, now)
-        _append(
+        event = _append(
             member, "proposal.withdrawn", {"ref": _ref(proposal), "reason": reason.strip()}, now
         )
+        notices.tell(member, event, now)
     return _proposal(office, key)
 
 
@@ -450,7 +461,8 @@ def _set_status(
         _changeable(session, office, now)
         if session.status == status:
             raise Refused(f"this session is already {verb}")
-        _append(member, f"session.{verb}", {"session": key, "reason": reason}, now)
+        event = _append(member, f"session.{verb}", {"session": key, "reason": reason}, now)
+        notices.tell(member, event, now)
     return _session(office, key)
 
 

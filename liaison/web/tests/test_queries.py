@@ -20,8 +20,10 @@ pytestmark = pytest.mark.django_db
 # check-ins and notices (5), eligible attendees for the open session (1), the viewer's
 # side's messages awaiting an answer (1), the operator's acts the viewer may see (1), the
 # open proposals (1; their sides once there is one). What waits on the viewer, for the
-# "Needs you" panel and the navigation's count, read once.
-DASHBOARD_QUERIES = 13 + NEEDS_QUERIES["head"]
+# "Needs you" panel and the navigation's count, read once. The recent schedule changes of
+# the viewer's side (4: the other side, the answers to its proposals, the sessions the
+# other side called off and their rows).
+DASHBOARD_QUERIES = 13 + NEEDS_QUERIES["head"] + 4
 # Session and user (2), office and membership (2), the session (1-2), check-ins,
 # notices and sides (3), eligible attendees (1), the states of the record, readouts and
 # minutes (3), the viewer's side's private notes (1), the proposals about it (1); what
