@@ -293,7 +293,10 @@ class SignForm(ConfirmForm):
         return data
 
     def add_refusal(self, exc: Refused) -> None:
-        self.add_error(None, exc.message)
+        said = exc.message.rstrip(".")
+        if "nothing was signed" not in said:
+            said += "; nothing was signed"
+        self.add_error(None, f"{said[:1].upper()}{said[1:]}.")
 
 
 # Frameworks ---------------------------------------------------------------------------

@@ -139,7 +139,7 @@ def test_a_stale_page_signs_nothing_and_shows_the_version_proposed_now(proposed,
     before = Event.objects.count()
     response = post(head, url(proposed, "session-minutes-sign"), confirm(1))
     assert response.status_code == 400
-    assert "version 1 is superseded by version 2" in response.text
+    assert "Version 1 is superseded by version 2; nothing was signed." in response.text
     assert Event.objects.count() == before
     # Version 2 is what the page shows now, and what its form would sign.
     assert f'name="content_hash" value="{actions.content_hash(CORRECTED)}"' in response.text

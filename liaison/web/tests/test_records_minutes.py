@@ -76,7 +76,7 @@ def test_draft_propose_and_both_heads_sign_through_the_pages(held, as_user):
     assert "Signed for The South by South Head" in response.text
     again = post(south, url(held, "session-minutes-sign"), signing(1))
     assert again.status_code == 400
-    assert "your side has already signed version 1" in again.text
+    assert "Your side has already signed version 1; nothing was signed." in again.text
     # The North's head signs: agreed.
     response = post(as_user(held.north_head), url(held, "session-minutes-sign"), signing(1))
     assert "both heads have signed: the minutes are agreed" in response.text
