@@ -19,19 +19,38 @@ def post(client, world, body):
     return client.post(office_url(world, "/cadences"), body, content_type="application/json")
 
 
+def accept(client, world, proposal):
+    """The other side's head or deputy accepts the proposal the API answered with."""
+    url = office_url(world, f"/proposals/{proposal['key']}/accept")
+    response = client.post(url, {}, content_type="application/json")
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
 def test_a_new_cadence_is_version_one_in_force_from_now(cadenced, api_as, frozen):
     with frozen(BEFORE_FIRST):
         response = post(api_as("north_deputy"), cadenced, MONTHLY)
+        proposed = api_as("observer").get(office_url(cadenced, "/cadences")).json()
+        accepted = accept(api_as("south_head"), cadenced, response.json())
         listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
         sessions = api_as("observer").get(
             office_url(cadenced, "/sessions?from=2024-02-01&to=2024-02-01")
         )
     assert response.status_code == 201
-    body = response.json()
-    assert (body["key"], body["version"], body["set_by"]) == (
+    proposal = response.json()
+    assert (proposal["kind"], proposal["subject"], proposal["side"]) == (
+        "cadence",
         "monthly",
+        "north",
+    )
+    assert [c["key"] for c in proposed["current"]] == ["weekly"]  # not before it is accepted
+    assert accepted["state"] == "accepted"
+    body = next(c for c in listing["current"] if c["key"] == "monthly")
+    assert (body["version"], body["set_by"], body["proposed_by"], body["accepted_by"]) == (
         1,
         "testoffice-north-deputy",
+        "north",
+        "testoffice-south-head",
     )
     assert body["valid_from"] == "2024-01-05T00:30:00Z"
     assert [c["key"] for c in listing["current"]] == ["monthly", "weekly"]
@@ -48,10 +67,9 @@ def test_a_change_with_a_future_effective_date_is_a_new_version(cadenced, api_as
     }
     with frozen(BEFORE_FIRST):
         response = post(api_as("south_head"), cadenced, change)
+        accept(api_as("north_deputy"), cadenced, response.json())
         listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
     assert response.status_code == 201
-    assert response.json()["version"] == 2
-    assert response.json()["valid_from"] == "2024-01-31T15:00:00Z"
     assert [(c["version"], c["valid_until"]) for c in listing["current"]] == [
         (1, "2024-01-31T15:00:00Z"),
         (2, None),
@@ -97,7 +115,7 @@ def test_a_bad_key_is_a_schema_error(cadenced, api_as, frozen):
 def test_ended_versions_are_history(cadenced, api_as, frozen):
     change = {**MONTHLY, "key": "weekly", "effective": "2024-01-20T00:00:00Z"}
     with frozen(BEFORE_FIRST):
-        post(api_as("south_head"), cadenced, change)
+        accept(api_as("north_head"), cadenced, post(api_as("south_head"), cadenced, change).json())
     with frozen(dt.datetime(2024, 1, 21, tzinfo=dt.UTC)):
         listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
     assert [c["version"] for c in listing["history"]] == [1]
@@ -118,18 +136,24 @@ def test_ending_a_cadence_makes_it_history_and_drops_later_sessions(cadenced, ap
             "weekly",
             {"reason": "Talks suspended", "effective": "2024-01-13T00:00:00+09:00"},
         )
+        still = api_as("observer").get(office_url(cadenced, "/cadences")).json()
+        accept(api_as("south_deputy"), cadenced, response.json())
+        after = api_as("observer").get(office_url(cadenced, "/cadences")).json()
     with frozen(dt.datetime(2024, 1, 21, tzinfo=dt.UTC)):
         listing = api_as("observer").get(office_url(cadenced, "/cadences")).json()
         sessions = api_as("observer").get(
             office_url(cadenced, "/sessions?from=2024-01-01&to=2024-01-31")
         )
-    assert response.status_code == 200
-    assert [(c["key"], c["valid_until"]) for c in response.json()["current"]] == [
+    assert response.status_code == 201 and response.json()["kind"] == "cadence_end"
+    assert [(c["key"], c["valid_until"]) for c in still["current"]] == [("weekly", None)]
+    assert [(c["key"], c["valid_until"]) for c in after["current"]] == [
         ("weekly", "2024-01-12T15:00:00Z")
     ]
     assert listing["current"] == [] and [c["key"] for c in listing["history"]] == ["weekly"]
-    assert (listing["history"][0]["ended_by"], listing["history"][0]["end_reason"]) == (
+    ended = listing["history"][0]
+    assert (ended["ended_by"], ended["end_accepted_by"], ended["end_reason"]) == (
         cadenced.north_head.username,
+        cadenced.south_deputy.username,
         "Talks suspended",
     )
     assert [s["key"] for s in sessions.json()] == ["weekly-20240105T1000", "weekly-20240112T1000"]

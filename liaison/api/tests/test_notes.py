@@ -192,8 +192,11 @@ TARGETS = [
 
 
 def _fill(template: str, notice: str) -> str:
-    # ``{key}`` is a session's key, or a message's under ``messages/``.
+    # ``{key}`` is a session's key, a message's under ``messages/``, or under
+    # ``proposals/`` the weekly cadence's proposal (the South's first event).
     key = notice if "/messages/" in template else FIRST
+    if "/proposals/" in template:
+        key = "south-1"
     return re.sub(r"\{(\w+)\}", lambda m: VALUES.get(m.group(1), key), template)
 
 

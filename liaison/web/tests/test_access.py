@@ -19,6 +19,7 @@ from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
+from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
 from liaison.records import actions as records
 from liaison.testing import make_world
@@ -107,11 +108,19 @@ MATRIX: dict[str, Row] = {
     ),
     "account-2fa-disable": Row("post", "", {"anonymous": 302}, 400),
     "account-token-revoke": Row("post", "", {"anonymous": 302}, 400),
+    "account-password": Row("post", "", {"anonymous": 302}, 400),
+    "account-preferences": Row("post", "", {"anonymous": 302}, 400),
     "office-dashboard": page(),
     "office-schedule": page(),
     "office-cadence-set": action("office"),
     "office-cadence-end": action("office"),
     "office-session-schedule": action("office"),
+    # A proposal is a joint record; heads and deputies of either side reach its forms
+    # (posted empty: 400), staff and the observer answer nothing.
+    "proposal-detail": page("proposal"),
+    "proposal-accept": action("proposal"),
+    "proposal-decline": action("proposal"),
+    "proposal-withdraw": action("proposal"),
     "session-detail": page("session"),
     "session-check-in": action("session"),
     "session-absence": action("session"),
@@ -273,13 +282,32 @@ def _channel(world) -> None:
     )
 
 
+def _proposal(world) -> str:
+    """An ad hoc session the South proposed, awaiting the North: its proposal's key."""
+    return meetings.propose_session(
+        member=world.south_head,
+        title="Extra",
+        start=dt.datetime(2024, 1, 10, 1, 0, tzinfo=dt.UTC),
+        duration_minutes=60,
+        grace_minutes=15,
+        required_level="head",
+        now=BEFORE,
+    ).key
+
+
 def _prepare(world, row: Row) -> None:
+    if row.args == "proposal":
+        _proposal(world)
     if row.args == "framework":
         _framework(world)
     if row.args in CHANNEL_ARGS:
         _channel(world)
     if row.args in PROJECT_ARGS:
         _projects(world)
+
+
+def latest_seq(world, side: str) -> int:
+    return Event.objects.filter(log__office=world.office.id, log__side=side).count()
 
 
 def _names() -> set[str]:
@@ -303,6 +331,7 @@ def _url(world, name: str, row: Row) -> str:
     args = {
         "": [],
         "office": [world.office.slug],
+        "proposal": [world.office.slug, "south-" + str(latest_seq(world, "south"))],
         "session": [world.office.slug, KEY],
         "framework": [world.office.slug, FRAMEWORK],
         "project": [world.office.slug, PROJECT],
