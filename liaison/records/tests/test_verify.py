@@ -21,8 +21,9 @@ LATER = FIRST_START + dt.timedelta(hours=2)
 
 @pytest.fixture
 def signed(held, scratch_allowed):
-    """North's staff drafts the minutes (north#2), South's deputy proposes them (south#3)
-    and both heads sign (south#4, north#3): South's events refer across to north#2."""
+    """North's staff drafts the minutes (north#3, after its acceptance of the cadence and
+    its check-in), South's deputy proposes them (south#3) and both heads sign (south#4,
+    north#4): South's events refer across to north#3."""
     actions.save_minutes(
         member=held.north_staff,
         session=FIRST_SESSION,
@@ -82,7 +83,7 @@ def test_signed_text_rewritten_in_the_event_without_its_hash_is_found(signed):
     _rewrite(saved, change)
     (problem,) = verify("testoffice")
     assert problem.kind == "BAD_BODY"
-    assert problem.where == "testoffice/north#2"
+    assert problem.where == "testoffice/north#3"
 
 
 def test_signed_text_rewritten_with_its_hash_breaks_the_other_sides_signature(signed):
@@ -98,4 +99,4 @@ def test_signed_text_rewritten_with_its_hash_breaks_the_other_sides_signature(si
     # North's log now verifies on its own; South's proposal names the old hash.
     assert problem.kind == "BAD_REFERENCE"
     assert problem.where == "testoffice/south#3"
-    assert "north#2 by a hash that event does not have" in problem.detail
+    assert "north#3 by a hash that event does not have" in problem.detail
