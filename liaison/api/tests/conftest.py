@@ -425,6 +425,7 @@ READS = {
         Read("/proposals", setup=proposals_of_both),
         Read("/proposals?state=closed", setup=proposals_of_both),
         Read("/proposals/south-1", setup=proposals_of_both),
+        Read("/needs", setup=proposals_of_both),  # what waits on the caller
         Read(f"/sessions/{FIRST}/record", **RECORDS),
         Read(f"/sessions/{FIRST}/readouts", **RECORDS),
         Read(f"/sessions/{FIRST}/readouts/draft", hidden_from=("observer",), **RECORDS),
