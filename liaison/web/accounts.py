@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from typing import Any
+from urllib.parse import urlsplit
 
 import segno
 from django.conf import settings
@@ -72,8 +73,16 @@ def may_use_second_factor(user: AbstractBaseUser) -> bool:
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
-    if url and url_has_allowed_host_and_scheme(
-        url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    """``url`` when it is a page of this site (a path, or a URL on this host), else the
+    home page; never a bare word, which ``redirect`` would take for a view's name and
+    answer NoReverseMatch (a 500)."""
+    if (
+        url
+        and url_has_allowed_host_and_scheme(
+            url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        )
+        # After the check above, which refuses what urlsplit cannot read.
+        and (url.startswith("/") or urlsplit(url).scheme in ("http", "https"))
     ):
         return url
     return reverse(settings.LOGIN_REDIRECT_URL)

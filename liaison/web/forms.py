@@ -13,10 +13,20 @@ from typing import Any, ClassVar, cast
 from django import forms
 
 from liaison.lib.errors import Refused
+from liaison.lib.timezones import DayOutOfRange, check_day
 from liaison.meetings.models import Level
 from liaison.offices.models import Member
 
 REASON_MAX = 2000  # the events' schema limit
+
+
+def within_calendar(day: dt.date) -> None:
+    """A day at the calendar's very ends (1 January of year 1, 31 December 9999) is a
+    field error: its instants do not exist in every zone, so no action can take it."""
+    try:
+        check_day(day)
+    except DayOutOfRange as exc:
+        raise forms.ValidationError(str(exc), code="out_of_range") from None
 
 
 class ActionForm(forms.Form):
@@ -71,7 +81,11 @@ class MoveForm(ActionForm):
     form_id = "move"
     refusal_fields = {"start": "date"}
 
-    date = forms.DateField(label="New date", widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(
+        label="New date",
+        validators=[within_calendar],
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
     time = forms.TimeField(label="New time", widget=forms.TimeInput(attrs={"type": "time"}))
     reason = _reason("Reason", required=False)
 
@@ -145,11 +159,16 @@ def _level() -> forms.ChoiceField:
     return forms.ChoiceField(label="Required level", choices=Level.choices, initial=Level.HEAD)
 
 
-def _date(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
+def _date(
+    label: str, *, required: bool = True, help_text: str = "", zoned: bool = False
+) -> forms.DateField:
+    """A date field; ``zoned`` when it is a day in the office's zone that becomes an
+    instant (a start, an effective time), which the calendar's very ends cannot."""
     return forms.DateField(
         label=label,
         required=required,
         help_text=help_text,
+        validators=[within_calendar] if zoned else [],
         widget=forms.DateInput(attrs={"type": "date"}),
     )
 
@@ -196,13 +215,16 @@ class CadenceForm(_OfficeTimesForm):
         "The start time is set below, not in the rule.",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
-    starts_on = _date("First date")
+    starts_on = _date("First date", zoned=True)
     start_time = _time("Start time")
     duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
     grace_minutes = _minutes("Grace period in minutes", minimum=0, initial=15)
     required_level = _level()
     effective_date = _date(
-        "In force from: date", required=False, help_text="Leave date and time empty for now."
+        "In force from: date",
+        required=False,
+        help_text="Leave date and time empty for now.",
+        zoned=True,
     )
     effective_time = _time("In force from: time", required=False)
     reason = _reason(
@@ -233,7 +255,10 @@ class EndCadenceForm(_OfficeTimesForm):
         error_messages={"invalid_choice": "Choose one of the cadences not yet ended."},
     )
     effective_date = _date(
-        "Ends from: date", required=False, help_text="Leave date and time empty to end it now."
+        "Ends from: date",
+        required=False,
+        help_text="Leave date and time empty to end it now.",
+        zoned=True,
     )
     effective_time = _time("Ends from: time", required=False)
     reason = _reason("Reason", help_text="Shown in the cadence's history and in the log.")
@@ -254,7 +279,7 @@ class AdHocSessionForm(_OfficeTimesForm):
     refusal_fields = {"start": "date"}
 
     title = forms.CharField(label="Title", max_length=200, strip=True)
-    date = _date("Date")
+    date = _date("Date", zoned=True)
     time = _time("Time")
     duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
     grace_minutes = _minutes("Grace period in minutes", minimum=0, initial=15)

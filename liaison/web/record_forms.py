@@ -95,7 +95,7 @@ class RecordForm(SavedTextForm):
 
     base_revision = _base()
     place = forms.CharField(label="Place", max_length=200, strip=True)
-    started_date = _date("Actual start: date")
+    started_date = _date("Actual start: date", zoned=True)
     started_time = _time("Actual start: time")
     duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
     members = forms.MultipleChoiceField(

@@ -208,6 +208,21 @@ def test_sign_in_with_a_device_asks_for_the_code_and_signs_in_nobody_until_then(
         assert browser.get("/api/offices").status_code == 200
 
 
+@pytest.mark.parametrize("next_url", ["south-999999", "x-1", "١٢", "/offices/testoffice/"])
+def test_after_the_code_a_next_that_is_no_page_of_the_site_goes_home(world, client, next_url):
+    # A bare word was taken by redirect() for a view's name: NoReverseMatch, a 500.
+    client.force_login(world.north_deputy.user)
+    with time_machine.travel(T0, tick=False):
+        device = begin_and_confirm(client)
+    browser = Client()
+    with time_machine.travel(T0 + dt.timedelta(minutes=1), tick=False):
+        form = {"username": world.north_deputy.username, "password": PASSWORD, "next": next_url}
+        browser.post(LOGIN, form)
+        done = browser.post(reverse("account-login-code"), {"code": code_now(device)})
+    assert done.status_code == 302
+    assert done["Location"] == (next_url if next_url.startswith("/") else HOME)
+
+
 def test_the_code_must_follow_the_password_within_five_minutes(world, client):
     client.force_login(world.south_head.user)
     with time_machine.travel(T0, tick=False):

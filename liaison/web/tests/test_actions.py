@@ -223,6 +223,22 @@ def test_moving_into_the_past_is_refused_next_to_the_date(office, as_user):
     assert 'value="2023-12-29"' in text
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_moving_to_a_day_at_the_calendars_end_is_refused_next_to_the_date(office, as_user, day):
+    # Its instants do not exist in every zone: this was a 500 from the time zone helpers.
+    text = refused(
+        as_user(office.south_head),
+        office,
+        CASES[2],
+        office.south_head,
+        data={"date": day, "time": "10:00", "reason": ""},
+    )
+    assert (
+        f'<p class="error" id="move-date_error">{day} is out of range: use a day from '
+        "0001-01-02 to 9999-12-30</p>"
+    ) in text
+
+
 def test_moving_a_started_session_is_refused(office, as_user):
     started = Case("move", START + dt.timedelta(minutes=1), "", "")
     text = refused(as_user(office.south_head), office, started, office.south_head)

@@ -84,6 +84,26 @@ def test_after_the_reauthentication_page_the_tick_is_enough(world):
     assert signed(world) == 1
 
 
+@pytest.mark.parametrize(
+    ("next_url", "back_to"),
+    [
+        ("south-999999", "/"),  # a bare word: redirect() took it for a view (a 500)
+        ("x-1", "/"),
+        ("١٢", "/"),
+        ("https://elsewhere.example/", "/"),
+        ("http://testserver/offices/testoffice/", "http://testserver/offices/testoffice/"),
+        ("/offices/testoffice/", "/offices/testoffice/"),
+    ],
+)
+def test_after_reauthentication_only_a_page_of_the_site_is_returned_to(world, next_url, back_to):
+    client = Client()
+    client.force_login(world.south_head.user)
+    with time_machine.travel(AFTER_FIRST, tick=False):
+        back = client.post(reverse("account-reauth"), {"password": PASSWORD, "next": next_url})
+    assert back.status_code == 302
+    assert back["Location"] == back_to
+
+
 def test_a_fresh_sign_in_signs_with_the_tick(world):
     proposed(world)
     client = Client()

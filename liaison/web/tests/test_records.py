@@ -61,6 +61,21 @@ def test_the_north_sees_the_start_in_its_own_zone(held, as_user):
     assert "Fri 5 Jan 2024, 10:05 KST" in page  # Pyongyang keeps Seoul's offset in 2024
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_a_start_on_a_day_at_the_calendars_end_is_refused_on_its_field(held, as_user, day):
+    # Its instants do not exist in every zone: this was a 500 from the time zone helpers.
+    before = Event.objects.count()
+    data = record_data(held, started_date=day)
+    response = post(as_user(held.south_staff), url(held, "session-record-save"), data)
+    assert response.status_code == 400
+    assert (
+        f'id="record-started_date_error">{day} is out of range: use a day from 0001-01-02 '
+        "to 9999-12-30" in response.text
+    )
+    assert Event.objects.count() == before
+    assert not MeetingRecord.objects.exists()
+
+
 def test_a_revision_keeps_outcome_keys_and_adds_new_ones(held, as_user):
     save_record(held)
     form = get(as_user(held.north_deputy), url(held, "session-record")).text

@@ -508,6 +508,24 @@ def test_a_bad_cadence_is_refused_on_its_field(office, as_user, change, error_id
     assert "Weekly meeting" in section(text, "cadences-heading")
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+@pytest.mark.parametrize(
+    ("url", "data", "field"),
+    [
+        (cadence_url, CADENCE, "cadence-starts_on"),
+        (cadence_url, {**CADENCE, "effective_time": "09:00"}, "cadence-effective_date"),
+        (adhoc_url, ADHOC, "adhoc-date"),
+        (end_url, END, "end-cadence-effective_date"),
+    ],
+    ids=["cadence-start", "cadence-effective", "adhoc", "end"],
+)
+def test_a_day_at_the_calendars_end_is_refused_on_its_field(office, as_user, day, url, data, field):
+    # Its instants do not exist in every zone: this was a 500 from the time zone helpers.
+    name = field.rsplit("-", 1)[1]
+    message = f"{day} is out of range: use a day from 0001-01-02 to 9999-12-30"
+    refused(as_user(office.south_head), url(office), {**data, name: day}, f"{field}_error", message)
+
+
 @pytest.mark.parametrize(
     ("change", "error_id", "message"),
     [
