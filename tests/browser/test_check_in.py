@@ -151,7 +151,7 @@ def test_the_south_proposes_a_session_the_north_accepts_and_both_check_in(
     # The North's head finds it on his dashboard and accepts it.
     north = signed_in(browser, base, world.north_head.username)
     north.get_by_role("link", name=office.name).click()
-    proposals = north.locator("section", has=north.get_by_role("heading", name="Proposals"))
+    proposals = north.get_by_role("region", name="Proposals awaiting an answer")
     expect(proposals).to_contain_text("Urgent consultation")
     expect(proposals).to_contain_text("awaiting The North")
     proposals.get_by_role("link").filter(has_text="Urgent consultation").click()
