@@ -12,8 +12,9 @@ from liaison.lib import clock
 
 class Command(BaseCommand):
     help = (
-        "Send the email notifications that are due (new messages; daily digests). Runs until "
-        "stopped, every --interval seconds; --once sends what is due and stops."
+        "Send the email notifications that are due (messages, the schedule's proposals, "
+        "answers, postponements and cancellations, the operator's acts; daily digests). Runs "
+        "until stopped, every --interval seconds; --once sends what is due and stops."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
