@@ -22,6 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import zoneinfo
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -77,7 +78,7 @@ class Story:
     what: str
     sides: frozenset[str]
     link: str
-    words: Any  # (Recipient, When) -> (subject, body)
+    words: Callable[[Recipient, When], tuple[str, str]]  # a subject and a text
 
 
 class When:

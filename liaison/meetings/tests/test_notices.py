@@ -18,7 +18,7 @@ from liaison.meetings import actions
 from liaison.meetings.models import Proposal, ScheduleNotice
 from liaison.offices import accounts
 from liaison.offices import actions as offices
-from liaison.testing import FIRST_SESSION, OPERATOR, T0, World, weekly
+from liaison.testing import FIRST_SESSION, OPERATOR, T0, World, make_world, weekly
 
 NOW = T0 + dt.timedelta(hours=1)  # Mon 1 Jan 2024 10:00 in Seoul
 SOUTH = ["testoffice-south-deputy", "testoffice-south-head", "testoffice-south-staff"]
@@ -170,6 +170,31 @@ def test_an_accepted_new_time_says_when_the_session_now_is(emailed):
     )
     assert "The session now starts at Fri 05 Jan 2024 12:00 KST; both sides are held to it." in (
         told.body
+    )
+
+
+def test_an_acceptance_with_short_notice_says_only_the_accepting_side_is_held(db):
+    world = make_world("ruled", min_notice_minutes=24 * 60, min_grace_minutes=5)
+    world.south_head.user.email = "chun@example.org"
+    world.south_head.user.save()
+    start = T0 + dt.timedelta(days=2)
+    proposal = actions.propose_session(
+        member=world.south_head,
+        title="Talks",
+        start=start,
+        duration_minutes=60,
+        grace_minutes=5,
+        required_level="head",
+        now=T0,
+    )
+    actions.accept_proposal(
+        member=world.north_head, key=proposal.key, now=start - dt.timedelta(hours=2)
+    )
+    (told,) = ScheduleNotice.objects.filter(what="accepted")
+    assert told.username == "ruled-south-head"
+    assert (
+        "The session is agreed: it takes place on Wed 03 Jan 2024 09:00 KST; accepted with "
+        "less than the charter's notice, only The North is held to it." in told.body
     )
 
 
