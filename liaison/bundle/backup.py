@@ -34,6 +34,7 @@ from liaison.ledger.models import Event, Log
 from liaison.ledger.verify import Problem, verify
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import format_utc, parse_utc
+from liaison.meetings.models import ScheduleNotice
 from liaison.offices.models import Member
 from liaison.projects.models import ProjectDraft
 from liaison.records.models import ReadoutDraft
@@ -43,7 +44,15 @@ FORMAT = "liaison-backup"
 VERSION = 1
 # What lives outside the logs, restored row by row (new primary keys: the target
 # database may hold other offices' rows).
-PRIVATE = [ReadoutDraft, ProjectDraft, PrivateNote, NotificationPreference, Notification, KeySecret]
+PRIVATE = [
+    ReadoutDraft,
+    ProjectDraft,
+    PrivateNote,
+    NotificationPreference,
+    Notification,
+    ScheduleNotice,
+    KeySecret,
+]
 USER_FIELDS = ["id", "username", "first_name", "last_name", "email", "password", "is_active"]
 
 

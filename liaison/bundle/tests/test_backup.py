@@ -6,6 +6,7 @@ not verify, or an office that exists, is refused with nothing written."""
 from __future__ import annotations
 
 import base64
+import datetime as dt
 import json
 import os
 import subprocess
@@ -187,3 +188,26 @@ def test_the_backup_command_says_what_it_wrote_and_refuses_bad_input(office, tmp
         call_command("backup", "nowhere", "--out", str(tmp_path / "x.json"))
     with pytest.raises(CommandError, match="its folder does not exist"):
         call_command("backup", "testoffice", "--out", str(tmp_path / "no" / "x.json"))
+
+
+def test_schedule_mails_not_yet_sent_are_in_the_backup(office):
+    # A mail owed to the North's head about the South's proposal is the operator's to
+    # keep, like the message notifications: a restore must not lose it.
+    from django.contrib.auth import get_user_model
+
+    from liaison.meetings import actions as meetings
+    from liaison.meetings.models import ScheduleNotice
+
+    get_user_model().objects.filter(pk=office.north_head.user_id).update(email="n@example.org")
+    meetings.propose_session(
+        member=office.south_head,
+        title="Extra",
+        start=LATER + dt.timedelta(days=3),
+        duration_minutes=60,
+        grace_minutes=15,
+        required_level="head",
+        now=LATER,
+    )
+    assert ScheduleNotice.objects.filter(username=office.north_head.username).exists()
+    rows = backup.build("testoffice", now=LATER)["private"]["meetings.schedulenotice"]
+    assert [row["fields"]["username"] for row in rows] == [office.north_head.username]
