@@ -1,6 +1,6 @@
 """The measurements themselves. Imported by ``bench.run`` after ``django.setup()``.
 
-Everything is built through the real actions (``make_world``, ``set_cadence``,
+Everything is built through the real actions (``make_world``, ``propose_cadence``,
 ``check_in`` …) and timed with ``time.perf_counter``; nothing here asserts a timing.
 """
 
