@@ -110,6 +110,18 @@ def _detail(office: Office, key: str, now: dt.datetime) -> dict[str, Any]:
     return detail_data(detail)
 
 
+def _beside(given: dt.datetime, span: dt.timedelta, field: str) -> dt.datetime:
+    """The range's other end, ``span`` from the end ``field`` gave; Refused when the
+    calendar ends first (a day near year 1 or 9999), rather than an overflow."""
+    try:
+        return given + span
+    except OverflowError:
+        raise Refused(
+            f"the calendar ends within {abs(span.days)} days of {field}: give both from and to",
+            field=field,
+        ) from None
+
+
 def _range(
     office: Office, start: dt.date | None, end: dt.date | None, now: dt.datetime
 ) -> tuple[dt.datetime, dt.datetime]:
@@ -117,10 +129,10 @@ def _range(
     span = DEFAULT_BACK + DEFAULT_AHEAD
     if start is not None:
         lower = localize(dt.datetime.combine(start, dt.time()), office.zone)
-        upper = end_of_day(end, office.zone) if end is not None else lower + span
+        upper = end_of_day(end, office.zone) if end is not None else _beside(lower, span, "from")
     elif end is not None:
         upper = end_of_day(end, office.zone)
-        lower = upper - span
+        lower = _beside(upper, -span, "to")
     else:
         return now - DEFAULT_BACK, now + DEFAULT_AHEAD
     if upper < lower:

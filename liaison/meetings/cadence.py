@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from dateutil.rrule import DAILY, MONTHLY, WEEKLY, YEARLY, rrule, rrulestr
 
-from liaison.lib.timezones import localize
+from liaison.lib.timezones import DayOutOfRange, localize
 
 ALLOWED_FREQUENCIES = {DAILY: "DAILY", WEEKLY: "WEEKLY", MONTHLY: "MONTHLY", YEARLY: "YEARLY"}
 LEVELS = ("head", "deputy", "staff")
@@ -154,7 +154,10 @@ def expand(
     local_upper = upper.astimezone(zone).replace(tzinfo=None) + dt.timedelta(days=1)
     result = []
     for local in rule.between(local_lower, local_upper, inc=True):
-        instant = localize(local, zone)
+        try:
+            instant = localize(local, zone)
+        except DayOutOfRange:
+            continue  # the widened window's day past the calendar's end: no session
         if lower <= instant <= upper and spec.covers(instant):
             result.append(Occurrence(cadence=spec, start=instant, local=local))
     return result

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from liaison.lib.timezones import FIRST_DAY
 from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
 from liaison.meetings.models import AbsenceNotice, CheckIn, Status
 from liaison.meetings.schedule import SessionInfo, sessions_between
@@ -129,6 +130,16 @@ def outcomes_for(
     return result
 
 
+def _window_start(as_of: dt.datetime, days: int) -> dt.datetime:
+    """``days`` before ``as_of``; the calendar's first day when that is earlier (a window
+    reaching back past year 1 rates all there is), not an overflow."""
+    earliest = dt.datetime.combine(FIRST_DAY, dt.time(), tzinfo=dt.UTC)
+    try:
+        return max(as_of - dt.timedelta(days=days), earliest)
+    except OverflowError:
+        return earliest
+
+
 def build(
     office: Office,
     sides: list[Side],
@@ -137,7 +148,7 @@ def build(
     window_days: int,
 ) -> Standing:
     zone = office.zone
-    window_start = as_of - dt.timedelta(days=window_days)
+    window_start = _window_start(as_of, window_days)
     past = [o for o in outcomes if o.session.start <= as_of]
     held = [o for o in past if o.held]
     last = held[-1] if held else None

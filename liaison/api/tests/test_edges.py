@@ -41,6 +41,43 @@ def test_a_date_at_the_calendars_ends_is_a_400_saying_which_days_work(
     assert OUT_OF_RANGE in response.json()["detail"]
 
 
+@pytest.mark.parametrize(
+    ("query", "field"), [({"from": "9999-12-30"}, "from"), ({"to": "0001-01-02"}, "to")]
+)
+def test_one_end_near_the_calendars_end_is_a_400_asking_for_both(
+    world, api_as, frozen, query, field
+):
+    # The other end, twelve weeks away, lies beyond the calendar: this was an overflow.
+    with frozen(CHANNEL_AT):
+        response = api_as("observer").get(office_url(world, "/sessions"), query)
+    assert response.status_code == 400, response.content
+    assert response.json() == {
+        "detail": f"the calendar ends within 84 days of {field}: give both from and to",
+        "field": field,
+    }
+
+
+def test_the_standing_as_of_the_calendars_first_day_is_answered(world, api_as, frozen):
+    # Its window of 90 days reached back before year 1: an overflow.
+    with frozen(CHANNEL_AT):
+        response = api_as("observer").get(office_url(world, "/standing"), {"as_of": "0001-01-02"})
+    assert response.status_code == 200, response.content
+    assert response.json()["last_held_meeting"] is None
+
+
+def test_both_ends_near_the_calendars_ends_are_answered(world, api_as, frozen):
+    with frozen(CHANNEL_AT):
+        client = api_as("observer")
+        late = client.get(
+            office_url(world, "/sessions"), {"from": "9999-12-30", "to": "9999-12-30"}
+        )
+        early = client.get(
+            office_url(world, "/sessions"), {"from": "0001-01-02", "to": "0001-01-02"}
+        )
+    assert (late.status_code, late.json()) == (200, [])
+    assert (early.status_code, early.json()) == (200, [])
+
+
 MESSAGE = {"kind": "notice", "subject": "The survey's data", "body": "Attached."}
 
 

@@ -235,3 +235,14 @@ def test_occurrence_keys_name_the_cadence_and_the_local_start():
     assert split_key(key) == ("co-heads", dt.datetime(2018, 11, 2, 10, 0))
     assert split_key("adhoc-20240110T1430-2") is None
     assert split_key("nonsense") is None
+
+
+def test_an_occurrence_past_the_calendars_end_is_no_session():
+    # The window is widened by a day each way: on 30 Dec 9999 its last day could not be
+    # turned into an instant (DayOutOfRange) and no standing as of that day answered.
+    last = spec("FREQ=DAILY", dt.datetime(9999, 12, 20, 10, 0), valid_from=utc(9999, 12, 1))
+    found = expand(last, PYONGYANG, utc(9999, 12, 29), utc(9999, 12, 30, 14, 59))
+    assert [o.local for o in found] == [
+        dt.datetime(9999, 12, 29, 10),
+        dt.datetime(9999, 12, 30, 10),
+    ]

@@ -4,8 +4,10 @@ cadence was kept, and the last held meeting."""
 from __future__ import annotations
 
 import datetime as dt
+from io import StringIO
 
 import pytest
+from django.core.management import CommandError, call_command
 
 from liaison.meetings import actions
 from liaison.meetings import standing as standing_module
@@ -176,6 +178,32 @@ def test_an_office_with_no_sessions_has_an_empty_standing(world):
     assert [s["attendance_rate"] for s in data["sides"]] == [None, None]
     assert data["cadence_compliance"] == {"expected": 0, "held": 0, "rate": None}
     assert data["projects_by_status"] == {}  # not asked for
+
+
+@pytest.mark.parametrize("window_days", [90, 999_999_999])
+def test_a_window_reaching_back_past_year_1_rates_all_there_is(record, window_days):
+    # The window's start was as_of less its days: an OverflowError near year 1.
+    early = compute(record.office, utc(1, 1, 2, 12), window_days=window_days)
+    assert early.window_start == utc(1, 1, 2)
+    assert early.last_held is None
+    wide = compute(record.office, AS_OF, window_days=window_days)
+    assert _side(wide, "north").attended == _side(compute(record.office, AS_OF), "north").attended
+
+
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_status_as_of_a_day_at_the_calendars_end_is_one_line(world, day):
+    # end_of_day raised DayOutOfRange: a traceback.
+    with pytest.raises(CommandError) as refused:
+        call_command("status", "testoffice", "--as-of", day, stdout=StringIO())
+    assert str(refused.value) == (
+        f"--as-of {day} is out of range: use a day from 0001-01-02 to 9999-12-30"
+    )
+
+
+def test_status_as_of_the_calendars_first_day_answers(record):
+    out = StringIO()
+    call_command("status", "testoffice", "--as-of", "0001-01-02", "--window", "99999", stdout=out)
+    assert "No meeting held yet." in out.getvalue()
 
 
 def test_projects_by_status_counts_each_projects_status_at_the_day(world):

@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.lib import clock
-from liaison.lib.timezones import end_of_day
+from liaison.lib.timezones import DayOutOfRange, end_of_day
 from liaison.meetings.standing import compute
 from liaison.offices.models import Office
 
@@ -34,7 +34,10 @@ class Command(BaseCommand):
                 raise CommandError(
                     f"--as-of {options['as_of']!r} is not a date like 2018-11-01"
                 ) from None
-            as_of = end_of_day(day, office.zone)
+            try:
+                as_of = end_of_day(day, office.zone)
+            except DayOutOfRange as exc:
+                raise CommandError(f"--as-of {exc}") from None
         else:
             as_of = clock.now()
         window = options["window"]
