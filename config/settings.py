@@ -255,9 +255,9 @@ LOGGING = {
 LIAISON_CHECK_IN_OPENS_MINUTES = env_int("LIAISON_CHECK_IN_OPENS_MINUTES", 60)
 # The default window for attendance rates in the office's standing.
 LIAISON_STANDING_WINDOW_DAYS = env_int("LIAISON_STANDING_WINDOW_DAYS", 90)
-
 # How long a proposed cadence (or its end) awaits the other side's answer by default.
 LIAISON_PROPOSAL_ANSWER_DAYS = env_int("LIAISON_PROPOSAL_ANSWER_DAYS", 14)
+
 # Each side's Ed25519 signing keys are sealed at rest under this secret (AES-256-GCM, key
 # derived with HKDF). Losing it loses the keys; changing it needs the keys resealed.
 LIAISON_KEY_SECRET = env_str("LIAISON_KEY_SECRET")

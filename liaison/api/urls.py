@@ -28,8 +28,8 @@ from liaison.api import (
     needs,
     offices,
     projects,
-    records,
     proposals,
+    records,
     sessions,
     third_parties,
     timeline,
@@ -67,8 +67,8 @@ errors.install(api)
 api.add_router("", offices.router)
 api.add_router("", sessions.router)
 api.add_router("", cadences.router)
-api.add_router("", records.router)
 api.add_router("", proposals.router)
+api.add_router("", records.router)
 api.add_router("", commitments.router)
 api.add_router("", projects.router)
 api.add_router("", third_parties.router)
