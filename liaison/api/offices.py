@@ -15,7 +15,7 @@ from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import end_of_day
 from liaison.meetings.models import Cadence
-from liaison.meetings.standing import compute
+from liaison.meetings.standing import check_as_of, compute
 from liaison.offices.access import offices_for
 from liaison.offices.models import Member, Office
 
@@ -139,5 +139,7 @@ def get_standing(
     office, _member = member_for(request, slug)
     if window is not None and not 1 <= window <= MAX_WINDOW_DAYS:
         raise Refused(f"window must be between 1 and {MAX_WINDOW_DAYS} days", field="window")
-    moment = end_of_day(as_of, office.zone) if as_of is not None else clock.now()
+    now = clock.now()
+    moment = end_of_day(as_of, office.zone) if as_of is not None else now
+    check_as_of(moment, now)
     return compute(office, moment, window_days=window, with_projects=True).as_json()

@@ -10,6 +10,7 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 
+from liaison.lib.errors import Refused
 from liaison.lib.timezones import FIRST_DAY
 from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
 from liaison.meetings.models import AbsenceNotice, CheckIn, Status
@@ -208,6 +209,17 @@ def build(
         outcomes=outcomes,
         zone_name=office.time_zone,
     )
+
+
+# A standing far ahead walks every session up to it: asked of 9999 it took seconds of the
+# server's time for any member. Ten years ahead is as far as the schedule looks.
+MAX_AHEAD = dt.timedelta(days=3653)
+
+
+def check_as_of(as_of: dt.datetime, now: dt.datetime) -> None:
+    """Refuse a standing asked for more than ten years after ``now``."""
+    if as_of - now > MAX_AHEAD:
+        raise Refused("the standing can be asked for at most ten years ahead", field="as_of")
 
 
 def compute(

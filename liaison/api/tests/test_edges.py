@@ -57,6 +57,16 @@ def test_one_end_near_the_calendars_end_is_a_400_asking_for_both(
     }
 
 
+def test_a_standing_more_than_ten_years_ahead_is_a_400(world, api_as, frozen):
+    with frozen(CHANNEL_AT):
+        response = api_as("observer").get(office_url(world, "/standing"), {"as_of": "9999-12-30"})
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "the standing can be asked for at most ten years ahead",
+        "field": "as_of",
+    }
+
+
 def test_the_standing_as_of_the_calendars_first_day_is_answered(world, api_as, frozen):
     # Its window of 90 days reached back before year 1: an overflow.
     with frozen(CHANNEL_AT):

@@ -7,6 +7,7 @@ import datetime as dt
 from io import StringIO
 
 import pytest
+import time_machine
 from django.core.management import CommandError, call_command
 
 from liaison.meetings import actions
@@ -198,6 +199,19 @@ def test_status_as_of_a_day_at_the_calendars_end_is_one_line(world, day):
     assert str(refused.value) == (
         f"--as-of {day} is out of range: use a day from 0001-01-02 to 9999-12-30"
     )
+
+
+def test_status_more_than_ten_years_ahead_is_one_line_not_minutes_of_work(world):
+    # As of 9999-12-30 it walked some 416,000 weekly sessions: seconds of the server.
+    with time_machine.travel(dt.datetime(2024, 1, 1, tzinfo=dt.UTC), tick=False):
+        with pytest.raises(CommandError) as refused:
+            call_command("status", "testoffice", "--as-of", "9999-12-30", stdout=StringIO())
+        out = StringIO()
+        call_command("status", "testoffice", "--as-of", "2033-12-31", stdout=out)
+    assert str(refused.value) == (
+        "--as-of 9999-12-30: the standing can be asked for at most ten years ahead"
+    )
+    assert "as of 2033-12-31" in out.getvalue()
 
 
 def test_status_as_of_the_calendars_first_day_answers(record):

@@ -7,8 +7,9 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from liaison.lib import clock
+from liaison.lib.errors import Refused
 from liaison.lib.timezones import DayOutOfRange, end_of_day
-from liaison.meetings.standing import compute
+from liaison.meetings.standing import check_as_of, compute
 from liaison.offices.models import Office
 
 
@@ -36,8 +37,11 @@ class Command(BaseCommand):
                 ) from None
             try:
                 as_of = end_of_day(day, office.zone)
+                check_as_of(as_of, clock.now())
             except DayOutOfRange as exc:
                 raise CommandError(f"--as-of {exc}") from None
+            except Refused as exc:
+                raise CommandError(f"--as-of {options['as_of']}: {exc.message}") from None
         else:
             as_of = clock.now()
         window = options["window"]
