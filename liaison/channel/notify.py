@@ -203,8 +203,9 @@ def _send_due(
         with transaction.atomic():
             rows = box.model.objects.filter(pk=pk, status=PENDING)
             if connection.vendor == "postgresql":
-                # Locked, so that two workers never send it twice.
-                rows = rows.select_for_update(skip_locked=True)
+                # Locked, so that two workers never send it twice. Only the outbox row:
+                # PostgreSQL cannot lock the nullable side of the joins ``read`` adds.
+                rows = rows.select_for_update(skip_locked=True, of=("self",))
             note = box.read(rows).first()
             if note is None:
                 continue

@@ -63,6 +63,15 @@ class LoginForm(AuthenticationForm):
     """Django's sign-in form, refusing a locked-out username+address with the time it
     may try again (the password is then not even checked, so nothing is learnt)."""
 
+    def clean_username(self) -> str:
+        # Django sets the field's max_length without a validator: a longer name reached
+        # authenticate() and the lockout's table (a 500 on PostgreSQL's varchar).
+        username: str = self.cleaned_data["username"]
+        limit = self.fields["username"].max_length or 150
+        if len(username) > limit:
+            raise forms.ValidationError(f"A username has at most {limit} characters.")
+        return username
+
     def clean(self) -> dict[str, Any]:
         username = self.cleaned_data.get("username") or ""
         _refuse_if_locked_out(self.request, username)

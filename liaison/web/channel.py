@@ -384,6 +384,12 @@ def office_note_add(request: HttpRequest, office: Office, member: Member) -> Htt
     if done:
         return done
     kind, key = form.data.get("target_kind", ""), form.data.get("target_key", "")
+    # Shown again as typed, and its notes looked up: a kind or key no record can have
+    # (a NUL, which PostgreSQL cannot even compare) is shown as no target at all.
+    if kind not in TargetKind.values:
+        kind = ""
+    if not key.isprintable():
+        key = ""
     return _note_page(request, office, member, form, kind, key)
 
 

@@ -169,3 +169,11 @@ async def _locking_sign_in_under_asgi(username: str) -> None:
         admin = await client.post("/admin/login/", {**data, "next": "/admin/"})
     assert admin.status_code == 429
     assert await sync_to_async(AccessAttempt.objects.count)() == 1
+
+
+def test_a_username_too_long_for_any_account_is_a_form_error_and_counts_nothing(db):
+    # It reached authenticate() and the lockout's varchar(255): a 500 on PostgreSQL.
+    response = Client().post("/login/", {"username": "x" * 151, "password": "guess"})
+    assert response.status_code == 200
+    assert "A username has at most 150 characters." in response.text
+    assert not AccessAttempt.objects.exists()
