@@ -67,7 +67,7 @@ class LoginForm(AuthenticationForm):
         # Django sets the field's max_length without a validator: a longer name reached
         # authenticate() and the lockout's table (a 500 on PostgreSQL's varchar).
         username: str = self.cleaned_data["username"]
-        limit = self.fields["username"].max_length or 150
+        limit = getattr(self.fields["username"], "max_length", None) or 150
         if len(username) > limit:
             raise forms.ValidationError(f"A username has at most {limit} characters.")
         return username
