@@ -10,54 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connections
 
 from liaison.ledger.models import Event
 from liaison.testing import PASSWORD, make_world, weekly
+from tests.browser.conftest import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(
         "Debian's chromium is not installed at /usr/bin/chromium (make chromium installs it)",
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect
 
 # Playwright's sync API runs an event loop in this thread; the test's own ORM calls are
 # still synchronous, so let Django allow them.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 KEY = "weekly-20240105T1000"
 OPEN = dt.datetime(2024, 1, 5, 0, 55, tzinfo=dt.UTC)  # 09:55 in Seoul, five minutes early
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            context = browser.new_context()
-            yield context.new_page()
-        finally:
-            browser.close()
-            # Under Playwright's event loop the test's ORM calls get connections of their
-            # own; close them here, or they outlive the test and block dropping its database.
-            connections.close_all()
 
 
 @pytest.fixture
@@ -100,17 +74,6 @@ def test_the_south_head_checks_in_and_sees_present(frozen_server, page: Page, tr
         world.south_head.username,
         "south",
     )
-
-
-@pytest.fixture
-def browser():
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield launched
-        finally:
-            launched.close()
-            connections.close_all()
 
 
 def signed_in(browser, base: str, username: str) -> Page:

@@ -10,53 +10,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connections
 
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.testing import PASSWORD, make_world
+from tests.browser.conftest import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(
         "Debian's chromium is not installed at /usr/bin/chromium (make chromium installs it)",
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect
 
 # Playwright's sync API runs an event loop in this thread; let Django's ORM run in it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 AT = dt.datetime(2024, 2, 1, 1, 0, tzinfo=dt.UTC)
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_context().new_page()
-        finally:
-            browser.close()
-            # The test's ORM calls under Playwright's loop get their own connections;
-            # close them, or they block dropping the test database.
-            connections.close_all()
 
 
 @pytest.fixture

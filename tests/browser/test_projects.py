@@ -9,53 +9,28 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from pathlib import Path
 
 import pytest
 import time_machine
-from django.db import connections
 
 from liaison.ledger.models import Event
 from liaison.projects import actions
 from liaison.projects.models import Project, StatusChange
 from liaison.testing import PASSWORD, T0, make_world
+from tests.browser.conftest import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.exists():
     pytest.skip(
         "Debian's chromium is not installed at /usr/bin/chromium (make chromium installs it)",
         allow_module_level=True,
     )
 
-from playwright.sync_api import Page, expect, sync_playwright  # noqa: E402
+from playwright.sync_api import Page, expect
 
 # Playwright's sync API runs an event loop in this thread; let Django's ORM run in it.
 os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 NOW = T0 + dt.timedelta(days=30)
-
-
-@pytest.fixture
-def page():
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser.new_context().new_page()
-        finally:
-            browser.close()
-            # The test's ORM calls under Playwright's loop get their own connections;
-            # close them, or they block dropping the test database.
-            connections.close_all()
 
 
 @pytest.fixture
