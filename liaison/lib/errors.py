@@ -1,5 +1,5 @@
-"""The two ways an action says no. Views, the API and commands turn them into a form
-error, a 4xx answer or one line on stderr."""
+"""The ways an action or a lookup says no. Views, the API and commands turn them into a
+form error or a 404 page, a 4xx answer, or one line on stderr."""
 
 
 class Refused(Exception):
@@ -26,3 +26,15 @@ class Conflict(Refused):
         super().__init__(message, field=field)
         self.current = current
         self.changes = changes
+
+
+class NotFound(LookupError):
+    """No such object for this member: it does not exist, or it is the other side's and
+    so out of reach. Both read alike, so nothing leaks about what exists. The lookup that
+    raises it has logged the refusal; the web shows its 404 page and the API its 404
+    JSON (``{"detail": message, "field": field}``), neither logs again."""
+
+    def __init__(self, message: str, *, field: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
