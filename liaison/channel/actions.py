@@ -19,8 +19,8 @@ from liaison.channel import notify
 from liaison.channel.events import message_key
 from liaison.channel.models import Message, MessageKind, PrivateNote, Receipt, TargetKind
 from liaison.ledger import log
-from liaison.ledger.events import text_problem
 from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.fields import text_problem
 from liaison.offices.access import (
     refuse,
     require_active,

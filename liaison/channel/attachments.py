@@ -27,8 +27,8 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from liaison.channel.models import Attachment
-from liaison.ledger.events import clean_line
 from liaison.lib.errors import Refused
+from liaison.lib.fields import clean_line
 
 # What a name's extension promises.
 EXTENSIONS = {

@@ -7,7 +7,8 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.channel.models import Attachment, Message, Receipt
-from liaison.ledger.events import Applied, Body, Line, Ref, Text, event_type
+from liaison.ledger.events import Applied, Body, Ref, event_type
+from liaison.lib.fields import Line, Text
 from liaison.offices.models import Side
 
 MessageKindName = Literal["notice", "proposal", "reply", "protest", "other"]

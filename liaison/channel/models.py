@@ -12,8 +12,8 @@ import secrets
 
 from django.db import models
 
-from liaison.ledger.events import text_problem
 from liaison.ledger.projection import Projection, ProjectionQuerySet
+from liaison.lib.fields import text_problem
 from liaison.offices.models import Office, Side
 
 

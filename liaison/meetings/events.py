@@ -13,18 +13,8 @@ from typing import Any, Literal
 
 from pydantic import Field, field_validator
 
-from liaison.ledger.events import (
-    Applied,
-    Body,
-    Day,
-    Instant,
-    Key,
-    Line,
-    Ref,
-    Text,
-    WallTime,
-    event_type,
-)
+from liaison.ledger.events import Applied, Body, Ref, event_type
+from liaison.lib.fields import Day, Instant, Key, Line, Text, WallTime
 from liaison.lib.timezones import localize, parse_utc
 from liaison.meetings.cadence import split_key
 from liaison.meetings.models import (

@@ -7,7 +7,8 @@ from typing import Any, Literal
 
 from pydantic import Field
 
-from liaison.ledger.events import Applied, Body, Day, Key, Line, event_type
+from liaison.ledger.events import Applied, Body, event_type
+from liaison.lib.fields import Day, Key, Line
 from liaison.offices.models import Member, Office, OperatorAct, Side
 
 

@@ -17,8 +17,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from liaison.ledger import log
-from liaison.ledger.events import text_problem
 from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.lib.fields import text_problem
 from liaison.offices.access import (
     refuse,
     require_active,

@@ -7,7 +7,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from liaison.ledger.events import Applied, Body, Day, Key, Line, Text, event_type
+from liaison.ledger.events import Applied, Body, event_type
+from liaison.lib.fields import Day, Key, Line, Text
 from liaison.offices.models import Side
 from liaison.projects.models import (
     Actor,

@@ -20,8 +20,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from liaison.ledger import log
-from liaison.ledger.events import text_problem
 from liaison.lib.errors import Conflict, Refused
+from liaison.lib.fields import text_problem
 from liaison.lib.timezones import format_utc
 from liaison.meetings.overview import SessionDetail, session_detail
 from liaison.offices.access import (

@@ -8,7 +8,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from liaison.ledger.events import Applied, Body, Day, Instant, Key, Line, Ref, Text, event_type
+from liaison.ledger.events import Applied, Body, Ref, event_type
+from liaison.lib.fields import Day, Instant, Key, Line, Text
 from liaison.lib.timezones import parse_utc
 from liaison.offices.models import Member, Side
 from liaison.records.models import (

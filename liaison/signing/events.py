@@ -6,7 +6,8 @@ from typing import Annotated, Any
 
 from pydantic import Field
 
-from liaison.ledger.events import Applied, Body, Instant, Key, Text, event_type
+from liaison.ledger.events import Applied, Body, event_type
+from liaison.lib.fields import Instant, Key, Text
 from liaison.lib.timezones import parse_utc
 from liaison.offices.models import Side
 from liaison.signing.formats import ROTATION_REASON_MAX

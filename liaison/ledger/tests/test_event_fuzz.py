@@ -31,15 +31,9 @@ from hypothesis import strategies as st
 
 from liaison.ledger import log
 from liaison.ledger.canonical import MAX_SAFE_INTEGER, CanonicalError, encode
-from liaison.ledger.events import (
-    DAY_PATTERN,
-    INSTANT_PATTERN,
-    Body,
-    EventRejected,
-    registered_types,
-    validate_body,
-)
+from liaison.ledger.events import Body, EventRejected, registered_types, validate_body
 from liaison.ledger.models import Event
+from liaison.lib.fields import DAY_PATTERN, INSTANT_PATTERN
 from liaison.lib.timezones import format_utc
 from liaison.meetings.models import Cadence
 from liaison.testing import World

@@ -8,17 +8,8 @@ from typing import Any
 import pytest
 from pydantic import BaseModel, ConfigDict, Field
 
-from liaison.ledger.events import (
-    LINE_PATTERN,
-    TEXT_PATTERN,
-    EventRejected,
-    Line,
-    Text,
-    clean_line,
-    registered_types,
-    text_problem,
-    validate_body,
-)
+from liaison.ledger.events import EventRejected, registered_types, validate_body
+from liaison.lib.fields import LINE_PATTERN, TEXT_PATTERN, Line, Text, clean_line, text_problem
 
 
 class Sample(BaseModel):
