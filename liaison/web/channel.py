@@ -34,8 +34,8 @@ from liaison.offices.models import Member, Office, Role
 from liaison.projects.models import Project
 from liaison.web import channel_forms as cf
 from liaison.web.forms import ActionForm
+from liaison.web.pages import office_page, run_form
 from liaison.web.records import people_of
-from liaison.web.views import _run, office_page
 
 Forms = dict[str, ActionForm]
 
@@ -235,7 +235,7 @@ def office_message_acknowledge(
         actions.acknowledge(member=member, key=key, note=data["note"], now=clock.now())
         return f"{member.side} acknowledged the message.", _thread_url(office, key)
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     if done:
         return done
     if not form.errors:  # pragma: no cover - _run returns None only with an error
@@ -380,7 +380,7 @@ def office_note_add(request: HttpRequest, office: Office, member: Member) -> Htt
             note_target_url(office, data["target_kind"], data["target_key"]),
         )
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     if done:
         return done
     kind, key = form.data.get("target_kind", ""), form.data.get("target_key", "")
@@ -457,5 +457,5 @@ def office_notifications_save(request: HttpRequest, office: Office, member: Memb
             reverse("office-notifications", args=[office.slug]),
         )
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _notifications_page(request, office, member, form, 400)

@@ -41,7 +41,7 @@ from liaison.web.channel import (
     _thread_page,
     _thread_url,
 )
-from liaison.web.views import office_page
+from liaison.web.pages import office_page
 
 NOT_HELD = (
     "This message is no longer waiting to be sent (it was sent or discarded, or was "

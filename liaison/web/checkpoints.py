@@ -26,8 +26,8 @@ from liaison.offices.models import Member, Office
 from liaison.signing import checkpoints, keys
 from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
 from liaison.web.confirm_forms import KeyRotationForm
+from liaison.web.pages import office_page, run_form
 from liaison.web.reauth import recent_auth_required
-from liaison.web.views import _run, office_page
 
 
 @dataclass(frozen=True)
@@ -160,4 +160,4 @@ def office_key_rotate(request: HttpRequest, office: Office, member: Member) -> H
             reverse("office-checkpoints", args=[office.slug]),
         )
 
-    return _run(request, form, perform) or _rotation_page(request, office, member, form)
+    return run_form(request, form, perform) or _rotation_page(request, office, member, form)

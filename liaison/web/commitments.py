@@ -26,8 +26,8 @@ from liaison.records import actions, overview
 from liaison.records.models import Clause, Commitment, Framework, Outcome
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
+from liaison.web.pages import office_page, run_form
 from liaison.web.records import people_of
-from liaison.web.views import _run, office_page
 
 Forms = dict[str, ActionForm]
 
@@ -146,7 +146,7 @@ def _record_framework(
             reverse("office-framework", args=[office.slug, framework.key]),
         )
 
-    return _run(request, form, perform)
+    return run_form(request, form, perform)
 
 
 @require_POST
@@ -276,7 +276,7 @@ def office_commitment_make(request: HttpRequest, office: Office, member: Member)
         )
         return f"Commitment {commitment.key} registered.", _register_url(office, commitment.key)
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _commitments_page(request, office, member, sent={"make": form})
 
 
@@ -299,5 +299,5 @@ def office_commitment_status(request: HttpRequest, office: Office, member: Membe
         message = f"{member.side} states that commitment {commitment.key} is {status}."
         return message, _register_url(office, commitment.key)
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _commitments_page(request, office, member, sent={"status": form})

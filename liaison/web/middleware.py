@@ -92,7 +92,7 @@ class MemberTimezoneMiddleware:
 
     A person's zone depends on the office (their membership there, else their side's,
     else the office's), so office pages activate it once they know the membership
-    (``liaison.web.views.office_page``); pages outside an office show times in UTC.
+    (``liaison.web.pages.office_page``); pages outside an office show times in UTC.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:

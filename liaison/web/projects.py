@@ -31,8 +31,8 @@ from liaison.projects.models import Dependency, Position, Project, ProjectDraft
 from liaison.projects.rules import in_order
 from liaison.web import project_forms as pf
 from liaison.web.forms import KEY_PATTERN, ActionForm
+from liaison.web.pages import office_page, run_form
 from liaison.web.records import people_of, writes_for_side
-from liaison.web.views import _run, office_page
 
 Forms = dict[str, ActionForm]
 
@@ -225,7 +225,7 @@ def office_project_draft_save(request: HttpRequest, office: Office, member: Memb
         )
         return message, _board_url(office, f"draft-{draft.key}")
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _board_page(
         request, office, member, sent={f"draft:{key}" if editing else "new": form}
     )
@@ -261,7 +261,7 @@ def office_project_draft_propose(
         message = f"{member.side} proposed {project.title}: both sides see it now."
         return message, reverse("office-project", args=[office.slug, project.key])
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _board_page(request, office, member, sent={f"propose:{key}": form})
 
 
@@ -284,7 +284,7 @@ def office_project_draft_discard(
         actions.discard_project_draft(member=member, key=key, now=clock.now())
         return f"Draft {key} discarded.", _board_url(office, "drafts")
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _board_page(request, office, member, sent={f"discard:{key}": form})
 
 
@@ -457,7 +457,7 @@ def _project_act(
     perform: Any,
 ) -> HttpResponse:
     """Run ``perform`` on the form's data; a refusal is shown on the project's page."""
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _project_page(request, office, member, key, sent={name: form})
 
 

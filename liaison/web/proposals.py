@@ -18,7 +18,7 @@ from liaison.meetings.models import ProposalKind
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.web import forms
-from liaison.web.views import _run, office_page
+from liaison.web.pages import office_page, run_form
 
 
 def _view_or_404(request: HttpRequest, office: Office, key: str) -> read.ProposalView:
@@ -87,7 +87,7 @@ def _answer(
     access.require_side_speaker(member)
     _view_or_404(request, office, key)
     url = reverse("proposal-detail", args=[office.slug, key])
-    done = _run(request, form, lambda data: (perform(data), url))
+    done = run_form(request, form, lambda data: (perform(data), url))
     return done or _page(request, office, member, key, sent={name: form})
 
 

@@ -28,7 +28,7 @@ from liaison.records import actions, overview
 from liaison.records.models import MeetingRecord, Minutes, MinutesVersion
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
-from liaison.web.views import _run, _session_or_404, office_page
+from liaison.web.pages import office_page, run_form, session_or_404
 
 Forms = dict[str, ActionForm]
 
@@ -153,7 +153,7 @@ def session_record_save(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    _session_or_404(request, office, key)
+    session_or_404(request, office, key)
     people = list(people_of(office).values())
     form = rf.RecordForm(request.POST, people=people, zone_name=office.time_zone)
 
@@ -175,7 +175,7 @@ def session_record_save(
             reverse("session-record", args=[office.slug, key]),
         )
 
-    return _run(request, form, perform) or _record_page(request, office, member, key, sent=form)
+    return run_form(request, form, perform) or _record_page(request, office, member, key, sent=form)
 
 
 # Readouts -----------------------------------------------------------------------------
@@ -211,7 +211,7 @@ def _readouts_page(
     key: str,
     sent: Forms | None = None,
 ) -> HttpResponse:
-    session = _session_or_404(request, office, key)
+    session = session_or_404(request, office, key)
     sides = list(office.sides.all())
     readouts = overview.readouts_of(office, key)
     comparison = overview.comparison(sides, readouts)
@@ -257,7 +257,7 @@ def session_readout_draft(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    _session_or_404(request, office, key)
+    session_or_404(request, office, key)
     form = rf.ReadoutDraftForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
@@ -276,7 +276,7 @@ def session_readout_draft(
         )
         return message, _readouts_url(office, key)
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _readouts_page(request, office, member, key, sent={"draft": form})
 
 
@@ -286,7 +286,7 @@ def session_readout_publish(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _session_or_404(request, office, key)
+    session_or_404(request, office, key)
     form = rf.PublishForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
@@ -296,7 +296,7 @@ def session_readout_publish(
         message = f"{member.side}'s readout published (version {readout.version})."
         return message, _readouts_url(office, key)
 
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _readouts_page(request, office, member, key, sent={"publish": form})
 
 
@@ -384,7 +384,7 @@ def _minutes_act(
     form: ActionForm,
     perform: Any,
 ) -> HttpResponse:
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _minutes_page(request, office, member, key, sent={name: form})
 
 
@@ -394,7 +394,7 @@ def session_minutes_save(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    _session_or_404(request, office, key)
+    session_or_404(request, office, key)
     minutes = Minutes.objects.filter(office=office, session_key=key).first()
     # Agreed minutes change only by a correction, which needs its reason field.
     correcting = minutes is not None and minutes.agreed_version == minutes.latest_version
@@ -421,7 +421,7 @@ def session_minutes_propose(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _session_or_404(request, office, key)
+    session_or_404(request, office, key)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         actions.propose_minutes(
@@ -544,7 +544,7 @@ def session_minutes_sign(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_head(member)
-    _session_or_404(request, office, key)
+    session_or_404(request, office, key)
     form = rf.SignForm(request.POST, request=request)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
@@ -564,4 +564,4 @@ def session_minutes_sign(
         message = f"{member.side} signed version {version.version}; {done}."
         return message, _minutes_url(office, key)
 
-    return _run(request, form, perform) or _sign_page(request, office, member, key, form)
+    return run_form(request, form, perform) or _sign_page(request, office, member, key, form)

@@ -25,8 +25,8 @@ from liaison.projects import actions, overview
 from liaison.projects.models import Blocker, Condition, ExternalEvent, Position, ThirdParty
 from liaison.web import project_forms as pf
 from liaison.web.forms import ActionForm
+from liaison.web.pages import office_page, run_form
 from liaison.web.records import people_of
-from liaison.web.views import _run, office_page
 
 Forms = dict[str, ActionForm]
 
@@ -75,7 +75,7 @@ def office_third_party_record(request: HttpRequest, office: Office, member: Memb
         url = reverse("office-third-party", args=[office.slug, party.key])
         return f"{party.name} recorded.", url
 
-    return _run(request, form, perform) or _list_page(request, office, member, sent=form)
+    return run_form(request, form, perform) or _list_page(request, office, member, sent=form)
 
 
 # A party's page -----------------------------------------------------------------------------
@@ -172,7 +172,7 @@ def _party_act(
     form: ActionForm,
     perform: Any,
 ) -> HttpResponse:
-    done = _run(request, form, perform)
+    done = run_form(request, form, perform)
     return done or _party_page(request, office, member, key, sent={name: form})
 
 

@@ -14,7 +14,7 @@ from liaison.lib import clock
 from liaison.lib.timezones import DayOutOfRange, check_day, end_of_day, localize
 from liaison.offices.models import Member, Office
 from liaison.timeline.build import KINDS, Item, timeline
-from liaison.web.views import office_page
+from liaison.web.pages import office_page
 
 KIND_LABELS = {
     "proposal": "Proposals",
