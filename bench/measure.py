@@ -39,7 +39,7 @@ from liaison.meetings.models import CheckIn
 from liaison.meetings.overview import dashboard
 from liaison.meetings.schedule import find_session, sessions_between
 from liaison.offices.models import Office
-from liaison.records import actions as records
+from liaison.records import commitments, meeting_records, minutes
 from liaison.records.compare import compare
 from liaison.testing import OPERATOR, T0, World, make_world, weekly
 from liaison.timeline.build import timeline
@@ -412,34 +412,34 @@ def bench_records(db: str, world: World, runs: int) -> dict[str, Any]:
     for head in heads:
         if not CheckIn.objects.filter(office=office, session_key=last, side=head.side).exists():
             actions.check_in(member=head, key=last, now=held[-1].start)
-    records.save_record(
+    meeting_records.save_record(
         member=world.south_staff,
         session=last,
         base_revision=0,
         place="Office",
         started_at=held[-1].start,
         duration_minutes=60,
-        participants=[records.ParticipantIn(member=h.username) for h in heads],
+        participants=[meeting_records.ParticipantIn(member=h.username) for h in heads],
         topics=["Projects"],
-        outcomes=[records.OutcomeIn("agreement", "Meet again.")],
+        outcomes=[meeting_records.OutcomeIn("agreement", "Meet again.")],
         now=after,
     )
-    records.save_minutes(
+    minutes.save_minutes(
         member=world.north_staff, session=last, base_version=0, text="M", now=after
     )
-    records.propose_minutes(member=world.north_head, session=last, version=1, now=after)
+    minutes.propose_minutes(member=world.north_head, session=last, version=1, now=after)
     for head in heads:
-        records.sign_minutes(member=head, session=last, version=1, now=after)
+        minutes.sign_minutes(member=head, session=last, version=1, now=after)
     for n in range(COMMITMENTS):
         made = DECADE_START + dt.timedelta(days=n * 12)
-        records.make_commitment(
+        commitments.make_commitment(
             member=world.south_head,
             key=f"c{n}",
             text=f"Promise {n}",
             owners=["south", "north"],
             now=made,
         )
-        records.change_commitment_status(
+        commitments.change_commitment_status(
             member=world.north_head, key=f"c{n}", status="in_progress", now=made
         )
     reset_queries()  # a full query log (9,000 entries) would make the count read 0

@@ -1,6 +1,7 @@
 """Frameworks (the documents both sides committed to, by clause) and commitments (what
 was promised, by whom, from which outcome or clause, with each side's statements of
-its status). Writes are a side's head's or deputy's, through ``records.actions``."""
+its status). Writes are a side's head's or deputy's, through ``records.frameworks`` and
+``records.commitments``."""
 
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ from liaison.api.record_schemas import (
 from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
 from liaison.offices.models import Office
-from liaison.records import actions
+from liaison.records import commitments, frameworks
 from liaison.records.models import Commitment, CommitmentChange, Framework
 from liaison.records.overview import CommitmentView, commitments_of, frameworks_of
 
@@ -128,14 +129,14 @@ def list_frameworks(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def record_framework(request: HttpRequest, slug: str, payload: FrameworkIn) -> Status[Any]:
     """Record a framework both sides committed to, clause by clause."""
     office, member = member_for(request, slug)
-    actions.record_framework(
+    frameworks.record_framework(
         member=member,
         key=payload.key,
         base_revision=0,
         title=payload.title,
         adopted_on=payload.adopted_on,
         summary=payload.summary,
-        clauses=[actions.ClauseIn(c.number, c.text) for c in payload.clauses],
+        clauses=[frameworks.ClauseIn(c.number, c.text) for c in payload.clauses],
         now=clock.now(),
     )
     return Status(201, _framework(office, payload.key))
@@ -156,14 +157,14 @@ def revise_framework(
     A clause a commitment cites must stay."""
     office, member = member_for(request, slug)
     _exists(office, Framework, fkey)
-    actions.record_framework(
+    frameworks.record_framework(
         member=member,
         key=fkey,
         base_revision=payload.base_revision,
         title=payload.title,
         adopted_on=payload.adopted_on,
         summary=payload.summary,
-        clauses=[actions.ClauseIn(c.number, c.text) for c in payload.clauses],
+        clauses=[frameworks.ClauseIn(c.number, c.text) for c in payload.clauses],
         now=clock.now(),
     )
     return _framework(office, fkey)
@@ -184,7 +185,7 @@ def make_commitment(request: HttpRequest, slug: str, payload: CommitmentIn) -> S
     """Register something promised, by one side or both, from an outcome or a clause."""
     office, member = member_for(request, slug)
     source = payload.source
-    actions.make_commitment(
+    commitments.make_commitment(
         member=member,
         key=payload.key,
         text=payload.text,
@@ -214,7 +215,7 @@ def change_commitment_status(
     lapsed or disputed, needs a reason; each side's latest statement stays visible."""
     office, member = member_for(request, slug)
     _exists(office, Commitment, ckey)
-    actions.change_commitment_status(
+    commitments.change_commitment_status(
         member=member, key=ckey, status=payload.status, reason=payload.reason, now=clock.now()
     )
     return _commitment(office, ckey)

@@ -1,10 +1,11 @@
 """What was said and signed about a session: its meeting record, both sides' readouts
 (and the caller's own side's private draft), and the minutes with the heads' signatures.
 
-Every write calls one function of ``records.actions`` with the caller's membership and
-``clock.now()``; reads go through ``records.overview``, as the pages do. A side's draft
-is reached only through ``draft_for`` with the caller's own membership: no path names
-a side's draft, so the other side cannot ask for it.
+Every write calls one action (``records.meeting_records``, ``records.readouts``,
+``records.minutes``) with the caller's membership and ``clock.now()``; reads go through
+``records.overview``, as the pages do. A side's draft is reached only through
+``draft_for`` with the caller's own membership: no path names a side's draft, so the
+other side cannot ask for it.
 """
 
 from __future__ import annotations
@@ -36,7 +37,9 @@ from liaison.api.schemas import ErrorOut, aware
 from liaison.lib import clock
 from liaison.lib.errors import Conflict, NotAllowed, Refused
 from liaison.offices.models import Member, Office
-from liaison.records import actions
+from liaison.records import meeting_records
+from liaison.records import minutes as minutes_actions
+from liaison.records import readouts as readouts_actions
 from liaison.records.models import MeetingRecord, Readout, ReadoutDraft
 from liaison.records.overview import (
     MinutesView,
@@ -209,7 +212,7 @@ def save_record(request: HttpRequest, slug: str, key: str, payload: RecordIn) ->
     session_for(member, key)
     started_at = aware(payload.started_at, "started_at")
     with on_session():
-        actions.save_record(
+        meeting_records.save_record(
             member=member,
             session=key,
             base_revision=payload.base_revision,
@@ -217,13 +220,15 @@ def save_record(request: HttpRequest, slug: str, key: str, payload: RecordIn) ->
             started_at=started_at,
             duration_minutes=payload.duration_minutes,
             participants=[
-                actions.ParticipantIn(
+                meeting_records.ParticipantIn(
                     member=p.member or "", name=p.name or "", affiliation=p.affiliation or ""
                 )
                 for p in payload.participants
             ],
             topics=payload.topics,
-            outcomes=[actions.OutcomeIn(o.kind, o.text, o.key or "") for o in payload.outcomes],
+            outcomes=[
+                meeting_records.OutcomeIn(o.kind, o.text, o.key or "") for o in payload.outcomes
+            ],
             now=clock.now(),
         )
     return _record(office, key)
@@ -282,7 +287,7 @@ def save_readout_draft(
     _office, member = member_for(request, slug)
     session_for(member, key)
     with on_session():
-        actions.save_readout_draft(
+        readouts_actions.save_readout_draft(
             member=member,
             session=key,
             base_revision=payload.base_revision,
@@ -306,7 +311,7 @@ def publish_readout(
     _office, member = member_for(request, slug)
     session_for(member, key)
     with on_session():
-        readout = actions.publish_readout(
+        readout = readouts_actions.publish_readout(
             member=member,
             session=key,
             side=side,
@@ -335,7 +340,7 @@ def save_minutes(request: HttpRequest, slug: str, key: str, payload: MinutesIn) 
     office, member = member_for(request, slug)
     session_for(member, key)
     with on_session():
-        actions.save_minutes(
+        minutes_actions.save_minutes(
             member=member,
             session=key,
             base_version=payload.base_version,
@@ -355,7 +360,9 @@ def propose_minutes(request: HttpRequest, slug: str, key: str, version: int) -> 
     office, member = member_for(request, slug)
     session_for(member, key)
     with on_session():
-        actions.propose_minutes(member=member, session=key, version=version, now=clock.now())
+        minutes_actions.propose_minutes(
+            member=member, session=key, version=version, now=clock.now()
+        )
     return _minutes(office, key)
 
 
@@ -377,7 +384,7 @@ def sign_minutes(
     session_for(member, key)
     require_recent_sign_in(request)
     with on_session():
-        actions.sign_minutes(
+        minutes_actions.sign_minutes(
             member=member,
             session=key,
             version=version,

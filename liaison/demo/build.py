@@ -37,7 +37,7 @@ from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
 from liaison.projects import actions as projects
-from liaison.records import actions as records
+from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
 from liaison.signing import checkpoints, keys
 
 SLUG = "kaesong"
@@ -208,7 +208,7 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
     )
     # The record: at the office, an hour, the two heads; the three outcomes the ministry
     # reported. ILLUSTRATIVE: written by the South's liaison officer at 12:00, the topic.
-    records.save_record(
+    meeting_records.save_record(
         member=staff,
         session=MEETING,
         base_revision=0,
@@ -216,20 +216,20 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         started_at=_at("2018-11-02", "10:00"),
         duration_minutes=60,
         participants=[
-            records.ParticipantIn(member=chun.username),
-            records.ParticipantIn(member=jon.username),
+            meeting_records.ParticipantIn(member=chun.username),
+            meeting_records.ParticipantIn(member=jon.username),
         ],
         topics=["Inter-Korean relations across a wide range of issues"],
         outcomes=[
-            records.OutcomeIn(
+            meeting_records.OutcomeIn(
                 "reaffirmation",
                 "Both sides reaffirmed their commitment to developing inter-Korean relations "
                 "by implementing the Pyongyang Declaration.",
             ),
-            records.OutcomeIn(
+            meeting_records.OutcomeIn(
                 "agreement", "Continue close consultations through the liaison office channel."
             ),
-            records.OutcomeIn(
+            meeting_records.OutcomeIn(
                 "next_step", "Prepare for more meetings to be held at the liaison office."
             ),
         ],
@@ -237,7 +237,7 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
     )
     # The South's readout, as Seoul's Unification Ministry gave it (paraphrased).
     # ILLUSTRATIVE: the title and the hours of drafting and publishing.
-    records.save_readout_draft(
+    readouts.save_readout_draft(
         member=staff,
         session=MEETING,
         base_revision=0,
@@ -255,10 +255,10 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         ),
         now=_at("2018-11-02", "13:30"),
     )
-    records.publish_readout(member=chun, session=MEETING, now=_at("2018-11-02", "15:00"))
+    readouts.publish_readout(member=chun, session=MEETING, now=_at("2018-11-02", "15:00"))
     # The framework both sides say they implement. ILLUSTRATIVE: the date of adoption
     # and the clauses, which summarise the declaration in our words (not in the report).
-    records.record_framework(
+    frameworks.record_framework(
         member=chun,
         key="pyongyang-declaration",
         base_revision=0,
@@ -266,15 +266,15 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         adopted_on=dt.date(2018, 9, 19),
         summary="Clause texts are illustrative summaries, not the declaration's wording.",
         clauses=[
-            records.ClauseIn("1", "Ease military tension and remove the danger of war."),
-            records.ClauseIn(
+            frameworks.ClauseIn("1", "Ease military tension and remove the danger of war."),
+            frameworks.ClauseIn(
                 "2",
                 "Expand exchanges and cooperation, including reconnecting the railways and "
                 "roads across the border.",
             ),
-            records.ClauseIn("3", "Cooperate on separated families."),
-            records.ClauseIn("4", "Promote cultural, artistic and sports exchanges."),
-            records.ClauseIn("5", "Work towards a Korean peninsula free of nuclear weapons."),
+            frameworks.ClauseIn("3", "Cooperate on separated families."),
+            frameworks.ClauseIn("4", "Promote cultural, artistic and sports exchanges."),
+            frameworks.ClauseIn("5", "Work towards a Korean peninsula free of nuclear weapons."),
         ],
         now=_at("2018-11-02", "16:00"),
     )
@@ -290,7 +290,7 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         ),
     ]
     for key, text, outcome, clause in promises:
-        records.make_commitment(
+        commitments.make_commitment(
             member=chun,
             key=key,
             text=text,
@@ -301,7 +301,7 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         )
     # ILLUSTRATIVE: the South drafts joint minutes and proposes them; the heads sign them
     # in the demo (sign in as chun, then jon).
-    records.save_minutes(
+    minutes.save_minutes(
         member=staff,
         session=MEETING,
         base_version=0,
@@ -315,7 +315,7 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
         ),
         now=_at("2018-11-02", "17:00"),
     )
-    records.propose_minutes(member=chun, session=MEETING, version=1, now=_at("2018-11-02", "17:10"))
+    minutes.propose_minutes(member=chun, session=MEETING, version=1, now=_at("2018-11-02", "17:10"))
 
 
 # Joint projects: the report's four, all originally expected in October 2018.

@@ -3,8 +3,8 @@ register of commitments, with the forms to record a framework, make a commitment
 state a commitment's status.
 
 Each view parses input with a form from ``record_forms``, checks access through
-``offices.access``, calls one action from ``records/actions.py``, and renders or
-redirects; the register reads ``records.overview.commitments_of``.
+``offices.access``, calls one action from ``records.frameworks`` or ``records.commitments``,
+and renders or redirects; the register reads ``records.overview.commitments_of``.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from liaison.channel.models import TargetKind
 from liaison.lib import clock
 from liaison.offices import access
 from liaison.offices.models import Member, Office
-from liaison.records import actions, overview
+from liaison.records import commitments, frameworks, overview
 from liaison.records.models import Clause, Commitment, Framework, Outcome
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
@@ -130,7 +130,7 @@ def _record_framework(
     request: HttpRequest, office: Office, member: Member, form: rf.FrameworkForm, key: str
 ) -> HttpResponse | None:
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        framework = actions.record_framework(
+        framework = frameworks.record_framework(
             member=member,
             key=key or data["key"],
             base_revision=data["base_revision"],
@@ -265,7 +265,7 @@ def office_commitment_make(request: HttpRequest, office: Office, member: Member)
     form = rf.CommitmentForm(request.POST, sides=list(office.sides.all()), sources=_sources(office))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        commitment = actions.make_commitment(
+        commitment = commitments.make_commitment(
             member=member,
             key=data["key"],
             text=data["text"],
@@ -288,7 +288,7 @@ def office_commitment_status(request: HttpRequest, office: Office, member: Membe
     form = rf.CommitmentStatusForm(request.POST, keys=[(k, f"{k}: {t[:60]}") for k, t in keys])
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        commitment = actions.change_commitment_status(
+        commitment = commitments.change_commitment_status(
             member=member,
             key=data["key"],
             status=data["status"],

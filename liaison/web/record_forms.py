@@ -1,6 +1,7 @@
 """Forms for the record pages: meeting records, readouts, minutes, frameworks and
 commitments. They parse what a person typed into the actions' arguments; the rules
-(who may, what is allowed, conflicts) live in ``records/actions.py``.
+(who may, what is allowed, conflicts) live in the actions: ``records/meeting_records.py``,
+``readouts.py``, ``minutes.py``, ``frameworks.py`` and ``commitments.py``.
 
 Every shared text is saved from a revision: the forms carry it in a hidden field, and a
 ``Conflict`` is shown as a form error with the diff, keeping what the person typed.
@@ -16,7 +17,8 @@ from django.http import QueryDict
 
 from liaison.lib.errors import Conflict, Refused
 from liaison.offices.models import Member, Side
-from liaison.records.actions import ClauseIn, OutcomeIn, ParticipantIn
+from liaison.records.frameworks import ClauseIn
+from liaison.records.meeting_records import OutcomeIn, ParticipantIn
 from liaison.records.models import Clause, CommitmentStatus, Outcome, OutcomeKind
 from liaison.web.confirm_forms import ConfirmForm
 from liaison.web.forms import REASON_MAX, ActionForm, _date, _minutes, _reason, _time

@@ -2,9 +2,10 @@
 viewer's own side's private draft) and the joint minutes with their signatures.
 
 Each view parses input with a form from ``record_forms``, checks access through
-``offices.access``, calls one action from ``records/actions.py``, and renders or
-redirects; reads go through ``records/overview.py``. A side's draft readout is read only
-through ``overview.draft_for(member, …)``, so no page can show it to anyone else.
+``offices.access``, calls one action from ``records.meeting_records``,
+``records.readouts`` or ``records.minutes``, and renders or redirects; reads go through
+``records/overview.py``. A side's draft readout is read only through
+``overview.draft_for(member, …)``, so no page can show it to anyone else.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from liaison.meetings.actions import local_start
 from liaison.meetings.overview import SessionDetail, session_detail
 from liaison.offices import access
 from liaison.offices.models import Member, Office, Role
-from liaison.records import actions, overview
+from liaison.records import meeting_records, overview
+from liaison.records import minutes as minutes_actions
+from liaison.records import readouts as readouts_actions
 from liaison.records.models import MeetingRecord, Minutes, MinutesVersion
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
@@ -158,7 +161,7 @@ def session_record_save(
     form = rf.RecordForm(request.POST, people=people, zone_name=office.time_zone)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        record = actions.save_record(
+        record = meeting_records.save_record(
             member=member,
             session=key,
             base_revision=data["base_revision"],
@@ -261,7 +264,7 @@ def session_readout_draft(
     form = rf.ReadoutDraftForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        draft = actions.save_readout_draft(
+        draft = readouts_actions.save_readout_draft(
             member=member,
             session=key,
             base_revision=data["base_revision"],
@@ -290,7 +293,7 @@ def session_readout_publish(
     form = rf.PublishForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        readout = actions.publish_readout(
+        readout = readouts_actions.publish_readout(
             member=member, session=key, draft_revision=data["draft_revision"], now=clock.now()
         )
         message = f"{member.side}'s readout published (version {readout.version})."
@@ -401,7 +404,7 @@ def session_minutes_save(
     form = rf.MinutesForm(request.POST, correcting=correcting)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        version = actions.save_minutes(
+        version = minutes_actions.save_minutes(
             member=member,
             session=key,
             base_version=data["base_version"],
@@ -424,7 +427,7 @@ def session_minutes_propose(
     session_or_404(request, office, key)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        actions.propose_minutes(
+        minutes_actions.propose_minutes(
             member=member, session=key, version=data["version"], now=clock.now()
         )
         message = f"Version {data['version']} proposed: the heads of both sides can sign it."
@@ -549,7 +552,7 @@ def session_minutes_sign(
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         form.stamp()
-        version = actions.sign_minutes(
+        version = minutes_actions.sign_minutes(
             member=member,
             session=key,
             version=data["version"],

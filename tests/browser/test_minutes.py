@@ -14,7 +14,7 @@ import pytest
 import time_machine
 
 from liaison.ledger.models import Event
-from liaison.records import actions
+from liaison.records import minutes
 from liaison.records.models import Minutes, MinutesStatus
 from liaison.testing import FIRST_SESSION, FIRST_START, PASSWORD, hold, make_world, weekly
 from tests.browser.conftest import CHROMIUM
@@ -58,10 +58,10 @@ def test_both_heads_sign_the_minutes_and_the_page_shows_them_agreed(
     world = make_world()
     weekly(world)
     hold(world)
-    actions.save_minutes(
+    minutes.save_minutes(
         member=world.south_staff, session=FIRST_SESSION, base_version=0, text=TEXT, now=AFTER
     )
-    actions.propose_minutes(member=world.north_deputy, session=FIRST_SESSION, version=1, now=AFTER)
+    minutes.propose_minutes(member=world.north_deputy, session=FIRST_SESSION, version=1, now=AFTER)
     base = frozen_server.url
     before = Event.objects.count()
 
@@ -74,7 +74,7 @@ def test_both_heads_sign_the_minutes_and_the_page_shows_them_agreed(
     page.get_by_role("link", name="Sign version 1 for The South…").click()
     # The confirmation page shows what is signed; nothing is signed without the tick.
     expect(page.get_by_role("heading", name="Sign the minutes for The South")).to_be_visible()
-    expect(page.locator("#sign-hash")).to_have_text(actions.content_hash(TEXT))
+    expect(page.locator("#sign-hash")).to_have_text(minutes.content_hash(TEXT))
     expect(page.get_by_text("First version: nothing agreed yet.")).to_be_visible()
     page.get_by_label("I have read version 1").check()
     page.get_by_role("button", name="Sign version 1 for The South").click()

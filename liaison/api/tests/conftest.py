@@ -21,7 +21,7 @@ from liaison.channel.models import Message, PrivateNote
 from liaison.meetings import actions as meetings
 from liaison.meetings.models import Proposal
 from liaison.projects import actions as projects
-from liaison.records import actions as records
+from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
 from liaison.testing import T0, World, hold, weekly
 
 # The weekly cadence's first session: Friday 5 January 2024, 10:00 Seoul (01:00 UTC).
@@ -93,7 +93,7 @@ COMMITMENT = "rail-study"
 def recorded(world: World) -> None:
     weekly(world)
     hold(world)
-    records.save_record(
+    meeting_records.save_record(
         member=world.south_staff,
         session=FIRST,
         base_revision=0,
@@ -101,17 +101,17 @@ def recorded(world: World) -> None:
         started_at=FIRST_START,
         duration_minutes=60,
         participants=[
-            records.ParticipantIn(member=world.south_head.username),
-            records.ParticipantIn(member=world.north_head.username),
+            meeting_records.ParticipantIn(member=world.south_head.username),
+            meeting_records.ParticipantIn(member=world.north_head.username),
         ],
         topics=["Rail-link study"],
-        outcomes=[records.OutcomeIn("agreement", "Both sides will study the rail link.")],
+        outcomes=[meeting_records.OutcomeIn("agreement", "Both sides will study the rail link.")],
         now=SETUP_AT,
     )
     for side in ("south", "north"):
         staff, head = world.members[f"{side}_staff"], world.members[f"{side}_head"]
         for revision in (1, 2):
-            records.save_readout_draft(
+            readouts.save_readout_draft(
                 member=staff,
                 session=FIRST,
                 base_revision=revision - 1,
@@ -121,25 +121,28 @@ def recorded(world: World) -> None:
                 now=SETUP_AT,
             )
             if revision == 1:  # published once; the second draft is not yet published
-                records.publish_readout(member=head, session=FIRST, now=SETUP_AT)
-    records.save_minutes(
+                readouts.publish_readout(member=head, session=FIRST, now=SETUP_AT)
+    minutes.save_minutes(
         member=world.north_staff,
         session=FIRST,
         base_version=0,
         text="The two sides discussed the rail link.",
         now=SETUP_AT,
     )
-    records.record_framework(
+    frameworks.record_framework(
         member=world.south_head,
         key=FRAMEWORK,
         base_revision=0,
         title="Joint declaration",
         adopted_on=dt.date(2023, 9, 19),
         summary="",
-        clauses=[records.ClauseIn("1", "Cease hostilities."), records.ClauseIn("2", "Link rail.")],
+        clauses=[
+            frameworks.ClauseIn("1", "Cease hostilities."),
+            frameworks.ClauseIn("2", "Link rail."),
+        ],
         now=SETUP_AT,
     )
-    records.make_commitment(
+    commitments.make_commitment(
         member=world.north_deputy,
         key=COMMITMENT,
         text="Study the rail link",
@@ -153,7 +156,7 @@ def recorded(world: World) -> None:
 def proposed(world: World) -> None:
     """``recorded``, with version 1 of the minutes put to both heads for signature."""
     recorded(world)
-    records.propose_minutes(member=world.south_head, session=FIRST, version=1, now=SETUP_AT)
+    minutes.propose_minutes(member=world.south_head, session=FIRST, version=1, now=SETUP_AT)
 
 
 SIDE_MEMBERS = [

@@ -7,7 +7,7 @@ import pytest
 
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, office_url, recorded
 from liaison.ledger.models import Event
-from liaison.records import actions
+from liaison.records import commitments
 from liaison.records.models import Framework
 
 DECLARATION = {
@@ -96,7 +96,7 @@ def test_revising_a_framework_from_a_stale_revision_is_409(office, api_as, froze
 
 
 def test_a_clause_a_commitment_cites_cannot_be_dropped(office, api_as, frozen):
-    actions.make_commitment(
+    commitments.make_commitment(
         member=office.south_head,
         key="rail-link",
         text="Link the railways",
@@ -249,7 +249,7 @@ def test_the_commitments_take_a_fixed_number_of_queries_however_many(
     office, api_as, frozen, django_assert_num_queries, count
 ):
     for number in range(2, count + 1):
-        actions.make_commitment(
+        commitments.make_commitment(
             member=office.north_head,
             key=f"promise-{number}",
             text="Something promised",
@@ -258,7 +258,7 @@ def test_the_commitments_take_a_fixed_number_of_queries_however_many(
             source_outcome="" if number % 2 else f"{FIRST}/o1",
             now=AFTER_FIRST,
         )
-        actions.change_commitment_status(
+        commitments.change_commitment_status(
             member=office.south_head, key=f"promise-{number}", status="in_progress", now=AFTER_FIRST
         )
     client = api_as("observer")

@@ -8,7 +8,7 @@ import pytest
 
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, office_url
 from liaison.ledger.models import Event
-from liaison.records import actions
+from liaison.records import minutes
 from liaison.records.models import MinutesVersion
 from liaison.testing import hold, weekly
 
@@ -94,12 +94,12 @@ def test_both_heads_sign_the_proposed_version_and_it_is_agreed(held, api_as, fro
 
 def agree(world, text=TEXT):
     """Version 1 saved, proposed and signed by both heads (through the actions)."""
-    actions.save_minutes(
+    minutes.save_minutes(
         member=world.south_staff, session=FIRST, base_version=0, text=text, now=AFTER_FIRST
     )
-    actions.propose_minutes(member=world.south_head, session=FIRST, version=1, now=AFTER_FIRST)
+    minutes.propose_minutes(member=world.south_head, session=FIRST, version=1, now=AFTER_FIRST)
     for head in (world.south_head, world.north_head):
-        actions.sign_minutes(member=head, session=FIRST, version=1, now=AFTER_FIRST)
+        minutes.sign_minutes(member=head, session=FIRST, version=1, now=AFTER_FIRST)
 
 
 def test_changing_agreed_minutes_is_a_correction_with_a_reason(held, api_as, frozen):
@@ -229,7 +229,7 @@ def many_versions(world, count):
     """``count`` versions, each proposed and signed by both heads, then corrected."""
     agree(world, "Version 1.")
     for version in range(2, count + 1):
-        actions.save_minutes(
+        minutes.save_minutes(
             member=world.north_staff,
             session=FIRST,
             base_version=version - 1,
@@ -237,11 +237,11 @@ def many_versions(world, count):
             correction_reason="a correction",
             now=AFTER_FIRST,
         )
-        actions.propose_minutes(
+        minutes.propose_minutes(
             member=world.north_head, session=FIRST, version=version, now=AFTER_FIRST
         )
         for head in (world.south_head, world.north_head):
-            actions.sign_minutes(member=head, session=FIRST, version=version, now=AFTER_FIRST)
+            minutes.sign_minutes(member=head, session=FIRST, version=version, now=AFTER_FIRST)
 
 
 @pytest.mark.parametrize("count", [1, 6])

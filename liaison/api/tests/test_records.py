@@ -8,7 +8,7 @@ import pytest
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, FIRST_START, office_url
 from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
-from liaison.records import actions
+from liaison.records import readouts
 from liaison.records.models import MeetingRecord, Readout, ReadoutDraft
 from liaison.testing import hold, weekly
 
@@ -303,7 +303,7 @@ def test_publishing_without_a_draft_or_twice_is_409(held, api_as, frozen):
 
 def test_publishing_before_the_session_begins_is_400(held, api_as, frozen):
     before = FIRST_START - dt.timedelta(hours=1)
-    actions.save_readout_draft(
+    readouts.save_readout_draft(
         member=held.south_staff,
         session=FIRST,
         base_revision=0,

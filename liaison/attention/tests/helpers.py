@@ -8,7 +8,7 @@ from liaison.channel import actions as channel
 from liaison.channel.models import Message
 from liaison.meetings import actions as meetings
 from liaison.meetings.models import Proposal
-from liaison.records import actions as records
+from liaison.records import commitments, minutes
 from liaison.signing import checkpoints
 from liaison.signing.models import Checkpoint
 from liaison.testing import FIRST_START, World, hold
@@ -28,10 +28,10 @@ def minutes_proposed(world: World, week: int) -> str:
     key, start = friday(week)
     hold(world, key, start)
     after = start + dt.timedelta(hours=1)
-    records.save_minutes(
+    minutes.save_minutes(
         member=world.north_staff, session=key, base_version=0, text=f"Week {week}.", now=after
     )
-    records.propose_minutes(member=world.south_head, session=key, version=1, now=after)
+    minutes.propose_minutes(member=world.south_head, session=key, version=1, now=after)
     return key
 
 
@@ -58,7 +58,7 @@ def notice(world: World, sender: str, subject: str, now: dt.datetime) -> Message
 def commitment(
     world: World, key: str, due_on: dt.date | None, owners: list[str], now: dt.datetime
 ) -> None:
-    records.make_commitment(
+    commitments.make_commitment(
         member=world.south_head, key=key, text=f"Do {key}", owners=owners, due_on=due_on, now=now
     )
 

@@ -23,7 +23,7 @@ from liaison.channel.models import PrivateNote
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.projects import actions as projects
-from liaison.records import actions as records
+from liaison.records import readouts
 
 from .conftest import LATER, busy_office
 
@@ -49,7 +49,7 @@ def office(world):
         body="Ours only: they looked tired.",
         now=LATER,
     )
-    records.save_readout_draft(
+    readouts.save_readout_draft(
         member=world.north_staff,
         session="weekly-20240105T1000",
         base_revision=0,

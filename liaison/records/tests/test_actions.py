@@ -12,8 +12,10 @@ import pytest
 from liaison.ledger.models import Event
 from liaison.lib.errors import Conflict, NotAllowed, Refused
 from liaison.meetings import actions as meetings
-from liaison.records import actions
-from liaison.records.actions import ClauseIn, OutcomeIn, ParticipantIn
+from liaison.records import commitments, frameworks, meeting_records, readouts
+from liaison.records import minutes as minutes_actions
+from liaison.records.frameworks import ClauseIn
+from liaison.records.meeting_records import OutcomeIn, ParticipantIn
 from liaison.records.models import (
     Commitment,
     MeetingRecord,
@@ -59,7 +61,7 @@ def record(world: World, member: str = "south_staff", **changes: object) -> Meet
         "now": LATER,
     }
     values.update(changes)
-    return actions.save_record(member=world.members[member], **values)  # type: ignore[arg-type]
+    return meeting_records.save_record(member=world.members[member], **values)  # type: ignore[arg-type]
 
 
 # Meeting records.
@@ -179,7 +181,7 @@ def test_bad_record_input_is_refused(held, changes, message):
 
 def test_an_outcome_cited_by_a_commitment_cannot_be_dropped(held):
     record(held)
-    actions.make_commitment(
+    commitments.make_commitment(
         member=held.north_head,
         key="meet",
         text="Meet",
@@ -202,7 +204,7 @@ def test_observers_do_not_write_records(held):
 def draft(
     world: World, member: str = "south_staff", base: int = 0, body: str = "We met."
 ) -> ReadoutDraft:
-    return actions.save_readout_draft(
+    return readouts.save_readout_draft(
         member=world.members[member],
         session=S,
         base_revision=base,
@@ -234,13 +236,13 @@ def test_two_members_saving_one_draft_conflict_with_the_difference(held):
 
 def test_publishing_puts_the_text_in_the_log_and_a_revision_is_the_next_version(held):
     draft(held)
-    first = actions.publish_readout(member=held.south_deputy, session=S, now=LATER)
+    first = readouts.publish_readout(member=held.south_deputy, session=S, now=LATER)
     assert (first.version, first.body, first.side.key) == (1, "We met.", "south")
     assert Event.objects.filter(type="readout.published").count() == 1
     with refused("already published"):
-        actions.publish_readout(member=held.south_head, session=S, now=LATER)
+        readouts.publish_readout(member=held.south_head, session=S, now=LATER)
     draft(held, base=1, body="We met for an hour.")
-    second = actions.publish_readout(member=held.south_head, session=S, now=LATER)
+    second = readouts.publish_readout(member=held.south_head, session=S, now=LATER)
     assert second.version == 2
     assert list(Readout.objects.values_list("version", "body")) == [
         (1, "We met."),
@@ -251,28 +253,28 @@ def test_publishing_puts_the_text_in_the_log_and_a_revision_is_the_next_version(
 def test_publishing_the_other_sides_readout_is_not_allowed(held):
     draft(held, "north_staff")
     with refused("only for your own side", NotAllowed):
-        actions.publish_readout(member=held.south_head, session=S, side="north", now=LATER)
+        readouts.publish_readout(member=held.south_head, session=S, side="north", now=LATER)
 
 
 def test_staff_draft_but_do_not_publish(held):
     draft(held)
     with refused("only your side's head or deputy", NotAllowed):
-        actions.publish_readout(member=held.south_staff, session=S, now=LATER)
+        readouts.publish_readout(member=held.south_staff, session=S, now=LATER)
 
 
 def test_publishing_a_draft_that_changed_since_it_was_read_is_a_conflict(held):
     draft(held)
     draft(held, "south_staff", base=1, body="Changed.")
     with refused("you started from revision 1.*Nothing was published", Conflict) as info:
-        actions.publish_readout(member=held.south_head, session=S, draft_revision=1, now=LATER)
+        readouts.publish_readout(member=held.south_head, session=S, draft_revision=1, now=LATER)
     assert info.value.field == "draft_revision"
     assert "at 05 Jan 2024 12:00 KST" in info.value.message
 
 
 def test_nothing_to_publish_and_not_before_the_session(held):
     with refused("no draft readout"):
-        actions.publish_readout(member=held.south_head, session=S, now=LATER)
-    actions.save_readout_draft(
+        readouts.publish_readout(member=held.south_head, session=S, now=LATER)
+    readouts.save_readout_draft(
         member=held.south_staff,
         session=SECOND,
         base_revision=0,
@@ -282,7 +284,7 @@ def test_nothing_to_publish_and_not_before_the_session(held):
         now=LATER,
     )
     with refused("after the session has begun"):
-        actions.publish_readout(member=held.south_head, session=SECOND, now=LATER)
+        readouts.publish_readout(member=held.south_head, session=SECOND, now=LATER)
 
 
 # Minutes.
@@ -291,7 +293,7 @@ def test_nothing_to_publish_and_not_before_the_session(held):
 def minutes(
     world: World, member: str = "north_staff", base: int = 0, text: str = "Minutes v1", **kw: object
 ):
-    return actions.save_minutes(
+    return minutes_actions.save_minutes(
         member=world.members[member],
         session=S,
         base_version=base,
@@ -302,13 +304,15 @@ def minutes(
 
 
 def sign(world: World, member: str, version: int = 1):
-    return actions.sign_minutes(member=world.members[member], session=S, version=version, now=LATER)
+    return minutes_actions.sign_minutes(
+        member=world.members[member], session=S, version=version, now=LATER
+    )
 
 
 def test_minutes_bind_when_both_heads_signed_the_proposed_version(held):
     saved = minutes(held)
-    assert saved.content_hash == actions.content_hash("Minutes v1")
-    actions.propose_minutes(member=held.south_deputy, session=S, version=1, now=LATER)
+    assert saved.content_hash == minutes_actions.content_hash("Minutes v1")
+    minutes_actions.propose_minutes(member=held.south_deputy, session=S, version=1, now=LATER)
     assert Minutes.objects.get().status == MinutesStatus.PROPOSED
     assert not sign(held, "south_head").agreed
     agreed = sign(held, "north_head")
@@ -326,7 +330,7 @@ def test_signing_before_proposal_twice_superseded_or_as_non_head_is_refused(held
     minutes(held)
     with refused("has not been proposed"):
         sign(held, "south_head")
-    actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
     with refused("only the heads", NotAllowed):
         sign(held, "south_deputy")
     with refused("only the heads", NotAllowed):
@@ -343,7 +347,7 @@ def test_signing_before_proposal_twice_superseded_or_as_non_head_is_refused(held
 
 def test_a_new_version_withdraws_the_proposal(held):
     minutes(held)
-    actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
     minutes(held, base=1, text="Minutes v2")
     assert Minutes.objects.get().status == MinutesStatus.DRAFT
     with refused("has not been proposed"):
@@ -352,7 +356,7 @@ def test_a_new_version_withdraws_the_proposal(held):
 
 def test_agreed_minutes_cannot_be_edited_only_corrected_and_signed_again(held):
     minutes(held)
-    actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
     sign(held, "south_head")
     sign(held, "north_head")
     with refused("version 1 is agreed: both heads signed it and it cannot be edited"):
@@ -362,7 +366,7 @@ def test_agreed_minutes_cannot_be_edited_only_corrected_and_signed_again(held):
     row = Minutes.objects.get()
     # Version 1 stays binding until both heads sign the correction.
     assert (row.status, row.agreed_version) == (MinutesStatus.DRAFT, 1)
-    actions.propose_minutes(member=held.south_head, session=S, version=2, now=LATER)
+    minutes_actions.propose_minutes(member=held.south_head, session=S, version=2, now=LATER)
     sign(held, "north_head", 2)
     sign(held, "south_head", 2)
     assert Minutes.objects.get().agreed_version == 2
@@ -392,15 +396,15 @@ def test_unchanged_minutes_and_empty_minutes_are_refused(held):
 
 def test_proposing_twice_or_an_old_version_is_refused(held):
     minutes(held)
-    actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
     with refused("already proposed"):
-        actions.propose_minutes(member=held.south_head, session=S, version=1, now=LATER)
+        minutes_actions.propose_minutes(member=held.south_head, session=S, version=1, now=LATER)
     with (
         refused("proposed", NotAllowed)
         if False
         else refused("only your side's head or deputy", NotAllowed)
     ):
-        actions.propose_minutes(member=held.south_staff, session=S, version=1, now=LATER)
+        minutes_actions.propose_minutes(member=held.south_staff, session=S, version=1, now=LATER)
 
 
 def test_a_head_whose_membership_ended_cannot_sign(held):
@@ -408,12 +412,12 @@ def test_a_head_whose_membership_ended_cannot_sign(held):
     from liaison.testing import OPERATOR
 
     minutes(held)
-    actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
     ended = offices.end_membership(
         member=held.south_head, active_until=dt.date(2024, 1, 4), actor=OPERATOR, now=LATER
     )
     with refused("not active", NotAllowed):
-        actions.sign_minutes(member=ended, session=S, version=1, now=LATER)
+        minutes_actions.sign_minutes(member=ended, session=S, version=1, now=LATER)
 
 
 # Frameworks and commitments.
@@ -422,7 +426,7 @@ def test_a_head_whose_membership_ended_cannot_sign(held):
 def framework(
     world: World, base: int = 0, clauses: list[ClauseIn] | None = None, member: str = "south_head"
 ):
-    return actions.record_framework(
+    return frameworks.record_framework(
         member=world.members[member],
         key="pyongyang-2018",
         base_revision=base,
@@ -465,7 +469,7 @@ def test_bad_clauses_are_refused(held, clauses, message):
 
 def test_a_framework_cannot_take_the_key_of_the_page_that_records_one(held):
     with refused("“record” names a page of its own"):
-        actions.record_framework(
+        frameworks.record_framework(
             member=held.south_head,
             key="record",
             base_revision=0,
@@ -496,7 +500,7 @@ def commit(world: World, **kw: object) -> Commitment:
         "now": LATER,
     }
     values.update(kw)
-    return actions.make_commitment(member=world.north_deputy, **values)  # type: ignore[arg-type]
+    return commitments.make_commitment(member=world.north_deputy, **values)  # type: ignore[arg-type]
 
 
 def test_a_commitment_cites_its_clause_and_opens(held):
@@ -528,14 +532,14 @@ def test_bad_commitments_are_refused(held, changes, message):
 def test_either_side_disputes_with_a_reason_and_both_views_are_kept(held):
     framework(held)
     commit(held)
-    actions.change_commitment_status(
+    commitments.change_commitment_status(
         member=held.north_head, key="rail-study", status="done", now=LATER
     )
     with refused("say why your side disputes it"):
-        actions.change_commitment_status(
+        commitments.change_commitment_status(
             member=held.south_head, key="rail-study", status="disputed", now=LATER
         )
-    actions.change_commitment_status(
+    commitments.change_commitment_status(
         member=held.south_head,
         key="rail-study",
         status="disputed",
@@ -554,23 +558,23 @@ def test_either_side_disputes_with_a_reason_and_both_views_are_kept(held):
 def test_leaving_a_settled_status_needs_a_reason(held):
     framework(held)
     commit(held)
-    actions.change_commitment_status(
+    commitments.change_commitment_status(
         member=held.north_head, key="rail-study", status="done", now=LATER
     )
     with refused("the commitment is done; say why it changes"):
-        actions.change_commitment_status(
+        commitments.change_commitment_status(
             member=held.south_head, key="rail-study", status="open", now=LATER
         )
     with refused("already done"):
-        actions.change_commitment_status(
+        commitments.change_commitment_status(
             member=held.south_head, key="rail-study", status="done", reason="x", now=LATER
         )
     with refused("status must be one of"):
-        actions.change_commitment_status(
+        commitments.change_commitment_status(
             member=held.south_head, key="rail-study", status="finished", now=LATER
         )
     with refused("only your side's head or deputy", NotAllowed):
-        actions.change_commitment_status(
+        commitments.change_commitment_status(
             member=held.south_staff, key="rail-study", status="lapsed", now=LATER
         )
 
@@ -580,7 +584,7 @@ def test_an_open_commitment_past_its_due_date_is_overdue(held):
     commit(held)
     assert not commitments_of(held.office, dt.date(2024, 2, 1))[0].overdue
     assert commitments_of(held.office, dt.date(2024, 2, 2))[0].overdue
-    actions.change_commitment_status(
+    commitments.change_commitment_status(
         member=held.north_head, key="rail-study", status="done", now=LATER
     )
     assert not commitments_of(held.office, dt.date(2024, 2, 2))[0].overdue

@@ -7,13 +7,13 @@ import datetime as dt
 from django.contrib import admin
 from django.test import Client
 
-from liaison.records import actions
+from liaison.records import readouts
 from liaison.records.models import Minutes, ReadoutDraft
 from liaison.testing import FIRST_SESSION, FIRST_START, OPERATOR
 
 
 def test_drafts_are_not_in_the_admin_and_minutes_cannot_be_changed_there(held):
-    actions.save_readout_draft(
+    readouts.save_readout_draft(
         member=held.north_staff,
         session=FIRST_SESSION,
         base_revision=0,

@@ -4,7 +4,7 @@ the same version's content hash (and nothing has superseded that version).
 A rule-based state machine lets the heads, deputies and staff of both sides and the
 observer save versions (some from a stale base, some as corrections), propose versions
 and sign them, valid attempts and refused ones alike, through the domain actions. A
-model of a few lines says what each attempt should do, read from ``records.actions``:
+model of a few lines says what each attempt should do, read from ``records.minutes``:
 
 - save: any side member; from the current version; not the same text; a change to
   agreed minutes must give a correction reason, any other change must not;
@@ -39,7 +39,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.offices.models import Member
-from liaison.records import actions
+from liaison.records import minutes as minutes_actions
 from liaison.records.models import Minutes, MinutesStatus, MinutesVersion
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 
@@ -66,7 +66,7 @@ TEXTS = ["The sides met.", "The sides met and agreed a rail study.", "  ", "The 
 class Version:
     def __init__(self, text: str) -> None:
         self.text = text
-        self.hash = actions.content_hash(text)
+        self.hash = minutes_actions.content_hash(text)
         self.signed: dict[str, str] = {}  # side -> the content hash its head signed
 
     @property
@@ -177,7 +177,7 @@ class Binding(RuleBasedStateMachine):
         self.attempt(
             allowed,
             "minutes.saved",
-            lambda: actions.save_minutes(
+            lambda: minutes_actions.save_minutes(
                 member=self.member(actor),
                 session=FIRST_SESSION,
                 base_version=base,
@@ -196,7 +196,7 @@ class Binding(RuleBasedStateMachine):
         self.attempt(
             allowed,
             "minutes.proposed",
-            lambda: actions.propose_minutes(
+            lambda: minutes_actions.propose_minutes(
                 member=self.member(actor), session=FIRST_SESSION, version=version, now=self.now
             ),
         )
@@ -210,7 +210,7 @@ class Binding(RuleBasedStateMachine):
         self.attempt(
             allowed,
             "minutes.signed",
-            lambda: actions.sign_minutes(
+            lambda: minutes_actions.sign_minutes(
                 member=self.member(actor), session=FIRST_SESSION, version=version, now=self.now
             ),
         )

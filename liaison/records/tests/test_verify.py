@@ -13,7 +13,7 @@ from liaison.ledger.canonical import digest, encode
 from liaison.ledger.models import Event, Log
 from liaison.ledger.tests.tampering import tampering
 from liaison.ledger.verify import verify
-from liaison.records import actions
+from liaison.records import minutes
 from liaison.testing import FIRST_SESSION, FIRST_START
 
 LATER = FIRST_START + dt.timedelta(hours=2)
@@ -24,16 +24,16 @@ def signed(held, scratch_allowed):
     """North's staff drafts the minutes (north#3, after its acceptance of the cadence and
     its check-in), South's deputy proposes them (south#3) and both heads sign (south#4,
     north#4): South's events refer across to north#3."""
-    actions.save_minutes(
+    minutes.save_minutes(
         member=held.north_staff,
         session=FIRST_SESSION,
         base_version=0,
         text="The two sides met for an hour.",
         now=LATER,
     )
-    actions.propose_minutes(member=held.south_deputy, session=FIRST_SESSION, version=1, now=LATER)
+    minutes.propose_minutes(member=held.south_deputy, session=FIRST_SESSION, version=1, now=LATER)
     for head in (held.south_head, held.north_head):
-        actions.sign_minutes(member=head, session=FIRST_SESSION, version=1, now=LATER)
+        minutes.sign_minutes(member=head, session=FIRST_SESSION, version=1, now=LATER)
     return held
 
 
@@ -92,7 +92,7 @@ def test_signed_text_rewritten_with_its_hash_breaks_the_other_sides_signature(si
 
     def change(body: dict) -> None:
         body["text"] = text
-        body["content_hash"] = actions.content_hash(text)
+        body["content_hash"] = minutes.content_hash(text)
 
     _rewrite(saved, change)
     (problem,) = verify("testoffice")

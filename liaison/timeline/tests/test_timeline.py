@@ -12,7 +12,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from liaison.meetings import actions as meetings
-from liaison.records import actions as records
+from liaison.records import commitments, meeting_records, minutes, readouts
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 from liaison.timeline.build import timeline
 
@@ -28,19 +28,19 @@ def history(world: World) -> World:
     weekly(world)
     hold(world)
     after = FIRST_START + 2 * HOUR
-    records.save_record(
+    meeting_records.save_record(
         member=world.south_staff,
         session=FIRST_SESSION,
         base_revision=0,
         place="Kaesong",
         started_at=FIRST_START,
         duration_minutes=60,
-        participants=[records.ParticipantIn(member=world.south_head.username)],
+        participants=[meeting_records.ParticipantIn(member=world.south_head.username)],
         topics=[],
-        outcomes=[records.OutcomeIn("agreement", "Meet weekly.")],
+        outcomes=[meeting_records.OutcomeIn("agreement", "Meet weekly.")],
         now=after,
     )
-    records.save_readout_draft(
+    readouts.save_readout_draft(
         member=world.south_staff,
         session=FIRST_SESSION,
         base_revision=0,
@@ -49,23 +49,23 @@ def history(world: World) -> World:
         body="We met.",
         now=after,
     )
-    records.publish_readout(member=world.south_head, session=FIRST_SESSION, now=after + HOUR)
-    records.save_minutes(
+    readouts.publish_readout(member=world.south_head, session=FIRST_SESSION, now=after + HOUR)
+    minutes.save_minutes(
         member=world.north_staff,
         session=FIRST_SESSION,
         base_version=0,
         text="Minutes.",
         now=after,
     )
-    records.propose_minutes(member=world.north_head, session=FIRST_SESSION, version=1, now=after)
+    minutes.propose_minutes(member=world.north_head, session=FIRST_SESSION, version=1, now=after)
     # Both heads sign at the same instant: the order on one instant is fixed.
-    records.sign_minutes(
+    minutes.sign_minutes(
         member=world.north_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
     )
-    records.sign_minutes(
+    minutes.sign_minutes(
         member=world.south_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
     )
-    records.make_commitment(
+    commitments.make_commitment(
         member=world.north_head,
         key="weekly",
         text="Meet every week",
@@ -74,7 +74,7 @@ def history(world: World) -> World:
         now=after + 3 * HOUR,
     )
     meetings.check_in(member=world.south_head, key="weekly-20240112T1000", now=FIRST_START + WEEK)
-    records.change_commitment_status(
+    commitments.change_commitment_status(
         member=world.south_head,
         key="weekly",
         status="disputed",
@@ -151,7 +151,7 @@ def test_items_say_what_happened_and_link_to_it(history):
 
 
 def test_drafts_never_appear(history):
-    records.save_readout_draft(
+    readouts.save_readout_draft(
         member=history.north_staff,
         session=FIRST_SESSION,
         base_revision=0,
@@ -213,14 +213,14 @@ def test_bad_arguments_are_one_clear_line(world, args, message):
 
 def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_num_queries):
     for n in range(20):
-        records.make_commitment(
+        commitments.make_commitment(
             member=history.south_head,
             key=f"c{n}",
             text=f"Promise {n}",
             owners=["south"],
             now=NOW - HOUR,
         )
-        records.change_commitment_status(
+        commitments.change_commitment_status(
             member=history.north_head,
             key=f"c{n}",
             status="in_progress",

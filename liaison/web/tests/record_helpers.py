@@ -9,7 +9,7 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from liaison.records import actions
+from liaison.records import meeting_records, readouts
 from liaison.records.overview import draft_for
 from liaison.testing import FIRST_SESSION, FIRST_START, World
 
@@ -62,7 +62,7 @@ def record_data(world: World, **changes: object) -> dict[str, object]:
 
 
 def save_record(world: World, member: str = "south_staff") -> None:
-    actions.save_record(
+    meeting_records.save_record(
         member=world.members[member],
         session=KEY,
         base_revision=0,
@@ -70,11 +70,11 @@ def save_record(world: World, member: str = "south_staff") -> None:
         started_at=FIRST_START,
         duration_minutes=60,
         participants=[
-            actions.ParticipantIn(member=world.south_head.username),
-            actions.ParticipantIn(member=world.north_head.username),
+            meeting_records.ParticipantIn(member=world.south_head.username),
+            meeting_records.ParticipantIn(member=world.north_head.username),
         ],
         topics=["Rail study"],
-        outcomes=[actions.OutcomeIn("next_step", "Prepare a business visit.")],
+        outcomes=[meeting_records.OutcomeIn("next_step", "Prepare a business visit.")],
         now=LATER,
     )
 
@@ -83,7 +83,7 @@ def publish(world: World, side: str, body: str, at: dt.datetime = LATER) -> None
     """``side``'s head drafts and publishes a readout with ``body``."""
     head = world.members[f"{side}_head"]
     draft = draft_for(head, KEY)
-    actions.save_readout_draft(
+    readouts.save_readout_draft(
         member=head,
         session=KEY,
         base_revision=draft.revision if draft else 0,
@@ -92,4 +92,4 @@ def publish(world: World, side: str, body: str, at: dt.datetime = LATER) -> None
         body=body,
         now=at,
     )
-    actions.publish_readout(member=head, session=KEY, now=at)
+    readouts.publish_readout(member=head, session=KEY, now=at)

@@ -21,7 +21,7 @@ from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
-from liaison.records import actions as records
+from liaison.records import frameworks
 from liaison.testing import make_world
 from liaison.web import urls
 
@@ -216,14 +216,14 @@ FRAMEWORK = "accord"
 
 def _framework(world) -> None:
     """The framework the "framework" rows address."""
-    records.record_framework(
+    frameworks.record_framework(
         member=world.south_head,
         key=FRAMEWORK,
         base_revision=0,
         title="Accord",
         adopted_on=dt.date(2023, 12, 1),
         summary="",
-        clauses=[records.ClauseIn("1", "Meet every week.")],
+        clauses=[frameworks.ClauseIn("1", "Meet every week.")],
         now=BEFORE,
     )
 

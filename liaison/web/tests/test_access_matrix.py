@@ -44,7 +44,7 @@ from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
-from liaison.records import actions as records
+from liaison.records import minutes, readouts
 from liaison.testing import OPERATOR, PASSWORD, World, hold, make_world
 
 pytestmark = pytest.mark.django_db
@@ -100,11 +100,11 @@ def build() -> Matrix:
     api.proposed(world)  # weekly cadence, FIRST held and recorded, readouts, minutes v1
     hold(world, SECOND, api.FIRST_START + dt.timedelta(days=7))
     second = api.FIRST_START + dt.timedelta(days=7, hours=2)
-    records.save_minutes(
+    minutes.save_minutes(
         member=world.south_staff, session=SECOND, base_version=0, text="Brief.", now=second
     )
     for side in SIDES:
-        records.save_readout_draft(
+        readouts.save_readout_draft(
             member=world.members[f"{side}_staff"],
             session=FIRST,
             base_revision=2,

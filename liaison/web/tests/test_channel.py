@@ -20,7 +20,7 @@ from liaison.channel import actions
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, NotificationPreference, PrivateNote, Receipt
 from liaison.ledger.models import Event
-from liaison.records import actions as records
+from liaison.records import commitments, minutes
 from liaison.testing import World, hold, make_world
 
 pytestmark = pytest.mark.django_db
@@ -514,7 +514,7 @@ def test_each_message_of_a_thread_shows_its_own_notes_beside_it(world, sent, as_
 
 def test_the_register_shows_each_commitments_notes_in_its_row(office, as_user):
     hold(office)
-    records.make_commitment(
+    commitments.make_commitment(
         member=office.south_head,
         key="rail-study",
         text="Study the rail link.",
@@ -545,7 +545,7 @@ def test_notes_appear_on_the_session_record_and_minutes_pages(office, as_user):
         # Minutes need a saved version to be noted.
         if kind == "minutes":
             hold(office)
-            records.save_minutes(
+            minutes.save_minutes(
                 member=office.south_staff, session=key, base_version=0, text="Met.", now=LATER
             )
         actions.add_note(

@@ -17,7 +17,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.ledger.models import Event
-from liaison.records import actions
+from liaison.records import minutes
 from liaison.records.models import MinutesSignature
 from liaison.testing import PASSWORD, World, hold
 from liaison.web import reauth
@@ -38,18 +38,18 @@ CORRECTED = (
 def proposed(office: World) -> World:
     """Version 1 saved by the South's staff and proposed by the North's deputy."""
     hold(office)
-    actions.save_minutes(
+    minutes.save_minutes(
         member=office.south_staff, session=KEY, base_version=0, text=TEXT, now=LATER
     )
-    actions.propose_minutes(member=office.north_deputy, session=KEY, version=1, now=LATER)
+    minutes.propose_minutes(member=office.north_deputy, session=KEY, version=1, now=LATER)
     return office
 
 
 def _correction_proposed(world: World) -> None:
     """Version 1 agreed by both heads, then version 2 (a correction) proposed."""
     for head in (world.south_head, world.north_head):
-        actions.sign_minutes(member=head, session=KEY, version=1, now=LATER)
-    actions.save_minutes(
+        minutes.sign_minutes(member=head, session=KEY, version=1, now=LATER)
+    minutes.save_minutes(
         member=world.north_staff,
         session=KEY,
         base_version=1,
@@ -57,7 +57,7 @@ def _correction_proposed(world: World) -> None:
         correction_reason="the study moved",
         now=LATER,
     )
-    actions.propose_minutes(member=world.south_deputy, session=KEY, version=2, now=LATER)
+    minutes.propose_minutes(member=world.south_deputy, session=KEY, version=2, now=LATER)
 
 
 def signatures() -> int:
@@ -67,7 +67,7 @@ def signatures() -> int:
 def confirm(version: int = 1, text: str = TEXT, **extra: str) -> dict[str, object]:
     return {
         "version": version,
-        "content_hash": actions.content_hash(text),
+        "content_hash": minutes.content_hash(text),
         "confirm": "on",
         **extra,
     }
@@ -81,13 +81,13 @@ def test_the_confirmation_page_shows_the_version_its_hash_and_that_nothing_is_ag
     shown = page.text
     assert "Sign the minutes for The South" in shown
     assert "<dt>Version</dt><dd>1</dd>" in shown
-    assert f'<code class="hash" id="sign-hash">{actions.content_hash(TEXT)}</code>' in shown
+    assert f'<code class="hash" id="sign-hash">{minutes.content_hash(TEXT)}</code>' in shown
     assert "First version: nothing agreed yet." in shown
     assert "The rail study starts in December." in shown
     # The form carries what is shown, and the tick box says what it confirms.
-    assert f'name="content_hash" value="{actions.content_hash(TEXT)}"' in shown
+    assert f'name="content_hash" value="{minutes.content_hash(TEXT)}"' in shown
     assert 'name="version" value="1"' in shown
-    assert f"I have read version 1 (content hash {actions.content_hash(TEXT)[:12]}…)" in shown
+    assert f"I have read version 1 (content hash {minutes.content_hash(TEXT)[:12]}…)" in shown
     assert 'type="password"' not in shown  # the password was given just now
 
 
@@ -120,29 +120,29 @@ def test_a_post_without_the_tick_signs_nothing_and_says_why(proposed, as_user):
     response = post(
         as_user(proposed.south_head),
         url(proposed, "session-minutes-sign"),
-        {"version": 1, "content_hash": actions.content_hash(TEXT)},
+        {"version": 1, "content_hash": minutes.content_hash(TEXT)},
     )
     assert response.status_code == 400
     assert "Tick the box to confirm: nothing was done without it." in response.text
     assert Event.objects.count() == before
     # The page is shown again, with what is to be signed.
-    assert actions.content_hash(TEXT) in response.text
+    assert minutes.content_hash(TEXT) in response.text
 
 
 def test_a_stale_page_signs_nothing_and_shows_the_version_proposed_now(proposed, as_user):
     head = as_user(proposed.south_head)
     get(head, url(proposed, "session-minutes-sign-confirm"))  # the head reads version 1
-    actions.save_minutes(
+    minutes.save_minutes(
         member=proposed.north_staff, session=KEY, base_version=1, text=CORRECTED, now=LATER
     )
-    actions.propose_minutes(member=proposed.north_head, session=KEY, version=2, now=LATER)
+    minutes.propose_minutes(member=proposed.north_head, session=KEY, version=2, now=LATER)
     before = Event.objects.count()
     response = post(head, url(proposed, "session-minutes-sign"), confirm(1))
     assert response.status_code == 400
     assert "Version 1 is superseded by version 2; nothing was signed." in response.text
     assert Event.objects.count() == before
     # Version 2 is what the page shows now, and what its form would sign.
-    assert f'name="content_hash" value="{actions.content_hash(CORRECTED)}"' in response.text
+    assert f'name="content_hash" value="{minutes.content_hash(CORRECTED)}"' in response.text
     assert 'name="version" value="2"' in response.text
     assert "First version: nothing agreed yet." in response.text
 
@@ -174,7 +174,7 @@ def test_the_tick_box_signs_and_the_minutes_page_says_so(proposed, as_user):
     assert response.redirect_chain[-1][0] == url(proposed, "session-minutes")
     assert "The South signed version 1" in response.text
     signature = MinutesSignature.objects.get()
-    assert (signature.side.key, signature.content_hash) == ("south", actions.content_hash(TEXT))
+    assert (signature.side.key, signature.content_hash) == ("south", minutes.content_hash(TEXT))
     # Nothing is left to sign: the page goes back to the minutes and says so.
     again = get(head, url(proposed, "session-minutes-sign-confirm"))
     assert again.status_code == 302 and again["Location"] == url(proposed, "session-minutes")
@@ -262,14 +262,14 @@ def test_the_confirmation_page_reads_as_many_queries_with_one_version_as_with_ma
     get(head, address)  # the first request stamps the session
     few = _queries(head, address)
     for version in range(2, 12):
-        actions.save_minutes(
+        minutes.save_minutes(
             member=proposed.south_staff,
             session=KEY,
             base_version=version,
             text=f"{CORRECTED}\n{version}. More.",
             now=LATER,
         )
-    actions.propose_minutes(member=proposed.south_head, session=KEY, version=12, now=LATER)
+    minutes.propose_minutes(member=proposed.south_head, session=KEY, version=12, now=LATER)
     assert _queries(head, address) == few
     # The session and the user, the office and the membership, the session's attendance,
     # the sides, the minutes with their versions and signatures, the members: the page's

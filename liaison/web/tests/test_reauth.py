@@ -19,7 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from liaison.api.models import issue_token
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, office_url, proposed
 from liaison.ledger.models import Event
-from liaison.records.actions import content_hash
+from liaison.records.minutes import content_hash
 from liaison.records.models import MinutesVersion
 from liaison.testing import PASSWORD
 

@@ -10,7 +10,7 @@ import pytest
 from django.urls import reverse
 
 from liaison.ledger.models import Event
-from liaison.records import actions
+from liaison.records import commitments, frameworks
 from liaison.records.models import Commitment, Framework
 from liaison.testing import World, hold
 
@@ -84,21 +84,24 @@ def test_a_framework_cannot_take_the_forms_address_as_key(held, as_user):
 
 
 def _framework(world):
-    actions.record_framework(
+    frameworks.record_framework(
         member=world.south_head,
         key="pyongyang",
         base_revision=0,
         title="Pyongyang Declaration",
         adopted_on=dt.date(2018, 9, 19),
         summary="",
-        clauses=[actions.ClauseIn("1", "Ease military tension."), actions.ClauseIn("2", "Rail.")],
+        clauses=[
+            frameworks.ClauseIn("1", "Ease military tension."),
+            frameworks.ClauseIn("2", "Rail."),
+        ],
         now=LATER,
     )
 
 
 def test_the_framework_page_lists_commitments_citing_each_clause(held, as_user):
     _framework(held)
-    actions.make_commitment(
+    commitments.make_commitment(
         member=held.north_head,
         key="rail-study",
         text="Study the rail link",
@@ -115,7 +118,7 @@ def test_the_framework_page_lists_commitments_citing_each_clause(held, as_user):
 
 def test_a_revision_that_drops_a_cited_clause_is_refused(held, as_user):
     _framework(held)
-    actions.make_commitment(
+    commitments.make_commitment(
         member=held.north_head,
         key="rail-study",
         text="Study the rail link",
@@ -194,7 +197,7 @@ def test_a_commitment_without_an_owner_is_refused_on_the_form(held, as_user):
 
 
 def test_a_dispute_shows_both_sides_statements_side_by_side(held, as_user):
-    actions.make_commitment(
+    commitments.make_commitment(
         member=held.south_head, key="visit", text="Business visit", owners=["south"], now=LATER
     )
     post(
@@ -216,7 +219,7 @@ def test_a_dispute_shows_both_sides_statements_side_by_side(held, as_user):
 
 
 def test_disputing_without_a_reason_is_refused(held, as_user):
-    actions.make_commitment(
+    commitments.make_commitment(
         member=held.south_head, key="visit", text="Business visit", owners=["south"], now=LATER
     )
     before = Event.objects.count()
@@ -232,7 +235,7 @@ def test_disputing_without_a_reason_is_refused(held, as_user):
 
 def test_the_change_link_preselects_the_commitment(held, as_user):
     for key in ("a", "b"):
-        actions.make_commitment(
+        commitments.make_commitment(
             member=held.south_head, key=key, text=key.upper(), owners=["south"], now=LATER
         )
     page = get(as_user(held.north_head), office_url(held, "office-commitments") + "?change=b").text

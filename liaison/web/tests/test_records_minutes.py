@@ -10,7 +10,7 @@ import pytest
 
 from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
-from liaison.records import actions
+from liaison.records import minutes
 from liaison.records.models import Minutes, MinutesStatus
 from liaison.testing import World, hold
 
@@ -35,7 +35,7 @@ def signing(version: int, text: str = TEXT, **extra: object) -> dict[str, object
     """The confirmation page's form, ticked, for ``version`` saved with ``text``."""
     return {
         "version": version,
-        "content_hash": actions.content_hash(text),
+        "content_hash": minutes.content_hash(text),
         "confirm": "on",
         **extra,
     }
@@ -91,12 +91,12 @@ def test_draft_propose_and_both_heads_sign_through_the_pages(held, as_user):
 
 
 def _agreed(world: World) -> None:
-    actions.save_minutes(
+    minutes.save_minutes(
         member=world.south_staff, session=KEY, base_version=0, text=TEXT, now=LATER
     )
-    actions.propose_minutes(member=world.south_head, session=KEY, version=1, now=LATER)
+    minutes.propose_minutes(member=world.south_head, session=KEY, version=1, now=LATER)
     for head in (world.south_head, world.north_head):
-        actions.sign_minutes(member=head, session=KEY, version=1, now=LATER)
+        minutes.sign_minutes(member=head, session=KEY, version=1, now=LATER)
 
 
 def test_agreed_minutes_take_a_correction_with_a_reason(held, as_user):
@@ -126,22 +126,22 @@ def test_agreed_minutes_take_a_correction_with_a_reason(held, as_user):
 
 
 def test_every_version_is_listed_with_its_hash(held, as_user):
-    actions.save_minutes(
+    minutes.save_minutes(
         member=held.south_staff, session=KEY, base_version=0, text="One.", now=LATER
     )
-    actions.save_minutes(
+    minutes.save_minutes(
         member=held.north_staff, session=KEY, base_version=1, text="Two.", now=LATER
     )
     shown = page(as_user(held.observer), held)
     assert "Earlier versions" in shown
-    assert actions.content_hash("One.") in shown
-    assert actions.content_hash("Two.") in shown
+    assert minutes.content_hash("One.") in shown
+    assert minutes.content_hash("Two.") in shown
     assert "Version 1" in shown and "Version 2" in shown
     assert 'id="minutes-form"' not in shown  # observers read
 
 
 def test_two_saves_from_the_same_version_show_the_diff(held, as_user):
-    actions.save_minutes(
+    minutes.save_minutes(
         member=held.south_staff, session=KEY, base_version=0, text="One.", now=LATER
     )
     post(
@@ -181,10 +181,10 @@ def test_minutes_of_a_session_not_held_are_refused(held, as_user):
 
 
 def test_proposing_twice_is_refused_with_a_message(held, as_user):
-    actions.save_minutes(
+    minutes.save_minutes(
         member=held.south_staff, session=KEY, base_version=0, text="One.", now=LATER
     )
-    actions.propose_minutes(member=held.south_head, session=KEY, version=1, now=LATER)
+    minutes.propose_minutes(member=held.south_head, session=KEY, version=1, now=LATER)
     before = Event.objects.count()
     response = post(as_user(held.north_head), url(held, "session-minutes-propose"), {"version": 1})
     assert response.status_code == 400

@@ -8,7 +8,7 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from liaison.records import actions
+from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
 from liaison.testing import World, hold
 
 from .conftest import NEEDS_QUERIES
@@ -43,46 +43,48 @@ MANY = LATER + dt.timedelta(days=1)
 
 def _framework(world: World, revisions: int) -> None:
     for revision in range(revisions):
-        actions.record_framework(
+        frameworks.record_framework(
             member=world.south_head,
             key="pyongyang",
             base_revision=revision,
             title="Pyongyang Declaration",
             adopted_on=dt.date(2018, 9, 19),
             summary=f"Revision {revision + 1}",
-            clauses=[actions.ClauseIn(str(n), f"Clause {n}.") for n in range(1, 11)],
+            clauses=[frameworks.ClauseIn(str(n), f"Clause {n}.") for n in range(1, 11)],
             now=LATER,
         )
 
 
 def _minutes(world: World, versions: int) -> None:
     for version in range(versions):
-        actions.save_minutes(
+        minutes.save_minutes(
             member=world.south_staff if version % 2 else world.north_staff,
             session=KEY,
             base_version=version,
             text=f"Minutes, version {version + 1}.",
             now=LATER,
         )
-        actions.propose_minutes(
+        minutes.propose_minutes(
             member=world.south_head, session=KEY, version=version + 1, now=LATER
         )
-        actions.sign_minutes(member=world.south_head, session=KEY, version=version + 1, now=LATER)
+        minutes.sign_minutes(member=world.south_head, session=KEY, version=version + 1, now=LATER)
 
 
 def _record_revisions(world: World, revisions: int) -> None:
     save_record(world)
     for revision in range(1, revisions):
-        actions.save_record(
+        meeting_records.save_record(
             member=world.north_staff,
             session=KEY,
             base_revision=revision,
             place=f"Place {revision}",
             started_at=world_start(),
             duration_minutes=60,
-            participants=[actions.ParticipantIn(member=world.north_head.username)],
+            participants=[meeting_records.ParticipantIn(member=world.north_head.username)],
             topics=[f"Topic {revision}"],
-            outcomes=[actions.OutcomeIn("next_step", "Prepare a business visit.", key="o1")],
+            outcomes=[
+                meeting_records.OutcomeIn("next_step", "Prepare a business visit.", key="o1")
+            ],
             now=LATER,
         )
 
@@ -95,7 +97,7 @@ def _commitments(world: World, count: int) -> None:
     for n in range(count):
         key = f"c{n}"
         source = {"source_clause": "pyongyang/1"} if n % 2 else {"source_outcome": f"{KEY}/o1"}
-        actions.make_commitment(
+        commitments.make_commitment(
             member=world.north_head,
             key=key,
             text=f"Commitment {n}",
@@ -105,10 +107,10 @@ def _commitments(world: World, count: int) -> None:
             **source,
         )
         if n % 3 == 0:
-            actions.change_commitment_status(
+            commitments.change_commitment_status(
                 member=world.south_head, key=key, status="done", reason="Done", now=LATER
             )
-            actions.change_commitment_status(
+            commitments.change_commitment_status(
                 member=world.north_head, key=key, status="disputed", reason="Not done", now=LATER
             )
 
@@ -124,7 +126,7 @@ def history(request, office: World) -> World:
         publish(office, "south", f"The South's account, take {n}.")
         publish(office, "north", f"The North's account, take {n}.")
     _commitments(office, 30 if many else 1)
-    actions.save_readout_draft(
+    readouts.save_readout_draft(
         member=office.south_staff,
         session=KEY,
         base_revision=office_draft_revision(office),

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.records import actions
+from liaison.records import readouts as readouts_actions
 from liaison.records.models import Readout
 from liaison.testing import World, hold
 
@@ -97,7 +97,7 @@ def test_a_staff_member_drafts_and_the_deputy_publishes(held, as_user):
 
 
 def test_publishing_a_revision_one_has_not_read_is_refused(held, as_user):
-    actions.save_readout_draft(
+    readouts_actions.save_readout_draft(
         member=held.south_staff,
         session=KEY,
         base_revision=0,
@@ -106,7 +106,7 @@ def test_publishing_a_revision_one_has_not_read_is_refused(held, as_user):
         body="b",
         now=LATER,
     )
-    actions.save_readout_draft(
+    readouts_actions.save_readout_draft(
         member=held.south_staff,
         session=KEY,
         base_revision=1,
@@ -125,7 +125,7 @@ def test_publishing_a_revision_one_has_not_read_is_refused(held, as_user):
 
 
 def test_two_draft_saves_from_the_same_revision_show_the_diff(held, as_user):
-    actions.save_readout_draft(
+    readouts_actions.save_readout_draft(
         member=held.south_staff,
         session=KEY,
         base_revision=0,
@@ -162,7 +162,7 @@ def _every_page(world):
 @pytest.mark.parametrize("reader", ["north_head", "north_deputy", "north_staff", "observer"])
 def test_no_page_shows_a_draft_to_the_other_side_or_an_observer(held, as_user, reader):
     save_record(held)
-    actions.save_readout_draft(
+    readouts_actions.save_readout_draft(
         member=held.south_staff,
         session=KEY,
         base_revision=0,
@@ -186,7 +186,7 @@ def test_no_page_shows_a_draft_to_the_other_side_or_an_observer(held, as_user, r
 
 
 def test_the_north_publishing_shows_nothing_of_the_souths_draft(held, as_user):
-    actions.save_readout_draft(
+    readouts_actions.save_readout_draft(
         member=held.south_staff,
         session=KEY,
         base_revision=0,

@@ -9,7 +9,7 @@ import pytest
 import time_machine
 
 from liaison.meetings import actions as meetings
-from liaison.records import actions as records
+from liaison.records import commitments, meeting_records
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold
 
 from .conftest import NEEDS_QUERIES
@@ -22,14 +22,14 @@ NOW = FIRST_START + dt.timedelta(days=15)  # Saturday 20 Jan 2024
 def history(office: World) -> World:
     """5 Jan held and written up; 12 Jan the North did not come."""
     hold(office)
-    records.save_record(
+    meeting_records.save_record(
         member=office.north_staff,
         session=FIRST_SESSION,
         base_revision=0,
         place="Kaesong",
         started_at=FIRST_START,
         duration_minutes=60,
-        participants=[records.ParticipantIn(member=office.north_head.username)],
+        participants=[meeting_records.ParticipantIn(member=office.north_head.username)],
         topics=[],
         outcomes=[],
         now=FIRST_START + dt.timedelta(hours=2),
@@ -85,7 +85,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     client = as_user(history.south_head)
     get(client)
     for n in range(15):
-        records.make_commitment(
+        commitments.make_commitment(
             member=history.south_head,
             key=f"c{n}",
             text=f"Promise {n}",
