@@ -2,8 +2,9 @@
 
 - 401: no credentials, or a bad token (``auth``).
 - 403: ``NotAllowed`` (role or side), or a failed CSRF check on a session call.
-- 404: an unknown office, one the caller is not a member of, or an unknown session;
-  the three read alike so nothing leaks about offices a caller cannot see.
+- 404: an unknown office, one the caller is not a member of, or an object the caller
+  cannot reach (``NotFound`` from a lookup: unknown, or the other side's private one);
+  they read alike so nothing leaks about what a caller cannot see.
 - 400: ``Refused`` naming a field: the value given is wrong (a start in the past, a
   naive datetime, a reversed range); also a date too near the calendar's ends to be
   turned into instants (``DayOutOfRange``, year 1 or 9999).
@@ -32,7 +33,7 @@ from ninja import Schema
 from ninja.errors import AuthenticationError
 
 from liaison.api.schemas import ErrorOut, InputErrorOut
-from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.lib.errors import Conflict, NotAllowed, NotFound, Refused
 from liaison.lib.timezones import DayOutOfRange
 
 if TYPE_CHECKING:
@@ -120,6 +121,11 @@ def install(api: NinjaAPI) -> None:
         # A date parameter near the calendar's ends (year 1, 9999): whichever operation
         # turned it into instants, it is the value given that is wrong.
         return api.create_response(request, {"detail": str(exc), "field": None}, status=400)
+
+    @api.exception_handler(NotFound)
+    def lookup_failed(request: HttpRequest, exc: NotFound) -> HttpResponse:
+        # The lookup logged the refusal already.
+        return api.create_response(request, {"detail": exc.message, "field": exc.field}, status=404)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

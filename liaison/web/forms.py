@@ -12,6 +12,7 @@ from typing import Any, ClassVar, cast
 
 from django import forms
 
+from liaison.lib.commands import Invalid
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import DayOutOfRange, check_day
 from liaison.meetings.models import Level
@@ -41,8 +42,13 @@ class ActionForm(forms.Form):
         super().__init__(*args, **kwargs)
 
     def add_refusal(self, exc: Refused) -> None:
-        field = self.refusal_fields.get(exc.field or "", exc.field)
-        self.add_error(field if field in self.fields else None, exc.message)
+        """The refusal on the field it names; a command's ``Invalid`` puts each of its
+        fields' messages on its own field (one the form lacks: on the form)."""
+        problems = exc.errors if isinstance(exc, Invalid) else {exc.field or "": [exc.message]}
+        for name, messages in problems.items():
+            field = self.refusal_fields.get(name, name)
+            for message in messages:
+                self.add_error(field if field in self.fields else None, message)
 
 
 def _reason(label: str, *, required: bool = True, help_text: str = "") -> forms.CharField:
