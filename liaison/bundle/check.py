@@ -5,9 +5,11 @@ no Django, no database — so either side can check, on a machine of its own, wh
 record said. The format is in docs/bundle.md. The checks, each reported with its kind
 and the first place it breaks:
 
-1. each log: seq 1, 2, 3 …, each ``prev`` the SHA-256 of the bytes before it, the bytes
-   canonical RFC 8785 JSON naming this office and log (``BROKEN_CHAIN``, ``SEQ_GAP``,
-   ``NOT_CANONICAL``, ``WRONG_LOG``);
+1. each log: the chain walk ``liaison verify`` also runs on the database
+   (``ledger.chain``): seq 1, 2, 3 …, each ``prev`` the SHA-256 of the bytes before it,
+   the bytes the canonical encoding of an event (``ledger.canonical``, the server's own
+   rules) naming this office and log (``BROKEN_CHAIN``, ``SEQ_GAP``, ``NOT_CANONICAL``,
+   ``WRONG_LOG``);
 2. key history: the charter's ``key.registered``, each ``key.rotated`` signed by the old
    and the new key and saying why (``BAD_KEY``); the reasons are listed;
 3. checkpoints, the bundle's and those the witness cosigned inside the other log:
@@ -41,31 +43,21 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-import rfc8785
-
 from liaison.ledger import merkle
+from liaison.ledger.canonical import GENESIS as GENESIS  # the first prev, part of the format
+from liaison.ledger.canonical import digest
+from liaison.ledger.chain import ChainWalk, Problem
 from liaison.meetings.consent_check import ConsentChecker
 from liaison.signing import formats
 from liaison.signing.formats import ROTATION_REASON_MAX
 
 FORMAT = "liaison-bundle"
 VERSION = 1
-GENESIS = "0" * 64
 CHARTER = "charter"
 
 
 class BundleError(ValueError):
     """The file is not a bundle this verifier reads."""
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str
-    where: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.kind} at {self.where}: {self.detail}"
 
 
 @dataclass
@@ -160,9 +152,7 @@ def _entries(bundle: dict[str, Any]) -> dict[str, list[Entry]]:
                 value = {}
             found = value.get("seq")
             seq = found if isinstance(found, int) else position
-            entries.append(
-                Entry(name, seq, raw["n"], data, hashlib.sha256(data).hexdigest(), value)
-            )
+            entries.append(Entry(name, seq, raw["n"], data, digest(data), value))
         result[name] = entries
     return result
 
@@ -171,28 +161,11 @@ def _entries(bundle: dict[str, Any]) -> dict[str, list[Entry]]:
 
 
 def _check_log(office: str, name: str, entries: list[Entry]) -> Problem | None:
-    prev = GENESIS
-    for expected, entry in enumerate(entries, start=1):
-        where = f"{office}/{name}#{expected}"
-        value = entry.value
-        if not value:
-            return Problem("NOT_CANONICAL", where, "the stored bytes are not a JSON object")
-        try:
-            canonical = rfc8785.dumps(value)
-        except Exception as exc:  # rfc8785 raises its own errors for floats and the like
-            return Problem("NOT_CANONICAL", where, f"the stored bytes are not an event: {exc}")
-        if canonical != entry.data:
-            return Problem("NOT_CANONICAL", where, "the stored bytes are not in canonical form")
-        if value.get("seq") != expected:
-            kind = "SEQ_GAP" if isinstance(value.get("seq"), int) else "NOT_CANONICAL"
-            return Problem(kind, where, f"expected event {expected}, found {value.get('seq')!r}")
-        if value.get("office") != office or (value.get("side") or CHARTER) != name:
-            return Problem("WRONG_LOG", where, "the event names another office or log")
-        if value.get("prev") != prev:
-            return Problem(
-                "BROKEN_CHAIN", where, "prev does not name the hash of the event before it"
-            )
-        prev = entry.hash
+    walk = ChainWalk(f"{office}/{name}", office=office, side="" if name == CHARTER else name)
+    for entry in entries:
+        found = walk.feed(entry.data)
+        if isinstance(found, Problem):
+            return found
     return None
 
 

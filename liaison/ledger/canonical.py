@@ -3,6 +3,10 @@
 Events are stored as these bytes and hashed over them. Floats and integers outside
 ±(2**53 - 1) are refused: JCS serialises numbers as IEEE 754 doubles, so only
 exactly representable integers survive every parser unchanged.
+
+The one encoder of what is hashed or signed: appends, ``liaison verify``, the offline
+verifier (``ledger.chain``) and the signed formats (``signing.formats``) all use it,
+so it imports nothing from Django.
 """
 
 from __future__ import annotations

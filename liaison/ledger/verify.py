@@ -24,27 +24,17 @@ import contextlib
 import json
 import uuid
 from collections.abc import Iterator
-from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections
 
-from liaison.ledger.canonical import EVENT_FORMAT_VERSION, GENESIS, CanonicalError, digest, encode
+from liaison.ledger.canonical import EVENT_FORMAT_VERSION
+from liaison.ledger.chain import ChainWalk, Problem
 from liaison.ledger.events import Body, EventRejected, registered_types, validate_body
 from liaison.ledger.log import apply_event
 from liaison.ledger.models import Event, Log
 from liaison.ledger.projection import Projection, projection_models, rebuilding_into
 from liaison.lib.timezones import format_utc
-
-
-@dataclass(frozen=True)
-class Problem:
-    kind: str  # BROKEN_CHAIN, BAD_HASH, NOT_CANONICAL, SEQ_GAP, BAD_BODY, ...
-    where: str
-    detail: str
-
-    def __str__(self) -> str:
-        return f"{self.kind} at {self.where}: {self.detail}"
 
 
 def offices_in_scope(office: str | None) -> list[str]:
@@ -58,50 +48,28 @@ def offices_in_scope(office: str | None) -> list[str]:
 
 
 def verify_chain(log: Log) -> Problem | None:
-    """The first break in one log, or None."""
-    prev = GENESIS
-    expected_seq = 1
-    where = log.label
+    """The first break in one log, or None: the chain walk (``ledger.chain``) over the
+    stored rows, then what only the database keeps: the columns copied from the bytes,
+    the body's schema and the log's cached size and head."""
+    walk = ChainWalk(log.label, office=log.office, side=log.side)
     for event in Event.objects.filter(log=log).order_by("seq").iterator(chunk_size=2000):
-        where = f"{log.label}#{event.seq}"
-        data = bytes(event.data)
-        if event.seq != expected_seq:
-            kind = "SEQ_GAP" if event.seq > expected_seq else "SEQ_REPEAT"
-            return Problem(
-                kind,
-                f"{log.label}#{expected_seq}",
-                f"expected event {expected_seq}, found {event.seq}",
-            )
-        if digest(data) != event.hash:
-            return Problem("BAD_HASH", where, "the stored bytes do not hash to the event's id")
-        try:
-            parsed = json.loads(data)
-            canonical = encode(parsed)
-        except (ValueError, CanonicalError) as exc:
-            return Problem("NOT_CANONICAL", where, f"the stored bytes are not an event: {exc}")
-        if canonical != data:
-            return Problem("NOT_CANONICAL", where, "the stored bytes are not in canonical form")
-        if not isinstance(parsed, dict):
-            return Problem("NOT_CANONICAL", where, "the stored bytes are not a JSON object")
-        if parsed.get("prev") != prev:
-            return Problem(
-                "BROKEN_CHAIN", where, "prev does not name the hash of the event before it"
-            )
-        mismatch = _column_mismatch(log, event, parsed)
+        where = walk.where
+        found = walk.feed(bytes(event.data), seq=event.seq, stored_hash=event.hash)
+        if isinstance(found, Problem):
+            return found
+        mismatch = _column_mismatch(event, found)
         if mismatch:
             return Problem("COLUMN_MISMATCH", where, mismatch)
         try:
-            validate_body(parsed["type"], parsed["body"])
+            validate_body(found["type"], found["body"])
         except EventRejected as exc:
             return Problem("BAD_BODY", where, str(exc))
-        prev = event.hash
-        expected_seq += 1
-    if log.size != expected_seq - 1 or log.head != prev:
+    if log.size != walk.size or log.head != walk.head:
         return Problem(
-            "TRUNCATED" if log.size > expected_seq - 1 else "HEAD_MISMATCH",
-            where,
+            "TRUNCATED" if log.size > walk.size else "HEAD_MISMATCH",
+            f"{log.label}#{walk.size}" if walk.size else log.label,
             f"the log records {log.size} events ending in {log.head[:12]}…, "
-            f"its events run to {expected_seq - 1} ending in {prev[:12]}…",
+            f"its events run to {walk.size} ending in {walk.head[:12]}…",
         )
     return None
 
@@ -150,11 +118,11 @@ def verify_references(office: str) -> Problem | None:
     return None
 
 
-def _column_mismatch(log: Log, event: Event, parsed: dict[str, Any]) -> str:
+def _column_mismatch(event: Event, parsed: dict[str, Any]) -> str:
+    """Where a column copied from the bytes says otherwise (the office and side are the
+    chain walk's: the log the event is in)."""
     expected = {
         "v": EVENT_FORMAT_VERSION,
-        "office": log.office,
-        "side": log.side or None,
         "seq": event.seq,
         "prev": event.prev,
         "at": format_utc(event.at),

@@ -5,17 +5,21 @@ because the offline verifier (``liaison.bundle.check``) rebuilds and checks thes
 bytes from an exported bundle with no database.
 
 Every signed message is RFC 8785 canonical JSON naming its own purpose (``type``), so a
-signature over one kind of message can never be passed off as another.
+signature over one kind of message can never be passed off as another; it is encoded by
+``ledger.canonical``, the encoder of the events, so one set of rules makes every byte
+that is hashed or signed.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from typing import Any
 
-import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from liaison.ledger.canonical import encode
 
 CHECKPOINT = "liaison.checkpoint/v1"
 KEY_ROTATION = "liaison.key-rotation/v1"
@@ -37,7 +41,7 @@ def checkpoint_statement(
 ) -> bytes:
     """What a side signs for a checkpoint: its log's size and Merkle root (hex), when
     (a UTC instant as events spell it), and the fingerprint of the key that signs."""
-    return _encode(
+    return encode(
         {
             "type": CHECKPOINT,
             "office": office,
@@ -53,8 +57,6 @@ def checkpoint_statement(
 def parse_checkpoint_statement(data: bytes) -> dict[str, Any]:
     """The statement's fields, or ``ValueError`` if these bytes are not a canonical
     checkpoint statement."""
-    import json
-
     try:
         value = json.loads(data)
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -67,14 +69,14 @@ def parse_checkpoint_statement(data: bytes) -> dict[str, Any]:
     for name in ("office", "side", "root", "at", "key"):
         if not isinstance(value[name], str):
             raise ValueError(f"a checkpoint's {name} must be a string")
-    if _encode(value) != data:
+    if encode(value) != data:
         raise ValueError("the statement is not in canonical form")
     return value
 
 
 def rotation_message(*, office: str, side: str, old: str, new: str, public_key: str) -> bytes:
     """What both the old and the new key sign when a side rotates its key."""
-    return _encode(
+    return encode(
         {
             "type": KEY_ROTATION,
             "office": office,
@@ -90,7 +92,7 @@ def minutes_message(
     *, office: str, side: str, session: str, version: int, content_hash: str, signer: str
 ) -> bytes:
     """What a side's key signs when its head signs a version of the minutes."""
-    return _encode(
+    return encode(
         {
             "type": MINUTES_SIGNATURE,
             "office": office,
@@ -110,7 +112,3 @@ def signature_valid(public_key_hex: str, signature_hex: str, message: bytes) -> 
     except (ValueError, InvalidSignature):
         return False
     return True
-
-
-def _encode(value: dict[str, Any]) -> bytes:
-    return rfc8785.dumps(value)
