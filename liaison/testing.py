@@ -8,12 +8,17 @@ Build state through the actions, as users do; never ``.save()`` a projection.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractUser
+from django.core.management.color import no_style
+from django.db import connections, models, transaction
+from django.test.utils import override_settings
 
 from liaison.meetings import actions as meetings
 from liaison.meetings.models import Cadence, Proposal
@@ -127,6 +132,89 @@ def make_world(
     outsider = make_user(f"{slug}-outsider")
     world = World(office=office, outsider=outsider, members=members, **members)
     return world
+
+
+# The shared world, built once per test process --------------------------------------
+#
+# ``make_world()`` runs some 135 queries through the actions (the charter, seven members,
+# their events and projections, eight accounts); most tests ask for exactly that world.
+# ``WorldRows`` builds it once in a transaction rolled back at once, keeps the rows it
+# wrote, and puts them back inside each test's own transaction: the test sees the same
+# rows and objects as after ``make_world()``, and its writes are rolled back as before.
+
+FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _counts(alias: str) -> dict[str, int]:
+    connection = connections[alias]
+    with connection.cursor() as cursor:
+        counts = {}
+        for table in connection.introspection.table_names(cursor):
+            cursor.execute(f"SELECT COUNT(*) FROM {connection.ops.quote_name(table)}")  # noqa: S608 - table names from the schema
+            counts[table] = cursor.fetchone()[0]
+    return counts
+
+
+@dataclass
+class WorldRows:
+    """The rows ``make_world()`` writes, by model in insertion order, and the world's
+    objects as it returned them."""
+
+    world: World
+    rows: list[tuple[type[models.Model], list[dict[str, Any]]]]
+
+    @classmethod
+    def build(cls, alias: str = "default") -> WorldRows:
+        """``make_world()`` in a transaction rolled back at its end, on an empty database
+        (migrations' rows aside). Fails naming a table written by no model, which could
+        not be put back."""
+        by_table = {m._meta.db_table: m for m in apps.get_models(include_auto_created=True)}
+        before = _counts(alias)
+        # The tests' password hasher, so the accounts sign in as fast as built ones.
+        with override_settings(PASSWORD_HASHERS=FAST_HASHERS), transaction.atomic(using=alias):
+            seen = {
+                table: set(by_table[table]._base_manager.using(alias).values_list("pk", flat=True))
+                for table in before
+                if table in by_table
+            }
+            world = make_world()
+            written = [t for t, n in _counts(alias).items() if n != before.get(t)]
+            unknown = sorted(set(written) - set(by_table))
+            if unknown:
+                raise RuntimeError(f"make_world() wrote tables no model names: {unknown}")
+            rows = []
+            for table in written:
+                model = by_table[table]
+                found = model._base_manager.using(alias).exclude(pk__in=seen[table])
+                # Bytes, not PostgreSQL's memoryviews, which cannot be copied.
+                values = [
+                    {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
+                    for row in found.order_by("pk").values()
+                ]
+                rows.append((model, values))
+            transaction.set_rollback(True, using=alias)
+        return cls(world=world, rows=rows)
+
+    def restore(self, alias: str = "default") -> World:
+        """The rows put back in the current transaction, and a fresh copy of the world's
+        objects (so one test's changes to them never reach the next)."""
+        with transaction.atomic(using=alias):
+            for model, rows in self.rows:
+                # The plain manager: projection managers refuse writes outside an event's
+                # application, and these rows are exactly what the events' application wrote.
+                model._base_manager.using(alias).bulk_create(
+                    [model(**copy.deepcopy(row)) for row in rows]
+                )
+            # Explicit primary keys leave PostgreSQL's sequences behind; SQLite's follow.
+            connection = connections[alias]
+            statements = connection.ops.sequence_reset_sql(
+                no_style(), [model for model, _ in self.rows]
+            )
+            if statements:
+                with connection.cursor() as cursor:
+                    for statement in statements:
+                        cursor.execute(statement)
+        return copy.deepcopy(self.world)
 
 
 def weekly(
