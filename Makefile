@@ -33,8 +33,10 @@ lint: venv
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
+# The suite in one process per core (at most 8, each with its own test database), a
+# module's tests in one process, so what a module builds once is built once.
 test: venv chromium lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses=8 --dist loadfile
 
 bench: venv
 	$(BIN)/python -m bench
