@@ -27,13 +27,14 @@ from bench.merkle import LEAVES as MERKLE_LEAVES
 from bench.merkle import bench_merkle
 from bench.signing import bench_signing
 from bench.stats import percentile, rate, summary_ms
+from liaison.bundle.audit import verify
 from liaison.channel import actions as channel
 from liaison.channel.overview import Receipts, inbox, thread
 from liaison.ledger import log
 from liaison.ledger.canonical import digest, encode
 from liaison.ledger.events import validate_body
 from liaison.ledger.models import Event, Log
-from liaison.ledger.verify import verify, verify_chain
+from liaison.ledger.verify import verify_chain
 from liaison.meetings import actions
 from liaison.meetings.models import CheckIn
 from liaison.meetings.overview import dashboard

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "liaison.signing",
     "liaison.timeline",
     "liaison.demo",
+    "liaison.bundle",
     "liaison.api",
     "liaison.web",
 ]

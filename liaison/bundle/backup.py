@@ -26,12 +26,13 @@ from django.core import serializers
 from django.db import connection
 
 from liaison.bundle import check, export
+from liaison.bundle.audit import verify
 from liaison.channel import attachments
 from liaison.channel.models import Attachment, Notification, NotificationPreference, PrivateNote
 from liaison.ledger import log, merkle
+from liaison.ledger.chain import Problem
 from liaison.ledger.events import validate_body
 from liaison.ledger.models import Event, Log
-from liaison.ledger.verify import Problem, verify
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import format_utc, parse_utc
 from liaison.meetings.models import ScheduleNotice

@@ -231,7 +231,7 @@ def test_private_notes_are_the_sides_own(world):
 
 
 def test_the_record_verifies_with_messages_and_receipts(world, scratch_allowed):
-    from liaison.ledger.verify import verify
+    from liaison.bundle.audit import verify
 
     message = send(world, uploads=[files.Upload("agenda.pdf", PDF)])
     send(world, "north_head", kind="reply", subject="Re", body="Yes", in_reply_to=message.key)

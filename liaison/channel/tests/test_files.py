@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 from django.db import connections
 
+from liaison.bundle.audit import verify
 from liaison.channel import actions
 from liaison.channel import attachments as files
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message
-from liaison.ledger.verify import verify
 from liaison.lib.errors import Refused
 from liaison.testing import T0, make_world
 

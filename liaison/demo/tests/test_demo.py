@@ -13,9 +13,9 @@ import time_machine
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 
+from liaison.bundle.audit import verify
 from liaison.demo import build as demo
 from liaison.ledger.models import Event
-from liaison.ledger.verify import verify
 from liaison.lib.errors import Refused
 from liaison.meetings.attendance import Attendance
 from liaison.meetings.standing import compute

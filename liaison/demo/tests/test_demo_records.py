@@ -59,7 +59,7 @@ def test_commitments_follow_from_the_outcomes_and_the_declaration(kaesong):
 
 
 def test_the_heads_can_sign_the_proposed_minutes_in_the_demo(kaesong, scratch_allowed):
-    from liaison.ledger.verify import verify
+    from liaison.bundle.audit import verify
 
     assert Minutes.objects.get(office=kaesong).status == MinutesStatus.PROPOSED
     for username in ("chun", "jon"):

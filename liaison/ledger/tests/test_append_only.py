@@ -11,10 +11,10 @@ import pytest
 from django.db import IntegrityError, connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
+from liaison.bundle.audit import verify
 from liaison.ledger.append_only import AppendOnly, install_sql, trigger_names
 from liaison.ledger.models import Event, Log
 from liaison.ledger.tests.tampering import append_only_triggers, tampering
-from liaison.ledger.verify import verify
 from liaison.meetings import actions
 from liaison.meetings.models import CheckIn
 from liaison.testing import weekly

@@ -10,9 +10,9 @@ from collections.abc import Callable
 import pytest
 from django.db import connection, connections
 
+from liaison.bundle.audit import verify
 from liaison.ledger import log
 from liaison.ledger.models import Event
-from liaison.ledger.verify import verify
 from liaison.lib.errors import Refused
 from liaison.meetings import actions
 from liaison.meetings.models import CheckIn

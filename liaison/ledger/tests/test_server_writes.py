@@ -36,9 +36,9 @@ from django.conf import settings
 from django.db import connection
 
 from liaison.api.models import issue_token
+from liaison.bundle.audit import verify
 from liaison.channel.models import Message
 from liaison.ledger.models import Event, Log
-from liaison.ledger.verify import verify
 from liaison.lib import clock
 from liaison.testing import make_world
 

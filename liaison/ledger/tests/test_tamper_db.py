@@ -19,13 +19,13 @@ from dataclasses import dataclass
 
 from django.db import models, transaction
 
+from liaison.bundle.audit import Problem, verify
 from liaison.bundle.tests.conftest import busy_office
 from liaison.channel.models import Message
 from liaison.ledger.canonical import digest, encode
 from liaison.ledger.models import Event, Log
 from liaison.ledger.projection import Projection, applying, projection_models
 from liaison.ledger.tests.tampering import tampering
-from liaison.ledger.verify import Problem, verify
 from liaison.meetings.models import CheckIn
 from liaison.offices.models import Member
 from liaison.records.models import MinutesSignature

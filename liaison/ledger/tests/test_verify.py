@@ -11,10 +11,10 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from liaison.bundle.audit import Problem, verify
 from liaison.ledger.canonical import digest, encode
 from liaison.ledger.models import Event
 from liaison.ledger.tests.tampering import tampering
-from liaison.ledger.verify import Problem, verify
 from liaison.meetings import actions
 from liaison.offices import actions as offices
 from liaison.testing import OPERATOR, T0, make_user, make_world, weekly

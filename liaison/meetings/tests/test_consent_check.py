@@ -13,8 +13,8 @@ import datetime as dt
 import pytest
 
 from liaison.bundle import check, export
+from liaison.bundle.audit import verify
 from liaison.ledger import log
-from liaison.ledger.verify import verify
 from liaison.meetings import actions
 from liaison.meetings.consent_check import ConsentChecker
 from liaison.testing import T0, World, weekly

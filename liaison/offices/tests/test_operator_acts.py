@@ -18,8 +18,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.api.models import ApiToken, issue_token
 from liaison.bundle import check, export
+from liaison.bundle.audit import verify
 from liaison.ledger.models import Event
-from liaison.ledger.verify import verify
 from liaison.offices import actions
 from liaison.offices.accounts import by_holder
 from liaison.offices.models import AccountSettings, Member, OperatorAct

@@ -9,10 +9,10 @@ import json
 import pytest
 from django.db import connection
 
+from liaison.bundle.audit import verify
 from liaison.ledger.canonical import digest, encode
 from liaison.ledger.models import Event, Log
 from liaison.ledger.tests.tampering import tampering
-from liaison.ledger.verify import verify
 from liaison.records import minutes
 from liaison.testing import FIRST_SESSION, FIRST_START
 

@@ -10,10 +10,10 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 
+from liaison.bundle.audit import verify
 from liaison.ledger import merkle
 from liaison.ledger.models import Event
 from liaison.ledger.tests.tampering import tampering
-from liaison.ledger.verify import verify
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import actions as meetings
 from liaison.signing import checkpoints, formats, keys

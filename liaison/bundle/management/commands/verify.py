@@ -4,7 +4,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from liaison.ledger.verify import verify
+from liaison.bundle import check
+from liaison.bundle.audit import verify
+from liaison.ledger.models import Log
 from liaison.offices.models import Office
 
 
@@ -26,8 +28,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["file"]:
-            from liaison.bundle import check
-
             argv = [options["file"]] + (
                 ["--against", options["against"]] if options["against"] else []
             )
@@ -38,11 +38,12 @@ class Command(BaseCommand):
         if options["against"]:
             raise CommandError("--against compares a bundle FILE with your checkpoints")
         office = options["office"]
-        if office is not None and not Office.objects.filter(id=office).exists():
-            from liaison.ledger.models import Log
-
-            if not Log.objects.filter(office=office).exists():
-                raise CommandError(f"unknown office {office!r}")
+        if (
+            office is not None
+            and not Office.objects.filter(id=office).exists()
+            and not Log.objects.filter(office=office).exists()
+        ):
+            raise CommandError(f"unknown office {office!r}")
         problems = verify(office, projections=not options["chains_only"])
         if problems:
             for problem in problems:

@@ -4,7 +4,7 @@ import datetime as dt
 from typing import Any
 
 from liaison.bundle import export
-from liaison.signing.management.files import OfficeFileCommand
+from liaison.bundle.management.files import OfficeFileCommand
 
 
 class Command(OfficeFileCommand):
