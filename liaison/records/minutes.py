@@ -27,8 +27,7 @@ from liaison.records.shared import (
     held_session,
     side_key,
 )
-from liaison.signing import checkpoints, formats
-from liaison.signing import keys as signing_keys
+from liaison.signing import checkpoints, formats, keyring
 
 
 def content_hash(text: str) -> str:
@@ -177,8 +176,8 @@ def sign_minutes(
         # The side's key signs too, so an exported bundle shows the signature binds
         # without trusting the server; then the side checkpoints its log.
         side = side_key(member)
-        signing_keys.ensure_keys(office, now)
-        key = signing_keys.current_key(office, side)
+        keyring.ensure_keys(office, now)
+        key = keyring.current_key(office, side)
         message = formats.minutes_message(
             office=office.id,
             side=side,
@@ -196,7 +195,7 @@ def sign_minutes(
                 "ref": _ref(row),
                 "content_hash": row.content_hash,
                 "key": key.fingerprint,
-                "signature": signing_keys.sign(key, message),
+                "signature": keyring.sign(key, message),
             },
             now,
         )

@@ -23,8 +23,8 @@ from liaison.lib.errors import NotAllowed, Refused
 from liaison.lib.timezones import format_utc
 from liaison.offices.access import require_active, require_side_speaker
 from liaison.offices.models import Member, Office, Side
-from liaison.signing import formats, keys
-from liaison.signing.models import Checkpoint, Cosignature
+from liaison.signing import formats, keyring
+from liaison.signing.models import Checkpoint, Cosignature, SideKey
 
 WITNESS_TYPES = ("checkpoint.cosigned", "checkpoint.refused")
 REASONS = ("schedule", "minutes", "demand", "rotation")
@@ -68,7 +68,7 @@ def sign_checkpoint(
     if reason not in REASONS:
         raise ValueError(f"unknown checkpoint reason {reason!r}")
     with log.writing(office.id):
-        keys.ensure_keys(office, now)
+        keyring.ensure_keys(office, now)
         previous = latest(office.id, side)
         size = Log.objects.filter(office=office.id, side=side).values_list("size", flat=True)
         current = size.first() or 0
@@ -82,7 +82,7 @@ def sign_checkpoint(
             return None
         leaves = leaf_hashes(office.id, side)
         root = merkle.root(leaves).hex()
-        key = keys.current_key(office, side)
+        key = keyring.current_key(office, side)
         at = format_utc(now)
         statement = formats.checkpoint_statement(
             office=office.id, side=side, size=len(leaves), root=root, at=at, key=key.fingerprint
@@ -95,7 +95,7 @@ def sign_checkpoint(
             at=now,
             key=key.fingerprint,
             statement=statement,
-            signature=keys.sign(key, statement),
+            signature=keyring.sign(key, statement),
             reason=reason,
         )
         witness(office, checkpoint, leaves, now=now)
@@ -141,11 +141,11 @@ def witness(
         "signature": checkpoint.signature,
     }
     if problem is None:
-        keys.ensure_keys(office, now)
-        witness_key = keys.current_key(office, by.key)
+        keyring.ensure_keys(office, now)
+        witness_key = keyring.current_key(office, by.key)
         body |= {
             "witness_key": witness_key.fingerprint,
-            "cosignature": keys.sign(witness_key, bytes(checkpoint.statement)),
+            "cosignature": keyring.sign(witness_key, bytes(checkpoint.statement)),
         }
         log.append(
             office=office.id,
@@ -169,8 +169,6 @@ def witness(
 
 def _check(office: Office, checkpoint: Checkpoint, by: Side, leaves: Sequence[bytes]) -> str | None:
     """What is wrong with ``checkpoint`` in the witness's eyes, or None."""
-    from liaison.signing.models import SideKey
-
     key = SideKey.objects.filter(
         office=office, side__key=checkpoint.side, fingerprint=checkpoint.key
     ).first()
@@ -224,8 +222,6 @@ def audit(office: str) -> list[tuple[str, str, str]]:
     checkpoint the other side cosigned (in its log) must still be stored. Then every
     root signed or cosigned must be the root of its log's first events; each log is
     read and hashed once, its claims checked in size order against one growing tree."""
-    from liaison.signing.models import SideKey
-
     found: list[tuple[str, str, str]] = []
     keys = {(k.side_id, k.fingerprint): k for k in SideKey.objects.filter(office_id=office)}
     claims: list[tuple[str, int, str, str]] = []  # (side, size, root, where)

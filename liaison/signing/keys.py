@@ -1,134 +1,22 @@
-"""Each side's Ed25519 key: made, sealed at rest, looked up and rotated.
+"""A side replaces its key: ``rotate``, the ``key.rotated`` event signed by the old key
+and the new, then a checkpoint of the log under the new key.
 
-Private keys are sealed with AES-256-GCM under a key derived (HKDF-SHA256) from
-``settings.LIAISON_KEY_SECRET``; the office, side and fingerprint are bound in as
-associated data, so a sealed key copied onto another side's row does not open. The
-public half goes into the logs: the charter's ``key.registered`` names a side's first
-key, the side's own ``key.rotated`` each later one.
+The keys themselves (made, sealed, looked up, used to sign) are ``signing.keyring``,
+which the checkpoints build on; the rotation builds on both.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-
-from cryptography.exceptions import InvalidTag
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-from cryptography.hazmat.primitives.kdf.hkdf import HKDF
-from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 
 from liaison.ledger import log
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.offices.access import require_active, require_side_speaker
-from liaison.offices.models import Member, Office, Side
-from liaison.signing import formats
+from liaison.offices.models import Member
+from liaison.signing import checkpoints, formats
 from liaison.signing.formats import ROTATION_REASON_MAX
-from liaison.signing.models import KeySecret, SideKey
-
-CHARTER = ""
-_NONCE = 12
-
-
-def _wrapping_key() -> bytes:
-    secret = getattr(settings, "LIAISON_KEY_SECRET", "")
-    if not secret:
-        raise ImproperlyConfigured("LIAISON_KEY_SECRET must be set to seal signing keys")
-    return HKDF(
-        algorithm=hashes.SHA256(), length=32, salt=None, info=b"liaison signing keys v1"
-    ).derive(secret.encode())
-
-
-def _aad(office: str, side: str, fingerprint: str) -> bytes:
-    return f"{office}\x00{side}\x00{fingerprint}".encode()
-
-
-def seal(private: Ed25519PrivateKey, *, office: str, side: str, fingerprint: str) -> bytes:
-    raw = private.private_bytes(
-        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
-    )
-    nonce = os.urandom(_NONCE)
-    return nonce + AESGCM(_wrapping_key()).encrypt(nonce, raw, _aad(office, side, fingerprint))
-
-
-def unseal(secret: KeySecret) -> Ed25519PrivateKey:
-    data = bytes(secret.sealed)
-    try:
-        raw = AESGCM(_wrapping_key()).decrypt(
-            data[:_NONCE], data[_NONCE:], _aad(secret.office, secret.side, secret.fingerprint)
-        )
-    except InvalidTag:
-        raise ImproperlyConfigured(
-            f"the signing key {secret.fingerprint[:16]} of {secret.office}/{secret.side} does "
-            "not open: LIAISON_KEY_SECRET differs from the one it was sealed under"
-        ) from None
-    return Ed25519PrivateKey.from_private_bytes(raw)
-
-
-def public_hex(private: Ed25519PrivateKey) -> str:
-    return (
-        private.public_key()
-        .public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-        .hex()
-    )
-
-
-def _new_key(office: str, side: str, now: dt.datetime) -> tuple[Ed25519PrivateKey, str, str]:
-    private = Ed25519PrivateKey.generate()
-    public = public_hex(private)
-    fingerprint = formats.fingerprint(bytes.fromhex(public))
-    KeySecret.objects.create(
-        office=office,
-        side=side,
-        fingerprint=fingerprint,
-        sealed=seal(private, office=office, side=side, fingerprint=fingerprint),
-        created_at=now,
-    )
-    return private, public, fingerprint
-
-
-def ensure_keys(office: Office, now: dt.datetime) -> None:
-    """Give each side of ``office`` that has none its first key, named in the charter
-    log. Call inside ``log.writing(office.id)``."""
-    have = set(SideKey.objects.filter(office=office).values_list("side__key", flat=True))
-    for side in Side.objects.filter(office=office).order_by("position"):
-        if side.key in have:
-            continue
-        _, public, fingerprint = _new_key(office.id, side.key, now)
-        log.append(
-            office=office.id,
-            side=CHARTER,
-            actor="operator",
-            type="key.registered",
-            at=now,
-            body={"side": side.key, "public_key": public, "fingerprint": fingerprint},
-        )
-
-
-def current_key(office: Office | str, side: str) -> SideKey:
-    office_id = office if isinstance(office, str) else office.id
-    key = SideKey.objects.filter(
-        office_id=office_id, side_id=Side.make_id(office_id, side), valid_until_size=None
-    ).first()
-    if key is None:
-        raise Refused(f"the {side} side has no signing key yet")
-    return key
-
-
-def private_key(key: SideKey) -> Ed25519PrivateKey:
-    secret = KeySecret.objects.filter(fingerprint=key.fingerprint).first()
-    if secret is None:
-        raise Refused(
-            f"this server does not hold the private key {key.fingerprint[:16]} of the "
-            f"{key.side.key} side"
-        )
-    return unseal(secret)
-
-
-def sign(key: SideKey, message: bytes) -> str:
-    return private_key(key).sign(message).hex()
+from liaison.signing.keyring import current_key, ensure_keys, new_key, private_key
+from liaison.signing.models import SideKey
 
 
 def rotate(*, member: Member, reason: str, now: dt.datetime) -> SideKey:
@@ -150,7 +38,7 @@ def rotate(*, member: Member, reason: str, now: dt.datetime) -> SideKey:
         ensure_keys(office, now)
         old = current_key(office, side.key)
         old_private = private_key(old)
-        new_private, public, fingerprint = _new_key(office.id, side.key, now)
+        new_private, public, fingerprint = new_key(office.id, side.key, now)
         message = formats.rotation_message(
             office=office.id, side=side.key, old=old.fingerprint, new=fingerprint, public_key=public
         )
@@ -169,7 +57,5 @@ def rotate(*, member: Member, reason: str, now: dt.datetime) -> SideKey:
                 "reason": reason,
             },
         )
-        from liaison.signing import checkpoints
-
         checkpoints.sign_checkpoint(office, side.key, now=now, reason="rotation")
     return current_key(office, side.key)
