@@ -33,7 +33,7 @@ from ninja.security import HttpBearer, SessionAuth
 from liaison.api.models import ApiToken, hash_key
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed
-from liaison.web import reauth
+from liaison.offices import reauth
 
 logger = logging.getLogger("liaison.access")
 

@@ -10,7 +10,8 @@ The Account page changes one's password (the current one, then the new one twice
 session stays, the others end), sets one's language and time zone, says when the
 operator set the password, and lists the user's API tokens, each with a button that
 revokes it at once.
-Re-authentication before grave acts is ``liaison.web.reauth``; its page is here.
+Re-authentication before grave acts is ``liaison.offices.reauth`` (when the password was
+last given) and ``liaison.web.reauth`` (the pages that ask again); its page is here.
 """
 
 from __future__ import annotations
@@ -42,9 +43,9 @@ from liaison.api.models import ApiToken, revoke_token
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.offices import accounts as account_settings
+from liaison.offices import reauth
 from liaison.offices.access import offices_for
 from liaison.offices.models import Role
-from liaison.web import reauth
 from liaison.web.account_forms import (
     CodeForm,
     LoginForm,

@@ -22,8 +22,8 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.lib import clock
+from liaison.offices import reauth
 from liaison.signing.formats import ROTATION_REASON_MAX
-from liaison.web import reauth
 from liaison.web.account_forms import ReauthForm
 from liaison.web.accounts import confirmed_devices
 from liaison.web.forms import ActionForm

@@ -20,7 +20,7 @@ from django.utils.http import urlencode
 
 from liaison.lib import clock
 from liaison.lib.addresses import client_address
-from liaison.web import reauth
+from liaison.offices import reauth
 
 logger = logging.getLogger("liaison.access")
 request_logger = logging.getLogger("liaison.requests")

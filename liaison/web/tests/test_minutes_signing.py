@@ -17,10 +17,10 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.ledger.models import Event
+from liaison.offices import reauth
 from liaison.records import minutes
 from liaison.records.models import MinutesSignature
 from liaison.testing import PASSWORD, World, hold
-from liaison.web import reauth
 
 from .record_helpers import KEY, LATER, get, post, url
 
