@@ -32,6 +32,7 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
+	$(BIN)/lint-imports
 
 # The suite in one process per core (at most 8, each with its own test database), a
 # module's tests in one process, so what a module builds once is built once.

@@ -9,14 +9,14 @@ from __future__ import annotations
 import os
 import sys
 
+from liaison.bundle import check
+
 
 def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     if _offline_verify(args):
         # ``liaison verify FILE`` checks a bundle with no Django and no database, so it
         # runs on a machine that has only the bundle.
-        from liaison.bundle import check
-
         raise SystemExit(check.main(args[1:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
     from django.core.management import execute_from_command_line

@@ -5,7 +5,7 @@ parties' positions it is conditioned on; and the caller's own side's private dra
 Every write calls one function of ``projects.actions`` with the caller's membership and
 ``clock.now()``; reads go through ``projects.overview``, as the pages do. What the path
 names must exist: an unknown project, blocker or dependency is a 404 before any action
-runs. A side's drafts are reached only with the caller's own side (``actions.draft_of``),
+runs. A side's drafts are reached only with the caller's own side (``lookups.own_draft_for``),
 so the other side's draft answers exactly as one that does not exist.
 """
 
@@ -38,6 +38,7 @@ from liaison.lib.errors import NotAllowed, Refused
 from liaison.offices.access import refuse
 from liaison.offices.models import Member, Office
 from liaison.projects import actions
+from liaison.projects.commands import DiscardDraft, ProposeDraft
 from liaison.projects.models import (
     Blocker,
     Dependency,
@@ -179,18 +180,6 @@ def _exists(member: Member, key: str) -> None:
         raise Http404("No such project.")
 
 
-def _own_draft(member: Member, key: str) -> None:
-    """404 unless the caller's side has a draft ``key``; the other side's draft reads as
-    missing. Observers pass through so the action refuses their role (403), as for every
-    other write they may not make."""
-    if member.side_id is None:
-        return
-    try:
-        actions.draft_of(member, key)
-    except NotAllowed:
-        raise Http404(NO_DRAFT) from None
-
-
 def _draft(member: Member, key: str) -> dict[str, Any]:
     draft = ProjectDraft.objects.filter(
         office_id=member.office_id, side_id=member.side_id, key=key
@@ -258,11 +247,14 @@ def save_project_draft(
 
 
 @router.delete("/offices/{slug}/projects/drafts/{pkey}", response={204: None, **WRITE_ERRORS})
-def discard_project_draft(request: HttpRequest, slug: str, pkey: str) -> Status[None]:
-    """Discard your side's draft (any member of a side)."""
+def discard_project_draft(
+    request: HttpRequest, slug: str, pkey: str, draft_revision: Query[int | None] = None
+) -> Status[None]:
+    """Discard your side's draft (any member of a side). Name the ``draft_revision`` you
+    read to discard only that one: a draft saved since is kept (409)."""
     _office, member = member_for(request, slug)
-    _own_draft(member, pkey)
-    actions.discard_project_draft(member=member, key=pkey, now=clock.now())
+    command = DiscardDraft(key=pkey, draft_revision=draft_revision)
+    actions.discard_project_draft(member=member, command=command, now=clock.now())
     return Status(204, None)
 
 
@@ -276,13 +268,8 @@ def propose_project(
     """Propose your side's draft to both sides (a head or deputy): the project is
     ``proposed`` and its plan, if any, is the original plan."""
     office, member = member_for(request, slug)
-    _own_draft(member, pkey)
-    actions.propose_project(
-        member=member,
-        key=pkey,
-        draft_revision=payload.draft_revision if payload else None,
-        now=clock.now(),
-    )
+    command = ProposeDraft(key=pkey, draft_revision=payload.draft_revision if payload else None)
+    actions.propose_project(member=member, command=command, now=clock.now())
     return Status(201, _project(office, pkey))
 
 

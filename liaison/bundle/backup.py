@@ -39,6 +39,7 @@ from liaison.meetings.models import ScheduleNotice
 from liaison.offices.models import Member
 from liaison.projects.models import ProjectDraft
 from liaison.records.models import ReadoutDraft
+from liaison.signing import formats
 from liaison.signing.models import Checkpoint, Cosignature, KeySecret
 
 FORMAT = "liaison-backup"
@@ -189,8 +190,6 @@ def _private(data: dict[str, Any]) -> int:
 
 
 def _checkpoints(bundle: dict[str, Any], office: str) -> None:
-    from liaison.signing import formats
-
     for item in bundle.get("checkpoints", []):
         statement = base64.b64decode(item["statement"])
         fields = formats.parse_checkpoint_statement(statement)

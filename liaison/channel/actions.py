@@ -21,6 +21,7 @@ from liaison.channel.models import Message, MessageKind, PrivateNote, Receipt, T
 from liaison.ledger import log
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.lib.fields import text_problem
+from liaison.meetings.schedule import find_session
 from liaison.offices.access import (
     refuse,
     require_active,
@@ -28,6 +29,8 @@ from liaison.offices.access import (
     require_side_speaker,
 )
 from liaison.offices.models import Member, Office, Role, Side
+from liaison.projects.models import Project
+from liaison.records.models import Commitment, MeetingRecord, Minutes
 
 SUBJECT_MAX = 200
 BODY_MAX = 50_000
@@ -63,9 +66,6 @@ def message_for(member: Member, key: str) -> Message:
 
 
 def _about(office: Office, session: str, project: str) -> dict[str, str]:
-    from liaison.meetings.schedule import find_session
-    from liaison.projects.models import Project
-
     session = _lookup_key(session.strip(), "about_session", "session")
     project = _lookup_key(project.strip(), "about_project", "project")
     if session and find_session(office, session) is None:
@@ -423,10 +423,6 @@ def acknowledge(*, member: Member, key: str, note: str = "", now: dt.datetime) -
 
 
 def _target_exists(office: Office, kind: str, key: str) -> bool:
-    from liaison.meetings.schedule import find_session
-    from liaison.projects.models import Project
-    from liaison.records.models import Commitment, MeetingRecord, Minutes
-
     if kind == TargetKind.SESSION:
         return find_session(office, key) is not None
     lookups: dict[str, Any] = {

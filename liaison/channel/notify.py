@@ -32,6 +32,7 @@ from liaison.channel.models import (
     NotificationPreference,
     NotificationStatus,
 )
+from liaison.lib.errors import Refused
 from liaison.meetings.models import ScheduleNotice
 from liaison.offices.models import ActNotice, Member, Role
 from liaison.offices.overview import describe_for_heads
@@ -57,8 +58,6 @@ def delivery_of(office_id: str, username: str) -> str:
 
 def set_delivery(member: Member, delivery: str) -> NotificationPreference:
     if delivery not in Delivery.values:
-        from liaison.lib.errors import Refused
-
         raise Refused(f"choose one of {', '.join(Delivery.values)}", field="delivery")
     preference, _ = NotificationPreference.objects.update_or_create(
         office_id=member.office_id, username=member.username, defaults={"delivery": delivery}

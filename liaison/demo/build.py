@@ -37,6 +37,7 @@ from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
 from liaison.projects import actions as projects
+from liaison.projects.commands import ProposeDraft
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
 from liaison.signing import checkpoints, keys
 
@@ -364,7 +365,7 @@ def _projects_proposed(chun: Member, now: dt.datetime) -> None:
             end=OCTOBER_2018[1],
             now=now,
         )
-        projects.propose_project(member=chun, key=key, now=now)
+        projects.propose_project(member=chun, command=ProposeDraft(key=key), now=now)
     projects.add_dependency(
         member=chun, project="rail-groundbreaking", depends_on="rail-link-study", now=now
     )

@@ -7,9 +7,9 @@ message a person reads for a broken rule is written once, here (``say``), in wor
 Korean/English catalogue can carry. Rules that need the office's state (a key taken, a
 revision moved on) stay with the action, inside the office's write lock.
 
-``Command.build(**values)`` answers the command or raises ``Invalid``: a ``Refused``
-whose ``field`` and ``message`` are the first problem's and whose ``errors`` hold every
-field's, for a form to show them all.
+Building a command (``DiscardDraft(key=..., ...)`` or ``DiscardDraft.build(**values)``)
+answers it or raises ``Invalid``: a ``Refused`` whose ``field`` and ``message`` are the
+first problem's and whose ``errors`` hold every field's, for a form to show them all.
 """
 
 from __future__ import annotations
@@ -42,12 +42,15 @@ class Command(BaseModel):
     # How a field is named in a message when "the <field name>" does not read well.
     labels: ClassVar[dict[str, str]] = {}
 
+    def __init__(self, **values: Any) -> None:
+        try:
+            super().__init__(**values)
+        except ValidationError as exc:
+            raise Invalid(type(self).problems(exc)) from None
+
     @classmethod
     def build(cls, **values: Any) -> Self:
-        try:
-            return cls.model_validate(values)
-        except ValidationError as exc:
-            raise Invalid(cls.problems(exc)) from None
+        return cls(**values)
 
     @classmethod
     def label(cls, field: str) -> str:

@@ -6,4 +6,6 @@ class MeetingsConfig(AppConfig):
     verbose_name = "Cadences, sessions and attendance"
 
     def ready(self) -> None:
+        # In ready(), not at the top: the events module imports models, which Django
+        # loads only after every app's config.
         from liaison.meetings import events  # noqa: F401 - registers the event types

@@ -11,11 +11,12 @@ from django.conf import settings
 from django.db.models import QuerySet
 
 from liaison.lib.errors import Refused
-from liaison.lib.timezones import FIRST_DAY
+from liaison.lib.timezones import FIRST_DAY, get_zone
 from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
 from liaison.meetings.models import AbsenceNotice, CheckIn, Status
 from liaison.meetings.schedule import SessionInfo, sessions_between
 from liaison.offices.models import Office, Side
+from liaison.projects.overview import counts_by_status
 
 
 @dataclass(frozen=True)
@@ -64,8 +65,6 @@ class Standing:
         return round(self.cadence_held / self.cadence_expected, 4)
 
     def as_json(self) -> dict[str, Any]:
-        from liaison.lib.timezones import get_zone
-
         zone = get_zone(self.zone_name)
         last = self.last_held
         return {
@@ -240,8 +239,6 @@ def compute(
     outcomes = outcomes_between(office, sides, launched, until or as_of, as_of)
     standing = build(office, sides, outcomes, as_of, window_days)
     if with_projects:
-        from liaison.projects.overview import counts_by_status
-
         standing = replace(standing, projects_by_status=counts_by_status(office, as_of))
     return standing
 

@@ -17,15 +17,16 @@ from typing import Any
 from django.db import IntegrityError, transaction
 
 from liaison.ledger import log
-from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.lib.errors import Conflict, Refused
 from liaison.lib.fields import text_problem
 from liaison.offices.access import (
-    refuse,
     require_active,
     require_side_member,
     require_side_speaker,
 )
 from liaison.offices.models import Member, Office
+from liaison.projects.commands import DiscardDraft, DraftRevision, ProposeDraft
+from liaison.projects.lookups import own_draft_for
 from liaison.projects.models import (
     Actor,
     Blocker,
@@ -199,40 +200,34 @@ def save_project_draft(
     return ProjectDraft.objects.get(office=office, side=side, key=key)
 
 
-def draft_of(member: Member, key: str) -> ProjectDraft:
-    """The member's own side's draft keyed ``key``. Another side's draft is out of reach:
-    it is refused exactly as a draft that does not exist."""
-    draft = ProjectDraft.objects.filter(
-        office_id=member.office_id, side_id=member.side_id, key=key
-    ).first()
-    if draft is None:
-        refuse(member.user, f"project draft {key}", "not a draft of the member's side")
-        raise NotAllowed(f"your side has no draft project {key!r}")
-    return draft
+def _same_revision(draft: ProjectDraft, command: DraftRevision, undone: str) -> None:
+    """Act only on the revision the person read: a draft saved since stays as it is."""
+    if command.draft_revision is not None and command.draft_revision != draft.revision:
+        raise Conflict(
+            f"The draft changed since you read it: {draft.updated_by} saved revision "
+            f"{draft.revision}. {undone}; read it again first.",
+            current=draft.revision,
+            field="draft_revision",
+        )
 
 
-def propose_project(
-    *, member: Member, key: str, draft_revision: int | None = None, now: dt.datetime
-) -> Project:
-    """Publish the side's draft to both sides: the project is ``proposed``."""
+def propose_project(*, member: Member, command: ProposeDraft, now: dt.datetime) -> Project:
+    """Publish the side's draft to both sides: the project is ``proposed``. The other
+    side's draft is as unknown as a missing one, whatever one's role, so it is looked up
+    before the role is checked."""
     office = member.office
-    _speaker(member, now)
+    require_side_member(member)
     with log.writing(office.id):
-        draft = draft_of(member, key)
-        if draft_revision is not None and draft_revision != draft.revision:
-            raise Conflict(
-                f"The draft changed since you read it: {draft.updated_by} saved revision "
-                f"{draft.revision}. Nothing was proposed; read it again, then propose.",
-                current=draft.revision,
-                field="draft_revision",
-            )
-        if Project.objects.filter(office=office, key=key).exists():
-            raise Refused(f"a project {key!r} exists already", field="key")
+        draft = own_draft_for(member, command.key)
+        _speaker(member, now)
+        _same_revision(draft, command, "Nothing was proposed")
+        if Project.objects.filter(office=office, key=draft.key).exists():
+            raise Refused(f"a project {draft.key!r} exists already", field="key")
         _append(
             member,
             "project.proposed",
             {
-                "key": key,
+                "key": draft.key,
                 "kind": draft.kind,
                 "title": draft.title,
                 "description": draft.description,
@@ -242,14 +237,16 @@ def propose_project(
             now,
         )
         ProjectDraft.objects.filter(pk=draft.pk).delete()
-    return Project.objects.get(office=office, key=key)
+    return Project.objects.get(office=office, key=draft.key)
 
 
-def discard_project_draft(*, member: Member, key: str, now: dt.datetime) -> None:
+def discard_project_draft(*, member: Member, command: DiscardDraft, now: dt.datetime) -> None:
     require_side_member(member)
     require_active(member, now)
     with log.writing(member.office_id):
-        draft_of(member, key).delete()
+        draft = own_draft_for(member, command.key)
+        _same_revision(draft, command, "Nothing was discarded")
+        draft.delete()
 
 
 # Plans, statuses, blockers, dependencies ------------------------------------------------

@@ -118,10 +118,16 @@ class _Writing(ActionForm):
         ]
 
 
-def held_label(held: outbox.HeldFile) -> str:
-    # The tags module imports these forms: read its size filter when a label is made.
-    from liaison.web.templatetags.liaison_channel import filesize
+def filesize(value: int) -> str:
+    """A size for a person: ``812 bytes``, ``14 KB``, ``2.4 MB``."""
+    if value < 1024:
+        return f"{value} bytes"
+    if value < 1024 * 1024:
+        return f"{value / 1024:.0f} KB"
+    return f"{value / 1024 / 1024:.1f} MB"
 
+
+def held_label(held: outbox.HeldFile) -> str:
     return f"{held.name} ({held.content_type}, {filesize(held.size)})"
 
 

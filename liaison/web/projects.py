@@ -10,7 +10,7 @@ choices, the page's common context). The pages, one module each:
 Each view parses input with a form from ``project_forms``, checks access through
 ``offices.access``, calls one action from ``projects/actions.py``, and renders or
 redirects; reads go through ``projects/overview.py``. A side's drafts are read only with
-the viewer's own side (``projects_board._drafts``, ``projects_drafts._own_draft_or_404``),
+the viewer's own side (``projects_board._drafts``, ``projects.lookups.own_draft_for``),
 so no page shows them to the other side or to observers, and the other side's draft is
 the same 404 as a missing one.
 """

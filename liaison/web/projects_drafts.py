@@ -7,16 +7,16 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from liaison.lib import clock
-from liaison.lib.errors import Refused
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.projects import actions
-from liaison.projects.models import ProjectDraft
+from liaison.projects.commands import DiscardDraft, ProposeDraft
+from liaison.projects.lookups import own_draft_for
 from liaison.web import project_forms as pf
 from liaison.web.forms import KEY_PATTERN
 from liaison.web.pages import office_page, run_form
@@ -69,33 +69,21 @@ def office_project_draft_save(request: HttpRequest, office: Office, member: Memb
     )
 
 
-def _own_draft_or_404(request: HttpRequest, member: Member, key: str) -> ProjectDraft:
-    """The viewer's side's draft ``key``; the other side's is the 404 of a missing one."""
-    draft = ProjectDraft.objects.filter(
-        office_id=member.office_id, side_id=member.side_id, key=key
-    ).first()
-    if draft is None:
-        access.refuse(request.user, f"project draft {member.office_id}/{key}", "not own side's")
-        raise Http404("No such draft.")
-    return draft
-
-
 @require_POST
 @office_page
 def office_project_draft_propose(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
-    # The other side's draft is as unknown as a missing one, whatever one's role: look
-    # it up before saying that only heads and deputies propose.
+    # The URL's draft is looked up before the form is read, so a bad form never answers
+    # for a draft the member cannot reach; the action looks again inside the lock.
     access.require_side_member(member)
-    _own_draft_or_404(request, member, key)
+    own_draft_for(member, key)
     access.require_side_speaker(member)
     form = pf.ProposeDraftForm(request.POST, auto_id=f"propose-{key}-%s")
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        project = actions.propose_project(
-            member=member, key=key, draft_revision=data["draft_revision"], now=clock.now()
-        )
+        command = ProposeDraft(key=key, draft_revision=data["draft_revision"])
+        project = actions.propose_project(member=member, command=command, now=clock.now())
         message = f"{member.side} proposed {project.title}: both sides see it now."
         return message, reverse("office-project", args=[office.slug, project.key])
 
@@ -109,17 +97,12 @@ def office_project_draft_discard(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    draft = _own_draft_or_404(request, member, key)
+    own_draft_for(member, key)
     form = pf.DiscardDraftForm(request.POST, auto_id=f"discard-{key}-%s")
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        # Discard only what the person saw: a draft saved since stays.
-        if data["draft_revision"] != draft.revision:
-            raise Refused(
-                f"The draft changed since you read it: {draft.updated_by} saved revision "
-                f"{draft.revision}. Nothing was discarded; read it again first."
-            )
-        actions.discard_project_draft(member=member, key=key, now=clock.now())
+        command = DiscardDraft(key=key, draft_revision=data["draft_revision"])
+        actions.discard_project_draft(member=member, command=command, now=clock.now())
         return f"Draft {key} discarded.", board_url(office, "drafts")
 
     done = run_form(request, form, perform)

@@ -15,6 +15,7 @@ import time_machine
 
 from liaison.ledger.models import Event
 from liaison.projects import actions
+from liaison.projects.commands import ProposeDraft
 from liaison.projects.models import Project, StatusChange
 from liaison.testing import PASSWORD, T0, make_world
 from tests.browser.conftest import CHROMIUM
@@ -67,7 +68,7 @@ def test_a_head_states_a_project_postponed_and_the_board_shows_it(
         end=dt.date(2024, 3, 3),
         now=NOW,
     )
-    actions.propose_project(member=head, key="business-visit", now=NOW)
+    actions.propose_project(member=head, command=ProposeDraft(key="business-visit"), now=NOW)
     actions.open_blocker(
         member=world.north_head,
         project="business-visit",

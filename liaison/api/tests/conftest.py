@@ -21,6 +21,7 @@ from liaison.channel.models import Message, PrivateNote
 from liaison.meetings import actions as meetings
 from liaison.meetings.models import Proposal
 from liaison.projects import actions as projects
+from liaison.projects.commands import ProposeDraft
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
 from liaison.testing import T0, World, hold, weekly
 
@@ -473,7 +474,9 @@ def planned(world: World) -> None:
             end=dt.date(2024, month, last) if month and last else None,
             now=at,
         )
-        projects.propose_project(member=world.members[f"{side}_head"], key=key, now=at)
+        projects.propose_project(
+            member=world.members[f"{side}_head"], command=ProposeDraft(key=key), now=at
+        )
     projects.add_dependency(
         member=world.north_head, project="groundbreaking", depends_on=PROJECT, now=at
     )

@@ -8,6 +8,7 @@ import pytest
 from liaison.api.tests.conftest import PARTY, PROJECT, PROJECTS_AT, office_url, planned
 from liaison.ledger.models import Event
 from liaison.projects import actions
+from liaison.projects.commands import ProposeDraft
 from liaison.projects.models import Project, ProjectDraft
 
 LATER = PROJECTS_AT + dt.timedelta(days=1)
@@ -787,7 +788,9 @@ def test_the_projects_take_a_fixed_number_of_queries_however_many(
             end=dt.date(2024, 3, 31),
             now=PROJECTS_AT,
         )
-        actions.propose_project(member=world.south_head, key=key, now=PROJECTS_AT)
+        actions.propose_project(
+            member=world.south_head, command=ProposeDraft(key=key), now=PROJECTS_AT
+        )
         actions.replan_project(
             member=world.north_head,
             key=key,

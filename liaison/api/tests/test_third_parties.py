@@ -8,6 +8,7 @@ import pytest
 from liaison.api.tests.conftest import PARTY, PROJECT, PROJECTS_AT, office_url, planned
 from liaison.ledger.models import Event
 from liaison.projects import actions
+from liaison.projects.commands import ProposeDraft
 from liaison.projects.models import ExternalEvent
 
 SUMMIT = {
@@ -282,7 +283,9 @@ def test_the_third_parties_take_a_fixed_number_of_queries_however_many(
             leads=["south"],
             now=PROJECTS_AT,
         )
-        actions.propose_project(member=world.south_head, key=f"project-{number}", now=PROJECTS_AT)
+        actions.propose_project(
+            member=world.south_head, command=ProposeDraft(key=f"project-{number}"), now=PROJECTS_AT
+        )
         actions.open_blocker(
             member=world.south_head,
             project=f"project-{number}",

@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 from liaison.meetings import actions
 from liaison.meetings import standing as standing_module
 from liaison.meetings.standing import compute
+from liaison.projects.commands import ProposeDraft
 from liaison.testing import agreed_session, weekly
 
 MINUTE = dt.timedelta(minutes=1)
@@ -233,7 +234,7 @@ def test_projects_by_status_counts_each_projects_status_at_the_day(world):
             leads=["south"],
             now=now,
         )
-        projects.propose_project(member=world.south_head, key=key, now=now)
+        projects.propose_project(member=world.south_head, command=ProposeDraft(key=key), now=now)
 
     propose("concert", utc(2024, 1, 2))
     propose("visit", utc(2024, 1, 2))

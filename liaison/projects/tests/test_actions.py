@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.lib.errors import Conflict, NotAllowed, NotFound, Refused
 from liaison.projects import actions
+from liaison.projects.commands import ProposeDraft
 from liaison.projects.models import Project, ProjectDraft
 from liaison.projects.overview import board, counts_by_status, projects_of
 from liaison.testing import T0, World
@@ -40,7 +41,9 @@ def propose(world: World, key: str = "rail-study", member: str = "south_head", *
     actions.save_project_draft(
         member=world.members[member], key=key, base_revision=0, now=NOW, **values
     )
-    return actions.propose_project(member=world.members[member], key=key, now=NOW)
+    return actions.propose_project(
+        member=world.members[member], command=ProposeDraft(key=key), now=NOW
+    )
 
 
 def state(
@@ -61,9 +64,14 @@ def test_a_draft_is_private_until_proposed(world):
         now=NOW,
     )
     assert Event.objects.count() == before
-    with refused("your side has no draft project 'concert'", NotAllowed):
-        actions.propose_project(member=world.north_head, key="concert", now=NOW)
-    project = actions.propose_project(member=world.south_deputy, key="concert", now=NOW)
+    # The other side's draft reads as one that does not exist.
+    with refused("Your side has no such draft project", NotFound):
+        actions.propose_project(
+            member=world.north_head, command=ProposeDraft(key="concert"), now=NOW
+        )
+    project = actions.propose_project(
+        member=world.south_deputy, command=ProposeDraft(key="concert"), now=NOW
+    )
     assert (project.status, project.original_start) == ("proposed", None)
     assert not ProjectDraft.objects.exists()
 
@@ -291,7 +299,7 @@ def test_the_board_and_the_counts_by_status(world):
 
 
 def test_the_record_verifies_after_every_kind_of_change(world, scratch_allowed):
-    from liaison.ledger.verify import verify
+    from liaison.bundle.audit import verify
 
     test_third_parties_with_actors_positions_and_events(world)
     state(world, "pending", reason="Waiting", blockers=["us-pace"])

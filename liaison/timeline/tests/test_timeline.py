@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from liaison.meetings import actions as meetings
+from liaison.projects.commands import ProposeDraft
 from liaison.records import commitments, meeting_records, minutes, readouts
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 from liaison.timeline.build import timeline
@@ -273,7 +274,7 @@ def test_projects_blockers_and_third_parties_join_the_timeline(history, django_a
         end=dt.date(2024, 2, 29),
         now=day,
     )
-    projects.propose_project(member=history.south_head, key="rail", now=day)
+    projects.propose_project(member=history.south_head, command=ProposeDraft(key="rail"), now=day)
     projects.open_blocker(
         member=history.north_head,
         project="rail",

@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 
 from liaison.projects import actions
+from liaison.projects.commands import ProposeDraft
 from liaison.projects.models import Project
 from liaison.testing import T0, World
 
@@ -52,7 +53,9 @@ def propose(
         end=end,
         now=NOW,
     )
-    return actions.propose_project(member=world.members[member], key=key, now=NOW)
+    return actions.propose_project(
+        member=world.members[member], command=ProposeDraft(key=key), now=NOW
+    )
 
 
 def state(world: World, key: str, status: str, member: str = "south_head", **kw: object) -> None:

@@ -21,6 +21,7 @@ from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
+from liaison.projects.commands import ProposeDraft
 from liaison.records import frameworks
 from liaison.testing import make_world
 from liaison.web import urls
@@ -242,7 +243,7 @@ def _projects(world) -> None:
         leads=["south"],
         now=BEFORE,
     )
-    projects.propose_project(member=world.south_head, key=PROJECT, now=BEFORE)
+    projects.propose_project(member=world.south_head, command=ProposeDraft(key=PROJECT), now=BEFORE)
     projects.save_project_draft(
         member=world.south_staff,
         key=DRAFT,

@@ -13,6 +13,7 @@ from django.test import Client
 
 from liaison.channel.models import PrivateNote
 from liaison.projects import actions as projects
+from liaison.projects.commands import ProposeDraft
 from liaison.projects.models import Project, ProjectDraft
 from liaison.testing import T0, World
 
@@ -116,7 +117,7 @@ def test_a_stored_plan_ending_in_december_9999_still_draws_the_chart(world, monk
         end=dt.date(9999, 12, 31),
         now=NOW,
     )
-    projects.propose_project(member=head, key="forever", now=NOW)
+    projects.propose_project(member=head, command=ProposeDraft(key="forever"), now=NOW)
     assert Project.objects.get().current_end == dt.date(9999, 12, 31)
     for who in ("south_head", "north_staff", "observer"):
         chart = at_now(member_client(world, who).get, f"{OFFICE}/projects/chart/")

@@ -285,16 +285,41 @@ def test_the_other_side_cannot_reach_a_draft(projects, as_user):
 
 
 def test_discarding_a_draft_changed_since_keeps_it(projects, as_user):
+    # The staff member read revision 1; the head saved revision 2 in the meantime.
+    saved = post(
+        as_user(projects.south_head),
+        url(projects, "office-project-draft-save"),
+        {
+            "base_revision": 1,
+            "key": "secret",
+            "kind": "event",
+            "title": "Reunion concert in Seoul",
+            "leads": ["south"],
+        },
+    )
+    assert "Draft secret saved (revision 2)" in saved.text
+    response = post(
+        as_user(projects.south_staff),
+        url(projects, "office-project-draft-discard", "secret"),
+        {"draft_revision": 1},
+    )
+    assert response.status_code == 400
+    assert "Nothing was discarded" in response.text
+    assert ProjectDraft.objects.get(key="secret").title == "Reunion concert in Seoul"
+    post(
+        as_user(projects.south_staff),
+        url(projects, "office-project-draft-discard", "secret"),
+        {"draft_revision": 2},
+    )
+    assert not ProjectDraft.objects.exists()
+
+
+def test_discarding_with_a_revision_that_is_none_says_so(projects, as_user):
     response = post(
         as_user(projects.south_staff),
         url(projects, "office-project-draft-discard", "secret"),
         {"draft_revision": 0},
     )
     assert response.status_code == 400
-    assert "Nothing was discarded" in response.text
-    post(
-        as_user(projects.south_staff),
-        url(projects, "office-project-draft-discard", "secret"),
-        {"draft_revision": 1},
-    )
-    assert not ProjectDraft.objects.exists()
+    assert "at least 1" in response.text
+    assert ProjectDraft.objects.filter(key="secret").exists()

@@ -10,7 +10,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from liaison.lib import clock
 from liaison.offices.models import Office
 from liaison.signing import checkpoints
-from liaison.signing.models import Checkpoint
+from liaison.signing.models import Checkpoint, Cosignature
 
 
 class Command(BaseCommand):
@@ -61,8 +61,6 @@ class Command(BaseCommand):
 
 
 def _verdict(checkpoint: Checkpoint) -> str:
-    from liaison.signing.models import Cosignature
-
     witnessed = Cosignature.objects.filter(
         office_id=checkpoint.office,
         side=checkpoint.side,
