@@ -35,7 +35,8 @@ from liaison.ledger.canonical import digest, encode
 from liaison.ledger.events import validate_body
 from liaison.ledger.models import Event, Log
 from liaison.ledger.verify import verify_chain
-from liaison.meetings import actions
+from liaison.meetings import attending, calling_off
+from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence
 from liaison.meetings.models import CheckIn
 from liaison.meetings.overview import dashboard
 from liaison.meetings.schedule import find_session, sessions_between
@@ -245,10 +246,9 @@ def build_decade(db: str) -> tuple[World, dict[str, Any]]:
     check_in_s: list[float] = []
     for index, session in enumerate(sessions):
         if index not in walkout and rng.random() < 0.01:
-            actions.cancel_session(
+            calling_off.cancel_session(
                 member=world.south_head,
-                key=session.key,
-                reason="Logistics",
+                command=CancelSession(key=session.key, reason="Logistics"),
                 now=session.start - dt.timedelta(days=2),
             )
             counts["cancelled"] += 1
@@ -267,17 +267,20 @@ def build_decade(db: str) -> tuple[World, dict[str, Any]]:
             counts[plans[side]] += 1
         for side, plan in plans.items():
             if plan == "excused":
-                actions.give_notice_of_absence(
+                attending.give_notice_of_absence(
                     member=heads[side],
-                    key=session.key,
-                    reason="Delegation travelling",
+                    command=NoticeOfAbsence(key=session.key, reason="Delegation travelling"),
                     now=session.start - dt.timedelta(days=1),
                 )
         for side, plan in plans.items():
             if plan in ("present", "late"):
                 offset = dt.timedelta(minutes=-10 if plan == "present" else 5)
                 t0 = time.perf_counter()
-                actions.check_in(member=heads[side], key=session.key, now=session.start + offset)
+                attending.check_in(
+                    member=heads[side],
+                    command=CheckInTo(key=session.key),
+                    now=session.start + offset,
+                )
                 check_in_s.append(time.perf_counter() - t0)
         if (index + 1) % 100 == 0:
             progress(db, f"ten-year office: {index + 1}/{len(sessions)} sessions")
@@ -412,7 +415,7 @@ def bench_records(db: str, world: World, runs: int) -> dict[str, Any]:
     heads = [world.south_head, world.north_head]
     for head in heads:
         if not CheckIn.objects.filter(office=office, session_key=last, side=head.side).exists():
-            actions.check_in(member=head, key=last, now=held[-1].start)
+            attending.check_in(member=head, command=CheckInTo(key=last), now=held[-1].start)
     meeting_records.save_record(
         member=world.south_staff,
         session=last,

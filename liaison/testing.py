@@ -20,7 +20,14 @@ from django.core.management.color import no_style
 from django.db import connections, models, transaction
 from django.test.utils import override_settings
 
-from liaison.meetings import actions as meetings
+from liaison.meetings import answering, attending, commands, proposing
+from liaison.meetings.commands import (
+    AcceptProposal,
+    CheckInTo,
+    LevelName,
+    ProposeCadence,
+    ProposeSession,
+)
 from liaison.meetings.models import Cadence, Proposal
 from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.offices import actions as offices
@@ -225,24 +232,28 @@ def weekly(
     at: dt.time = dt.time(10, 0),
     duration: int = 60,
     grace: int = 15,
-    level: str = "head",
+    level: LevelName = "head",
     now: dt.datetime = T0,
 ) -> None:
     """A weekly cadence proposed by the South's head and accepted by the North's
     (Fridays 10:00 office time)."""
-    proposal = meetings.propose_cadence(
+    proposal = proposing.propose_cadence(
         member=world.south_head,
-        key="weekly",
-        title="Weekly meeting",
-        rule=rule,
-        starts_on=starts_on,
-        start_time=at,
-        duration_minutes=duration,
-        grace_minutes=grace,
-        required_level=level,
+        command=ProposeCadence(
+            key="weekly",
+            title="Weekly meeting",
+            rule=rule,
+            starts_on=starts_on,
+            start_time=at,
+            duration_minutes=duration,
+            grace_minutes=grace,
+            required_level=level,
+        ),
         now=now,
     )
-    meetings.accept_proposal(member=world.north_head, key=proposal.key, now=now)
+    answering.accept_proposal(
+        member=world.north_head, command=AcceptProposal(key=proposal.key), now=now
+    )
 
 
 def agree_session(
@@ -252,22 +263,26 @@ def agree_session(
     title: str = "Ad hoc meeting",
     duration: int = 60,
     grace: int = 15,
-    level: str = "head",
+    level: LevelName = "head",
     now: dt.datetime = T0,
     accept_at: dt.datetime | None = None,
 ) -> str:
     """An ad hoc session proposed by the South's head and accepted by the North's.
     Returns its key."""
-    proposal = meetings.propose_session(
+    proposal = proposing.propose_session(
         member=world.south_head,
-        title=title,
-        start=start,
-        duration_minutes=duration,
-        grace_minutes=grace,
-        required_level=level,
+        command=ProposeSession(
+            title=title,
+            start=start,
+            duration_minutes=duration,
+            grace_minutes=grace,
+            required_level=level,
+        ),
         now=now,
     )
-    meetings.accept_proposal(member=world.north_head, key=proposal.key, now=accept_at or now)
+    answering.accept_proposal(
+        member=world.north_head, command=AcceptProposal(key=proposal.key), now=accept_at or now
+    )
     return proposal.subject
 
 
@@ -279,7 +294,7 @@ FIRST_START = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
 def hold(world: World, key: str = FIRST_SESSION, start: dt.datetime = FIRST_START) -> None:
     """Both heads check in at ``start``: the session is held."""
     for head in (world.south_head, world.north_head):
-        meetings.check_in(member=head, key=key, now=start)
+        attending.check_in(member=head, command=CheckInTo(key=key), now=start)
 
 
 # Proposals agreed at once: the member's side proposes, the other side's head accepts at
@@ -297,21 +312,37 @@ def other_head(member: Member) -> Member:
 
 
 def agree(member: Member, proposal: Proposal, now: dt.datetime) -> Proposal:
-    return meetings.accept_proposal(member=other_head(member), key=proposal.key, now=now)
+    return answering.accept_proposal(
+        member=other_head(member), command=AcceptProposal(key=proposal.key), now=now
+    )
+
+
+def _command(
+    kind: type[commands.Command], arguments: dict[str, Any]
+) -> tuple[Member, Any, dt.datetime]:
+    """The acting member, the command and the instant, from one action's arguments."""
+    values = dict(arguments)
+    return (
+        values.pop("member"),
+        kind(**{k: v for k, v in values.items() if k != "now"}),
+        values["now"],
+    )
 
 
 def agreed_cadence(**arguments: Any) -> Cadence:
     """``propose_cadence`` accepted by the other side's head; the new version."""
-    proposal = meetings.propose_cadence(**arguments)
-    agree(arguments["member"], proposal, arguments["now"])
+    member, command, now = _command(commands.ProposeCadence, arguments)
+    proposal = proposing.propose_cadence(member=member, command=command, now=now)
+    agree(member, proposal, now)
     return Cadence.objects.filter(office_id=proposal.office_id, key=proposal.subject).latest(
         "version"
     )
 
 
 def agreed_end(**arguments: Any) -> None:
-    proposal = meetings.propose_cadence_end(**arguments)
-    agree(arguments["member"], proposal, arguments["now"])
+    member, command, now = _command(commands.ProposeCadenceEnd, arguments)
+    proposal = proposing.propose_cadence_end(member=member, command=command, now=now)
+    agree(member, proposal, now)
 
 
 def _found(member: Member, proposal: Proposal) -> SessionInfo:
@@ -323,12 +354,14 @@ def _found(member: Member, proposal: Proposal) -> SessionInfo:
 
 def agreed_session(**arguments: Any) -> SessionInfo:
     """``propose_session`` accepted by the other side's head; the session."""
-    proposal = meetings.propose_session(**arguments)
-    agree(arguments["member"], proposal, arguments["now"])
-    return _found(arguments["member"], proposal)
+    member, command, now = _command(commands.ProposeSession, arguments)
+    proposal = proposing.propose_session(member=member, command=command, now=now)
+    agree(member, proposal, now)
+    return _found(member, proposal)
 
 
 def agreed_move(**arguments: Any) -> SessionInfo:
-    proposal = meetings.propose_move(**arguments)
-    agree(arguments["member"], proposal, arguments["now"])
-    return _found(arguments["member"], proposal)
+    member, command, now = _command(commands.ProposeMove, arguments)
+    proposal = proposing.propose_move(member=member, command=command, now=now)
+    agree(member, proposal, now)
+    return _found(member, proposal)

@@ -17,10 +17,10 @@ from liaison.api.schemas import (
     CadencesOut,
     ErrorOut,
     ProposalOut,
-    aware,
 )
 from liaison.lib import clock
-from liaison.meetings import actions
+from liaison.meetings import proposing
+from liaison.meetings.commands import ProposeCadence, ProposeCadenceEnd
 
 router = Router(tags=["cadences"])
 
@@ -41,24 +41,9 @@ def propose_cadence(request: HttpRequest, slug: str, payload: CadenceIn) -> Stat
     once the other side accepts it, in force from ``effective`` or the acceptance,
     whichever is later. Sessions before it keep the version they had."""
     _office, member = member_for(request, slug)
-    effective = aware(payload.effective, "effective") if payload.effective else None
-    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
     now = clock.now()
-    proposal = actions.propose_cadence(
-        member=member,
-        key=payload.key,
-        title=payload.title,
-        rule=payload.rule,
-        starts_on=payload.starts_on,
-        start_time=payload.start_time,
-        duration_minutes=payload.duration_minutes,
-        grace_minutes=payload.grace_minutes,
-        required_level=payload.required_level,
-        effective=effective,
-        reason=payload.reason,
-        answer_by=answer_by,
-        now=now,
-    )
+    command = ProposeCadence(**payload.model_dump())
+    proposal = proposing.propose_cadence(member=member, command=command, now=now)
     return Status(201, proposal_data(proposal, now))
 
 
@@ -73,15 +58,7 @@ def propose_cadence_end(
     side's acceptance if later: no occurrences from then on. Sessions before it keep
     their cadence and their record."""
     _office, member = member_for(request, slug)
-    effective = aware(payload.effective, "effective") if payload.effective else None
-    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
     now = clock.now()
-    proposal = actions.propose_cadence_end(
-        member=member,
-        key=key,
-        reason=payload.reason,
-        effective=effective,
-        answer_by=answer_by,
-        now=now,
-    )
+    command = ProposeCadenceEnd(key=key, **payload.model_dump())
+    proposal = proposing.propose_cadence_end(member=member, command=command, now=now)
     return Status(201, proposal_data(proposal, now))

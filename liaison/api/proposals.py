@@ -6,17 +6,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router
 
 from liaison.api.access import member_for
 from liaison.api.schemas import ErrorOut, ProposalOut, ReasonIn, WithdrawIn
 from liaison.lib import clock
-from liaison.meetings import actions
+from liaison.meetings import answering
+from liaison.meetings.commands import AcceptProposal, DeclineProposal, WithdrawProposal
+from liaison.meetings.lookups import proposal_for
 from liaison.meetings.models import Proposal
 from liaison.meetings.proposals import ProposalView, open_proposals, recent_proposals, view_of
-from liaison.offices.access import refuse
-from liaison.offices.models import Office
 
 router = Router(tags=["proposals"])
 
@@ -43,14 +43,6 @@ def proposal_data(proposal: Proposal, now: dt.datetime) -> dict[str, Any]:
     }
 
 
-def _found(request: HttpRequest, office: Office, key: str) -> Proposal:
-    proposal = actions.find_proposal(office, key)
-    if proposal is None:
-        refuse(request.user, f"proposal {office.id}/{key}", "no such proposal")
-        raise Http404("No such proposal.")
-    return proposal
-
-
 def _data(views: list[ProposalView], now: dt.datetime) -> list[dict[str, Any]]:
     return [proposal_data(v.proposal, now) for v in views]
 
@@ -69,19 +61,20 @@ def list_proposals(
 
 @router.get("/offices/{slug}/proposals/{key}", response={200: ProposalOut, 404: ErrorOut})
 def get_proposal(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
-    office, _member = member_for(request, slug)
+    office, member = member_for(request, slug)
     now = clock.now()
-    return proposal_data(view_of(office, _found(request, office, key), now).proposal, now)
+    return proposal_data(view_of(office, proposal_for(member, key), now).proposal, now)
 
 
 @router.post("/offices/{slug}/proposals/{key}/accept", response={200: ProposalOut, **WRITE_ERRORS})
 def accept_proposal(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
     """Accept the other side's proposal (its head or deputy): from now on it binds both
     sides. Your acceptance is an event in your side's log naming the proposal's hash."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
-    _found(request, office, key)
-    return proposal_data(actions.accept_proposal(member=member, key=key, now=now), now)
+    proposal_for(member, key)
+    proposal = answering.accept_proposal(member=member, command=AcceptProposal(key=key), now=now)
+    return proposal_data(proposal, now)
 
 
 @router.post("/offices/{slug}/proposals/{key}/decline", response={200: ProposalOut, **WRITE_ERRORS})
@@ -89,10 +82,11 @@ def decline_proposal(
     request: HttpRequest, slug: str, key: str, payload: ReasonIn
 ) -> dict[str, Any]:
     """Decline the other side's proposal, saying why: it binds nobody."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
-    _found(request, office, key)
-    proposal = actions.decline_proposal(member=member, key=key, reason=payload.reason, now=now)
+    proposal_for(member, key)
+    command = DeclineProposal(key=key, reason=payload.reason)
+    proposal = answering.decline_proposal(member=member, command=command, now=now)
     return proposal_data(proposal, now)
 
 
@@ -103,9 +97,9 @@ def withdraw_proposal(
     request: HttpRequest, slug: str, key: str, payload: WithdrawIn | None = None
 ) -> dict[str, Any]:
     """Take back your side's proposal before the other side answers it."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
-    _found(request, office, key)
-    reason = payload.reason if payload else ""
-    proposal = actions.withdraw_proposal(member=member, key=key, reason=reason, now=now)
+    proposal_for(member, key)
+    command = WithdrawProposal(key=key, reason=payload.reason if payload else "")
+    proposal = answering.withdraw_proposal(member=member, command=command, now=now)
     return proposal_data(proposal, now)

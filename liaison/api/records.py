@@ -17,7 +17,7 @@ from typing import Any
 from django.http import Http404, HttpRequest
 from ninja import Router, Status
 
-from liaison.api.access import member_for, session_for
+from liaison.api.access import member_for
 from liaison.api.auth import require_recent_sign_in
 from liaison.api.errors import SessionState
 from liaison.api.record_schemas import (
@@ -36,6 +36,7 @@ from liaison.api.record_schemas import (
 from liaison.api.schemas import ErrorOut, aware
 from liaison.lib import clock
 from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.meetings.lookups import session_for
 from liaison.offices.models import Member, Office
 from liaison.records import meeting_records
 from liaison.records import minutes as minutes_actions

@@ -14,6 +14,8 @@ from ninja import Field, Schema
 from pydantic import AfterValidator
 
 from liaison.lib.errors import Refused
+from liaison.lib.fields import KEY_PATTERN, MINUTES_MAX, REASON_MAX, TITLE_MAX
+from liaison.meetings.commands import RULE_MAX, LevelName
 
 
 def _to_utc(value: dt.datetime) -> dt.datetime:
@@ -21,13 +23,13 @@ def _to_utc(value: dt.datetime) -> dt.datetime:
 
 
 UtcInstant = Annotated[dt.datetime, AfterValidator(_to_utc)]
-Level = Literal["head", "deputy", "staff"]
+Level = LevelName
 Role = Literal["head", "deputy", "staff", "observer"]
 AttendanceName = Literal["present", "late", "excused", "no_show", "expected", "not_due"]
 SessionStatus = Literal["scheduled", "postponed", "cancelled", "proposed", "declined", "withdrawn"]
 ProposalKindName = Literal["cadence", "cadence_end", "session", "move"]
 ProposalStateName = Literal["open", "lapsed", "accepted", "declined", "withdrawn"]
-Reason = Annotated[str, Field(max_length=2000)]
+Reason = Annotated[str, Field(max_length=REASON_MAX)]
 
 
 def aware(value: dt.datetime, field: str) -> dt.datetime:
@@ -237,11 +239,16 @@ AnswerBy = Field(
 )
 
 
+# The payloads of the schedule's writes: each becomes the action's command
+# (``meetings.commands``), which checks them; the limits here are the same ones, so the
+# schema shows them.
+
+
 class ScheduleIn(Schema):
-    title: str = Field(min_length=1, max_length=200)
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
     start: dt.datetime = Field(description="ISO 8601 with an offset")
-    duration_minutes: int = Field(ge=1, le=24 * 60)
-    grace_minutes: int = Field(ge=0, le=24 * 60)
+    duration_minutes: int = Field(ge=1, le=MINUTES_MAX)
+    grace_minutes: int = Field(ge=0, le=MINUTES_MAX)
     required_level: Level = "head"
     answer_by: dt.datetime | None = AnswerBy
 
@@ -296,13 +303,13 @@ class CadenceEndIn(Schema):
 
 
 class CadenceIn(Schema):
-    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$", description="e.g. weekly")
-    title: str = Field(min_length=1, max_length=200)
-    rule: str = Field(min_length=1, max_length=500, description="e.g. FREQ=WEEKLY;BYDAY=FR")
+    key: str = Field(pattern=KEY_PATTERN, description="e.g. weekly")
+    title: str = Field(min_length=1, max_length=TITLE_MAX)
+    rule: str = Field(min_length=1, max_length=RULE_MAX, description="e.g. FREQ=WEEKLY;BYDAY=FR")
     starts_on: dt.date
     start_time: dt.time = Field(description="wall-clock time in the office's zone")
-    duration_minutes: int = Field(ge=1, le=24 * 60)
-    grace_minutes: int = Field(ge=0, le=24 * 60)
+    duration_minutes: int = Field(ge=1, le=MINUTES_MAX)
+    grace_minutes: int = Field(ge=0, le=MINUTES_MAX)
     required_level: Level
     effective: dt.datetime | None = Field(
         None, description="when a change takes effect (ISO 8601 with an offset); default now"

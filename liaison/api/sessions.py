@@ -1,8 +1,10 @@
 """Sessions: the schedule with attendance, one session in full, and the actions on them.
 
-Every write calls one function of ``meetings.actions`` with the caller's membership
-and ``clock.now()``; the action checks the rules and appends exactly one event, or
-refuses and writes nothing. The answer is the session as it stands afterwards.
+Every write finds the path's session (``meetings.lookups.session_for``: 404 if there is
+none), builds the action's command (``meetings.commands``) from the path and the payload
+and calls the action with the caller's membership and ``clock.now()``; the action checks
+the rules and appends exactly one event, or refuses and writes nothing. The answer is
+the session as it stands afterwards.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import P, QueryEx, Router, Status
 
-from liaison.api.access import attendee_for, member_for, session_for
+from liaison.api.access import member_for
 from liaison.api.proposals import proposal_data
 from liaison.api.schemas import (
     CheckInIn,
@@ -24,16 +26,24 @@ from liaison.api.schemas import (
     ScheduleIn,
     SessionDetailOut,
     SessionOut,
-    aware,
 )
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import end_of_day, localize
-from liaison.meetings import actions
+from liaison.meetings import attending, calling_off, proposing
+from liaison.meetings.commands import (
+    CancelSession,
+    CheckInTo,
+    NoticeOfAbsence,
+    PostponeSession,
+    ProposeMove,
+    ProposeSession,
+)
+from liaison.meetings.lookups import session_for
 from liaison.meetings.overview import SessionDetail, session_detail
 from liaison.meetings.schedule import SessionInfo
 from liaison.meetings.standing import outcomes_between
-from liaison.offices.models import Member, Office
+from liaison.offices.models import Office
 
 router = Router(tags=["sessions"])
 
@@ -178,17 +188,8 @@ def propose_session(request: HttpRequest, slug: str, payload: ScheduleIn) -> Sta
     ``proposed`` until the other side accepts it (see ``proposals``)."""
     _office, member = member_for(request, slug)
     now = clock.now()
-    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
-    proposal = actions.propose_session(
-        member=member,
-        title=payload.title,
-        start=aware(payload.start, "start"),
-        duration_minutes=payload.duration_minutes,
-        grace_minutes=payload.grace_minutes,
-        required_level=payload.required_level,
-        answer_by=answer_by,
-        now=now,
-    )
+    command = ProposeSession(**payload.model_dump())
+    proposal = proposing.propose_session(member=member, command=command, now=now)
     return Status(201, proposal_data(proposal, now))
 
 
@@ -202,8 +203,8 @@ def check_in(
     office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
-    attendee: Member | None = attendee_for(member, payload.attendee if payload else None)
-    actions.check_in(member=member, key=key, attendee=attendee, now=now)
+    command = CheckInTo(key=key, attendee=payload.attendee if payload else None)
+    attending.check_in(member=member, command=command, now=now)
     return Status(201, _detail(office, key, now))
 
 
@@ -217,7 +218,8 @@ def give_notice_of_absence(
     office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
-    actions.give_notice_of_absence(member=member, key=key, reason=payload.reason, now=now)
+    command = NoticeOfAbsence(key=key, reason=payload.reason)
+    attending.give_notice_of_absence(member=member, command=command, now=now)
     return Status(201, _detail(office, key, now))
 
 
@@ -228,11 +230,8 @@ def propose_move(request: HttpRequest, slug: str, key: str, payload: MoveIn) -> 
     _office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
-    start = aware(payload.start, "start")
-    answer_by = aware(payload.answer_by, "answer_by") if payload.answer_by else None
-    proposal = actions.propose_move(
-        member=member, key=key, start=start, reason=payload.reason, answer_by=answer_by, now=now
-    )
+    command = ProposeMove(key=key, **payload.model_dump())
+    proposal = proposing.propose_move(member=member, command=command, now=now)
     return Status(201, proposal_data(proposal, now))
 
 
@@ -246,7 +245,8 @@ def postpone_session(
     office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
-    actions.postpone_session(member=member, key=key, reason=payload.reason, now=now)
+    command = PostponeSession(key=key, reason=payload.reason)
+    calling_off.postpone_session(member=member, command=command, now=now)
     return _detail(office, key, now)
 
 
@@ -258,5 +258,6 @@ def cancel_session(request: HttpRequest, slug: str, key: str, payload: ReasonIn)
     office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
-    actions.cancel_session(member=member, key=key, reason=payload.reason, now=now)
+    command = CancelSession(key=key, reason=payload.reason)
+    calling_off.cancel_session(member=member, command=command, now=now)
     return _detail(office, key, now)

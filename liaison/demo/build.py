@@ -33,7 +33,8 @@ from django.db import transaction
 from liaison.channel import actions as channel
 from liaison.ledger import log
 from liaison.lib.timezones import localize
-from liaison.meetings import actions as meetings
+from liaison.meetings import answering, attending, proposing
+from liaison.meetings.commands import AcceptProposal, CheckInTo, ProposeCadence
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
 from liaison.projects import actions as projects
@@ -159,37 +160,51 @@ def build(password: str) -> Office:
     # At the launch the co-heads agreed to meet every week: the South proposes, the North
     # accepts. ILLUSTRATIVE: Fridays at 10:00 office time, an hour, 30 minutes' grace,
     # first session on 28 Sep, the North's answer ten minutes later.
-    weekly = meetings.propose_cadence(
+    weekly = proposing.propose_cadence(
         member=chun,
-        key="weekly",
-        title="Weekly meeting of the co-heads",
-        rule="FREQ=WEEKLY;BYDAY=FR",
-        starts_on=dt.date(2018, 9, 28),
-        start_time=dt.time(10, 0),
-        duration_minutes=60,
-        grace_minutes=30,
-        required_level="head",
-        reason="Agreed by the co-heads at the office's launch",
+        command=ProposeCadence(
+            key="weekly",
+            title="Weekly meeting of the co-heads",
+            rule="FREQ=WEEKLY;BYDAY=FR",
+            starts_on=dt.date(2018, 9, 28),
+            start_time=dt.time(10, 0),
+            duration_minutes=60,
+            grace_minutes=30,
+            required_level="head",
+            reason="Agreed by the co-heads at the office's launch",
+        ),
         now=launch + dt.timedelta(hours=2),
     )
-    meetings.accept_proposal(
-        member=jon, key=weekly.key, now=launch + dt.timedelta(hours=2, minutes=10)
+    answering.accept_proposal(
+        member=jon,
+        command=AcceptProposal(key=weekly.key),
+        now=launch + dt.timedelta(hours=2, minutes=10),
     )
     _projects_proposed(chun, launch + dt.timedelta(hours=3))
     # 28 Sep: the co-heads met.
-    meetings.check_in(member=chun, key="weekly-20180928T1000", now=_at("2018-09-28", "09:52"))
-    meetings.check_in(member=jon, key="weekly-20180928T1000", now=_at("2018-09-28", "09:56"))
+    attending.check_in(
+        member=chun, command=CheckInTo(key="weekly-20180928T1000"), now=_at("2018-09-28", "09:52")
+    )
+    attending.check_in(
+        member=jon, command=CheckInTo(key="weekly-20180928T1000"), now=_at("2018-09-28", "09:56")
+    )
     _projects_agreed(jon, _at("2018-09-28", "11:30"))
     checkpoints.sign_scheduled(_at("2018-09-28", "18:00"), office.id)  # ILLUSTRATIVE hour
     # Five, twelve, nineteen and twenty-six October: the South's head came, the North's did not.
     for day in ("2018-10-05", "2018-10-12", "2018-10-19", "2018-10-26"):
-        meetings.check_in(
-            member=chun, key=f"weekly-{day.replace('-', '')}T1000", now=_at(day, "09:50")
+        attending.check_in(
+            member=chun,
+            command=CheckInTo(key=f"weekly-{day.replace('-', '')}T1000"),
+            now=_at(day, "09:50"),
         )
     # 2 Nov: the hour-long meeting after a month of no-shows.
     _messages_before(chun, jon)
-    meetings.check_in(member=chun, key="weekly-20181102T1000", now=_at("2018-11-02", "09:51"))
-    meetings.check_in(member=jon, key="weekly-20181102T1000", now=_at("2018-11-02", "09:58"))
+    attending.check_in(
+        member=chun, command=CheckInTo(key="weekly-20181102T1000"), now=_at("2018-11-02", "09:51")
+    )
+    attending.check_in(
+        member=jon, command=CheckInTo(key="weekly-20181102T1000"), now=_at("2018-11-02", "09:58")
+    )
     _records(office, chun, jon)
     _third_party(chun)
     _projects_held_up(chun)

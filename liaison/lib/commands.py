@@ -41,6 +41,10 @@ class Command(BaseModel):
 
     # How a field is named in a message when "the <field name>" does not read well.
     labels: ClassVar[dict[str, str]] = {}
+    # A rule's own words where the field type's would read oddly ("a session lasts at
+    # least a minute", not "the duration must be at least 1"): (field, error type) ->
+    # the message.
+    wording: ClassVar[dict[tuple[str, str], str]] = {}
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -62,7 +66,10 @@ class Command(BaseModel):
         for error in exc.errors():
             loc = error["loc"]
             field = str(loc[0]) if loc else ""
-            errors.setdefault(field, []).append(say(error, cls.label(field) if field else ""))
+            message = cls.wording.get((field, error["type"])) or say(
+                error, cls.label(field) if field else ""
+            )
+            errors.setdefault(field, []).append(message)
         return errors
 
 

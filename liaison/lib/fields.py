@@ -36,6 +36,7 @@ from liaison.lib.timezones import parse_utc
 KEY_MAX = 64
 TITLE_MAX = 200
 REASON_MAX = 2000
+MINUTES_MAX = 24 * 60  # a session's length or grace period
 USERNAME_MAX = 150
 
 INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$"
@@ -80,6 +81,12 @@ def _check_key(value: str) -> str:
     return value
 
 
+def _check_aware(value: dt.datetime) -> dt.datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("has no UTC offset; write e.g. 2018-11-02T19:00+09:00")
+    return value.astimezone(dt.UTC)
+
+
 def _pattern(pattern: str) -> WithJsonSchema:
     return WithJsonSchema({"type": "string", "pattern": pattern})
 
@@ -87,6 +94,9 @@ def _pattern(pattern: str) -> WithJsonSchema:
 Instant = Annotated[str, AfterValidator(_check_instant), _pattern(INSTANT_PATTERN)]
 Day = Annotated[str, AfterValidator(_check_day), _pattern(DAY_PATTERN)]
 WallTime = Annotated[str, AfterValidator(_check_time), _pattern(TIME_PATTERN)]
+# An instant a command takes as a datetime: it must carry its offset (a naive one is
+# refused, never guessed at) and is held in UTC.
+Moment = Annotated[dt.datetime, AfterValidator(_check_aware)]
 # MaxLen is the key's limit as metadata (the pattern enforces it), read by ``limit_of``.
 Key = Annotated[str, AfterValidator(_check_key), _pattern(KEY_PATTERN), MaxLen(KEY_MAX)]
 

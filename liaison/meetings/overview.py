@@ -8,8 +8,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from liaison.meetings.actions import check_in_window
 from liaison.meetings.attendance import Attendance, attendance
+from liaison.meetings.attending import check_in_window
 from liaison.meetings.models import AbsenceNotice, CheckIn, Status
 from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.meetings.standing import SessionOutcome, Standing, compute

@@ -31,7 +31,8 @@ def _unwrap(annotation: Any) -> tuple[Any, bool]:
 def _bound(info: Any, *kinds: type) -> Any:
     for item in info.metadata:
         if isinstance(item, kinds):
-            return next(iter(vars(item).values()))
+            # annotated_types' bounds are slotted dataclasses: no ``vars``.
+            return next(getattr(item, n) for n in ("ge", "gt", "le", "lt") if hasattr(item, n))
     return None
 
 

@@ -1,5 +1,6 @@
 """Forms for the actions on the session and schedule pages. They parse input; the rules
-live in the actions.
+live in the commands (``meetings/commands``: a field's kind, whether it is required, its
+limits, through ``command_fields.field_for``) and in the actions.
 
 Every form on a page gets its own ``auto_id`` so that two forms with a
 ``reason`` field still have distinct element ids (and labels that point at the right one).
@@ -12,13 +13,24 @@ from typing import Any, ClassVar, cast
 
 from django import forms
 
-from liaison.lib.commands import Invalid
+from liaison.lib.commands import Command, Invalid
 from liaison.lib.errors import Refused
+from liaison.lib.fields import MINUTES_MAX, REASON_MAX
 from liaison.lib.timezones import DayOutOfRange, check_day
+from liaison.meetings.commands import (
+    CancelSession,
+    DeclineProposal,
+    NoticeOfAbsence,
+    PostponeSession,
+    ProposeCadence,
+    ProposeCadenceEnd,
+    ProposeMove,
+    ProposeSession,
+    WithdrawProposal,
+)
 from liaison.meetings.models import Level
 from liaison.offices.models import Member
-
-REASON_MAX = 2000  # the events' schema limit
+from liaison.web.command_fields import field_for
 
 
 def within_calendar(day: dt.date) -> None:
@@ -51,7 +63,15 @@ class ActionForm(forms.Form):
                 self.add_error(field if field in self.fields else None, message)
 
 
+def given(data: dict[str, Any], *names: str) -> dict[str, Any]:
+    """The cleaned values ``names`` to build a command from. A blank optional field
+    (None) is left out, so the command's default, or its "is required", applies."""
+    return {name: data[name] for name in names if data.get(name) is not None}
+
+
 def _reason(label: str, *, required: bool = True, help_text: str = "") -> forms.CharField:
+    """A reason for a form whose write takes no command yet (the command's own limit
+    otherwise: ``_reason_of``)."""
     return forms.CharField(
         label=label,
         required=required,
@@ -60,6 +80,12 @@ def _reason(label: str, *, required: bool = True, help_text: str = "") -> forms.
         help_text=help_text,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
+
+
+def _reason_of(command: type[Command], label: str, *, help_text: str = "") -> forms.Field:
+    """The command's ``reason``, required and limited as the command says."""
+    widget = forms.Textarea(attrs={"rows": 2, "cols": 40})
+    return field_for(command, "reason", label=label, help_text=help_text, widget=widget)
 
 
 class CheckInForm(ActionForm):
@@ -80,7 +106,7 @@ class CheckInForm(ActionForm):
 class AbsenceForm(ActionForm):
     form_id = "absence"
 
-    reason = _reason("Reason for the absence")
+    reason = _reason_of(NoticeOfAbsence, "Reason for the absence")
 
 
 class MoveForm(ActionForm):
@@ -93,7 +119,7 @@ class MoveForm(ActionForm):
         widget=forms.DateInput(attrs={"type": "date"}),
     )
     time = forms.TimeField(label="New time", widget=forms.TimeInput(attrs={"type": "time"}))
-    reason = _reason("Reason", required=False)
+    reason = _reason_of(ProposeMove, "Reason")
 
     def __init__(self, *args: Any, zone_name: str = "", **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -119,13 +145,13 @@ class AcceptForm(ActionForm):
 class DeclineForm(ActionForm):
     form_id = "decline"
 
-    reason = _reason("Why you decline")
+    reason = _reason_of(DeclineProposal, "Why you decline")
 
 
 class WithdrawForm(ActionForm):
     form_id = "withdraw"
 
-    reason = _reason("Reason", required=False)
+    reason = _reason_of(WithdrawProposal, "Reason")
     confirm = forms.BooleanField(
         label="Withdraw it: the other side can no longer accept it",
         error_messages={"required": "Tick the box to withdraw the proposal."},
@@ -135,20 +161,17 @@ class WithdrawForm(ActionForm):
 class PostponeForm(ActionForm):
     form_id = "postpone"
 
-    reason = _reason("Reason for postponing")
+    reason = _reason_of(PostponeSession, "Reason for postponing")
 
 
 class CancelForm(ActionForm):
     form_id = "cancel"
 
-    reason = _reason("Reason for cancelling")
+    reason = _reason_of(CancelSession, "Reason for cancelling")
 
 
 # The schedule page's forms. Dates and times in them are wall-clock times in the
 # office's zone, which their labels name.
-
-KEY_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"  # the events' schema for a cadence key
-MINUTES_MAX = 24 * 60  # the events' schema limit for a duration or a grace period
 
 
 def _minutes(label: str, *, minimum: int, initial: int) -> forms.IntegerField:
@@ -161,8 +184,15 @@ def _minutes(label: str, *, minimum: int, initial: int) -> forms.IntegerField:
     )
 
 
-def _level() -> forms.ChoiceField:
-    return forms.ChoiceField(label="Required level", choices=Level.choices, initial=Level.HEAD)
+def _timing(command: type[Command], name: str) -> forms.Field:
+    """A session's duration, grace period or required level, as ``command`` takes it."""
+    if name == "required_level":
+        return field_for(
+            command, name, label="Required level", choices=Level.choices, initial=Level.HEAD
+        )
+    if name == "duration_minutes":
+        return field_for(command, name, label="Duration in minutes", initial=60)
+    return field_for(command, name, label="Grace period in minutes", initial=15)
 
 
 def _date(
@@ -204,28 +234,29 @@ class CadenceForm(_OfficeTimesForm):
     zoned_fields = ("starts_on", "start_time", "effective_date", "effective_time")
     refusal_fields = {"effective": "effective_date"}
 
-    key = forms.RegexField(
+    key = field_for(
+        ProposeCadence,
+        "key",
         label="Key",
-        regex=KEY_PATTERN,
-        max_length=64,
         help_text="An existing key changes that cadence; a new one agrees a new cadence.",
-        error_messages={"invalid": "Use lowercase letters, digits and hyphens, e.g. weekly."},
         widget=forms.TextInput(attrs={"list": "cadence-keys", "autocomplete": "off"}),
     )
-    title = forms.CharField(label="Title", max_length=200, strip=True)
-    rule = forms.CharField(
+    title = field_for(ProposeCadence, "title", label="Title")
+    rule = field_for(
+        ProposeCadence,
+        "rule",
         label="Recurrence rule (RRULE)",
-        max_length=500,
-        strip=True,
         help_text="RFC 5545, e.g. FREQ=WEEKLY;BYDAY=FR or FREQ=WEEKLY;INTERVAL=2;BYDAY=MO,TH. "
         "The start time is set below, not in the rule.",
         widget=forms.TextInput(attrs={"spellcheck": "false", "autocomplete": "off"}),
     )
-    starts_on = _date("First date", zoned=True)
-    start_time = _time("Start time")
-    duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
-    grace_minutes = _minutes("Grace period in minutes", minimum=0, initial=15)
-    required_level = _level()
+    starts_on = field_for(
+        ProposeCadence, "starts_on", label="First date", validators=[within_calendar]
+    )
+    start_time = field_for(ProposeCadence, "start_time", label="Start time")
+    duration_minutes = _timing(ProposeCadence, "duration_minutes")
+    grace_minutes = _timing(ProposeCadence, "grace_minutes")
+    required_level = _timing(ProposeCadence, "required_level")
     effective_date = _date(
         "In force from: date",
         required=False,
@@ -233,8 +264,8 @@ class CadenceForm(_OfficeTimesForm):
         zoned=True,
     )
     effective_time = _time("In force from: time", required=False)
-    reason = _reason(
-        "Reason", required=False, help_text="Shown with this version in the cadence's history."
+    reason = _reason_of(
+        ProposeCadence, "Reason", help_text="Shown with this version in the cadence's history."
     )
 
     def clean(self) -> dict[str, Any] | None:
@@ -267,7 +298,9 @@ class EndCadenceForm(_OfficeTimesForm):
         zoned=True,
     )
     effective_time = _time("Ends from: time", required=False)
-    reason = _reason("Reason", help_text="Shown in the cadence's history and in the log.")
+    reason = _reason_of(
+        ProposeCadenceEnd, "Reason", help_text="Shown in the cadence's history and in the log."
+    )
 
     def __init__(
         self, *args: Any, keys: list[tuple[str, str]] | None = None, **kwargs: Any
@@ -284,9 +317,9 @@ class AdHocSessionForm(_OfficeTimesForm):
     zoned_fields = ("date", "time")
     refusal_fields = {"start": "date"}
 
-    title = forms.CharField(label="Title", max_length=200, strip=True)
+    title = field_for(ProposeSession, "title", label="Title")
     date = _date("Date", zoned=True)
     time = _time("Time")
-    duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
-    grace_minutes = _minutes("Grace period in minutes", minimum=0, initial=15)
-    required_level = _level()
+    duration_minutes = _timing(ProposeSession, "duration_minutes")
+    grace_minutes = _timing(ProposeSession, "grace_minutes")
+    required_level = _timing(ProposeSession, "required_level")

@@ -1,5 +1,6 @@
 """The plumbing every office page shares: the ``office_page`` decorator, the 404 page,
-running a form's action, and the lookups more than one page module needs.
+running a form's action. Objects are looked up in their app's ``lookups`` (a session:
+``meetings.lookups.session_for``), whose ``NotFound`` is the 404 page.
 
 Refusals: ``NotAllowed`` is a 403 page with its message; any other ``Refused`` is shown
 as an error on the form that was sent. Unknown offices, offices the user is not a member
@@ -21,7 +22,6 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from liaison.lib.errors import NotAllowed, NotFound, Refused
-from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.offices import access
 from liaison.offices import accounts as account_settings
 from liaison.offices.models import Office
@@ -87,11 +87,3 @@ def run_form(
 def office_today(office: Office, now: dt.datetime) -> dt.date:
     """The date ``now`` in the office's zone."""
     return now.astimezone(office.zone).date()
-
-
-def session_or_404(request: HttpRequest, office: Office, key: str) -> SessionInfo:
-    session = find_session(office, key)
-    if session is None:
-        access.refuse(request.user, f"session {office.id}/{key}", "no such session")
-        raise Http404("No such session.")
-    return session

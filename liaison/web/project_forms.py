@@ -12,8 +12,9 @@ from typing import Any, ClassVar, cast
 
 from django import forms
 
+from liaison.lib.fields import KEY_PATTERN
 from liaison.projects.models import BlockerKind, EventStatus, Kind, Status
-from liaison.web.forms import KEY_PATTERN, ActionForm, _date, _reason
+from liaison.web.forms import ActionForm, _date, _reason
 from liaison.web.record_forms import SavedTextForm, _base, _ButtonForm
 
 Choices = list[tuple[str, str]]

@@ -12,13 +12,13 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from liaison.lib import clock
+from liaison.lib.fields import KEY_PATTERN
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.projects import actions
 from liaison.projects.commands import DiscardDraft, ProposeDraft
 from liaison.projects.lookups import own_draft_for
 from liaison.web import project_forms as pf
-from liaison.web.forms import KEY_PATTERN
 from liaison.web.pages import office_page, run_form
 from liaison.web.projects import side_choices
 from liaison.web.projects_board import board_page, board_url

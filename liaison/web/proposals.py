@@ -6,27 +6,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.lib import clock
-from liaison.meetings import actions
+from liaison.meetings import answering
 from liaison.meetings import proposals as read
+from liaison.meetings.commands import AcceptProposal, DeclineProposal, WithdrawProposal
+from liaison.meetings.lookups import proposal_for
 from liaison.meetings.models import ProposalKind
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.web import forms
 from liaison.web.pages import office_page, run_form
-
-
-def _view_or_404(request: HttpRequest, office: Office, key: str) -> read.ProposalView:
-    proposal = actions.find_proposal(office, key)
-    if proposal is None:
-        access.refuse(request.user, f"proposal {office.id}/{key}", "no such proposal")
-        raise Http404("No such proposal.")
-    return read.view_of(office, proposal, clock.now())
 
 
 def _answer_forms(
@@ -49,7 +43,7 @@ def _page(
     key: str,
     sent: dict[str, forms.ActionForm] | None = None,
 ) -> HttpResponse:
-    view = _view_or_404(request, office, key)
+    view = read.view_of(office, proposal_for(member, key), clock.now())
     session_key = (
         view.proposal.subject if view.kind in (ProposalKind.SESSION, ProposalKind.MOVE) else None
     )
@@ -85,7 +79,7 @@ def _answer(
     perform: Callable[[dict[str, Any]], str],
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _view_or_404(request, office, key)
+    proposal_for(member, key)
     url = reverse("proposal-detail", args=[office.slug, key])
     done = run_form(request, form, lambda data: (perform(data), url))
     return done or _page(request, office, member, key, sent={name: form})
@@ -95,7 +89,7 @@ def _answer(
 @office_page
 def proposal_accept(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
     def perform(data: dict[str, Any]) -> str:
-        actions.accept_proposal(member=member, key=key, now=clock.now())
+        answering.accept_proposal(member=member, command=AcceptProposal(key=key), now=clock.now())
         return f"Accepted for {member.side}: it now binds both sides."
 
     return _answer(request, office, member, key, "accept", forms.AcceptForm(request.POST), perform)
@@ -107,7 +101,8 @@ def proposal_decline(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     def perform(data: dict[str, Any]) -> str:
-        actions.decline_proposal(member=member, key=key, reason=data["reason"], now=clock.now())
+        command = DeclineProposal(key=key, **forms.given(data, "reason"))
+        answering.decline_proposal(member=member, command=command, now=clock.now())
         return "Declined: nothing of the proposal binds either side."
 
     form = forms.DeclineForm(request.POST)
@@ -120,7 +115,8 @@ def proposal_withdraw(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     def perform(data: dict[str, Any]) -> str:
-        actions.withdraw_proposal(member=member, key=key, reason=data["reason"], now=clock.now())
+        command = WithdrawProposal(key=key, **forms.given(data, "reason"))
+        answering.withdraw_proposal(member=member, command=command, now=clock.now())
         return "Proposal withdrawn."
 
     form = forms.WithdrawForm(request.POST)

@@ -15,14 +15,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib import messages as flash
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.lib import clock
-from liaison.meetings.actions import local_start
-from liaison.meetings.overview import SessionDetail, session_detail
+from liaison.meetings.lookups import session_detail_for, session_for
+from liaison.meetings.overview import SessionDetail
+from liaison.meetings.shared import local_start
 from liaison.offices import access
 from liaison.offices.models import Member, Office, Role
 from liaison.records import meeting_records, overview
@@ -31,7 +32,7 @@ from liaison.records import readouts as readouts_actions
 from liaison.records.models import MeetingRecord, Minutes, MinutesVersion
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
-from liaison.web.pages import office_page, run_form, session_or_404
+from liaison.web.pages import office_page, run_form
 
 Forms = dict[str, ActionForm]
 
@@ -44,14 +45,6 @@ def writes_for_side(member: Member) -> bool:
 def people_of(office: Office) -> dict[str, Member]:
     """Every member of the office by username, to name who wrote, published or signed."""
     return {m.username: m for m in Member.objects.filter(office=office).select_related("side")}
-
-
-def _detail_or_404(request: HttpRequest, office: Office, key: str) -> SessionDetail:
-    detail = session_detail(office, key, clock.now())
-    if detail is None:
-        access.refuse(request.user, f"session {office.id}/{key}", "no such session")
-        raise Http404("No such session.")
-    return detail
 
 
 def _page(
@@ -112,7 +105,7 @@ def _record_page(
     key: str,
     sent: rf.RecordForm | None = None,
 ) -> HttpResponse:
-    detail = _detail_or_404(request, office, key)
+    detail = session_detail_for(member, key, clock.now())
     record = overview.record_of(office, key)
     people = people_of(office)
     form = sent
@@ -156,7 +149,7 @@ def session_record_save(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
     people = list(people_of(office).values())
     form = rf.RecordForm(request.POST, people=people, zone_name=office.time_zone)
 
@@ -214,7 +207,7 @@ def _readouts_page(
     key: str,
     sent: Forms | None = None,
 ) -> HttpResponse:
-    session = session_or_404(request, office, key)
+    session = session_for(member, key)
     sides = list(office.sides.all())
     readouts = overview.readouts_of(office, key)
     comparison = overview.comparison(sides, readouts)
@@ -260,7 +253,7 @@ def session_readout_draft(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
     form = rf.ReadoutDraftForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
@@ -289,7 +282,7 @@ def session_readout_publish(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
     form = rf.PublishForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
@@ -346,7 +339,7 @@ def _minutes_page(
     key: str,
     sent: Forms | None = None,
 ) -> HttpResponse:
-    detail = _detail_or_404(request, office, key)
+    detail = session_detail_for(member, key, clock.now())
     view = overview.minutes_of(office, key)
     return _page(
         request,
@@ -397,7 +390,7 @@ def session_minutes_save(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_member(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
     minutes = Minutes.objects.filter(office=office, session_key=key).first()
     # Agreed minutes change only by a correction, which needs its reason field.
     correcting = minutes is not None and minutes.agreed_version == minutes.latest_version
@@ -424,7 +417,7 @@ def session_minutes_propose(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         minutes_actions.propose_minutes(
@@ -491,7 +484,7 @@ def _sign_page(
     key: str,
     sent: rf.SignForm | None = None,
 ) -> HttpResponse:
-    detail = _detail_or_404(request, office, key)
+    detail = session_detail_for(member, key, clock.now())
     view = overview.minutes_of(office, key)
     target = _to_sign(member, view)
     if target is None and sent is None:
@@ -547,7 +540,7 @@ def session_minutes_sign(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_head(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
     form = rf.SignForm(request.POST, request=request)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:

@@ -17,14 +17,21 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.lib import clock
-from liaison.meetings import actions
 from liaison.meetings import proposals as proposal_views
+from liaison.meetings import proposing
+from liaison.meetings.commands import ProposeCadence, ProposeCadenceEnd, ProposeSession
+from liaison.meetings.shared import local_start
 from liaison.meetings.standing import SessionOutcome, outcomes_between
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.web import forms, schedule
 from liaison.web.pages import office_page, run_form
 from liaison.web.templatetags.liaison_web import when
+
+TIMING_FIELDS = ("duration_minutes", "grace_minutes", "required_level")
+# The cadence form's fields that are the command's as they stand (``effective`` is made
+# of two).
+CADENCE_FIELDS = ("key", "title", "rule", "starts_on", "start_time", *TIMING_FIELDS, "reason")
 
 
 @dataclass(frozen=True)
@@ -150,7 +157,7 @@ def _effective(office: Office, data: dict[str, Any]) -> dt.datetime | None:
     """The form's "from" date and time in the office's zone; None (now) when left empty."""
     if data["effective_date"] is None:
         return None
-    return actions.local_start(office, data["effective_date"], data["effective_time"])
+    return local_start(office, data["effective_date"], data["effective_time"])
 
 
 @require_POST
@@ -159,21 +166,10 @@ def office_cadence_set(request: HttpRequest, office: Office, member: Member) -> 
     access.require_side_speaker(member)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        effective = _effective(office, data)
-        proposal = actions.propose_cadence(
-            member=member,
-            key=data["key"],
-            title=data["title"],
-            rule=data["rule"],
-            starts_on=data["starts_on"],
-            start_time=data["start_time"],
-            duration_minutes=data["duration_minutes"],
-            grace_minutes=data["grace_minutes"],
-            required_level=data["required_level"],
-            effective=effective,
-            reason=data["reason"],
-            now=clock.now(),
+        command = ProposeCadence(
+            **forms.given(data, *CADENCE_FIELDS), effective=_effective(office, data)
         )
+        proposal = proposing.propose_cadence(member=member, command=command, now=clock.now())
         message = (
             f"Cadence {proposal.subject} proposed (proposal {proposal.key}): it binds both "
             f"sides once the other side accepts it, by {when(proposal.answer_by)}."
@@ -190,15 +186,11 @@ def office_session_schedule(request: HttpRequest, office: Office, member: Member
     access.require_side_speaker(member)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        proposal = actions.propose_session(
-            member=member,
-            title=data["title"],
-            start=actions.local_start(office, data["date"], data["time"]),
-            duration_minutes=data["duration_minutes"],
-            grace_minutes=data["grace_minutes"],
-            required_level=data["required_level"],
-            now=clock.now(),
+        command = ProposeSession(
+            **forms.given(data, "title", *TIMING_FIELDS),
+            start=local_start(office, data["date"], data["time"]),
         )
+        proposal = proposing.propose_session(member=member, command=command, now=clock.now())
         message = (
             f"Session proposed (proposal {proposal.key}): it takes place once the other "
             f"side accepts it, by {when(proposal.answer_by)}."
@@ -216,10 +208,10 @@ def office_cadence_end(request: HttpRequest, office: Office, member: Member) -> 
     now = clock.now()
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        effective = _effective(office, data)
-        proposal = actions.propose_cadence_end(
-            member=member, key=data["key"], reason=data["reason"], effective=effective, now=now
+        command = ProposeCadenceEnd(
+            **forms.given(data, "key", "reason"), effective=_effective(office, data)
         )
+        proposal = proposing.propose_cadence_end(member=member, command=command, now=now)
         message = (
             f"End of cadence {data['key']} proposed (proposal {proposal.key}): it ends once "
             "the other side accepts it."

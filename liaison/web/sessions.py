@@ -7,19 +7,28 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.lib import clock
-from liaison.meetings import actions, overview
+from liaison.meetings import attending, calling_off, overview, proposing
 from liaison.meetings import proposals as proposal_views
+from liaison.meetings.commands import (
+    CancelSession,
+    CheckInTo,
+    NoticeOfAbsence,
+    PostponeSession,
+    ProposeMove,
+)
+from liaison.meetings.lookups import session_detail_for, session_for
 from liaison.meetings.models import Status
+from liaison.meetings.shared import local_start
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.web import forms
-from liaison.web.pages import office_page, office_today, run_form, session_or_404
+from liaison.web.pages import office_page, office_today, run_form
 from liaison.web.record_states import record_states
 from liaison.web.templatetags.liaison_web import when
 
@@ -67,10 +76,7 @@ def _session_page(
     sent: dict[str, forms.ActionForm] | None = None,
 ) -> HttpResponse:
     now = clock.now()
-    detail = overview.session_detail(office, key, now)
-    if detail is None:
-        access.refuse(request.user, f"session {office.id}/{key}", "no such session")
-        raise Http404("No such session.")
+    detail = session_detail_for(member, key, now)
     action_forms = _action_forms(office, member, detail, now, sent or {})
     return render(
         request,
@@ -118,13 +124,14 @@ def session_check_in(
 ) -> HttpResponse:
     access.require_side_speaker(member)
     now = clock.now()
-    session = session_or_404(request, office, key)
+    session = session_for(member, key)
     attendees = overview.eligible_attendees(member, session, office_today(office, now))
     form = forms.CheckInForm(request.POST, attendees=attendees)
 
     def perform(data: dict[str, Any]) -> str:
         attendee: Member = data["attendee"]
-        done = actions.check_in(member=member, key=key, now=now, attendee=attendee)
+        command = CheckInTo(key=key, attendee=attendee.username)
+        done = attending.check_in(member=member, command=command, now=now)
         return f"{member.side} checked in at {when(done.at)}: {attendee.full_name} attends."
 
     return _act(request, office, member, key, "check_in", form, perform)
@@ -134,12 +141,11 @@ def session_check_in(
 @office_page
 def session_absence(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
     access.require_side_speaker(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
 
     def perform(data: dict[str, Any]) -> str:
-        actions.give_notice_of_absence(
-            member=member, key=key, reason=data["reason"], now=clock.now()
-        )
+        command = NoticeOfAbsence(key=key, **forms.given(data, "reason"))
+        attending.give_notice_of_absence(member=member, command=command, now=clock.now())
         return f"Notice of absence given for {member.side}."
 
     return _act(request, office, member, key, "absence", forms.AbsenceForm(request.POST), perform)
@@ -149,13 +155,12 @@ def session_absence(request: HttpRequest, office: Office, member: Member, key: s
 @office_page
 def session_move(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
     access.require_side_speaker(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
 
     def perform(data: dict[str, Any]) -> str:
-        start = actions.local_start(office, data["date"], data["time"])
-        proposal = actions.propose_move(
-            member=member, key=key, start=start, reason=data["reason"], now=clock.now()
-        )
+        start = local_start(office, data["date"], data["time"])
+        command = ProposeMove(key=key, start=start, **forms.given(data, "reason"))
+        proposal = proposing.propose_move(member=member, command=command, now=clock.now())
         return (
             f"New time {when(start)} proposed (proposal {proposal.key}); the session moves "
             "once the other side accepts it."
@@ -171,10 +176,11 @@ def session_postpone(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
 
     def perform(data: dict[str, Any]) -> str:
-        actions.postpone_session(member=member, key=key, reason=data["reason"], now=clock.now())
+        command = PostponeSession(key=key, **forms.given(data, "reason"))
+        calling_off.postpone_session(member=member, command=command, now=clock.now())
         return "Session postponed. Move it to give it a new time."
 
     return _act(request, office, member, key, "postpone", forms.PostponeForm(request.POST), perform)
@@ -184,10 +190,11 @@ def session_postpone(
 @office_page
 def session_cancel(request: HttpRequest, office: Office, member: Member, key: str) -> HttpResponse:
     access.require_side_speaker(member)
-    session_or_404(request, office, key)
+    session_for(member, key)
 
     def perform(data: dict[str, Any]) -> str:
-        actions.cancel_session(member=member, key=key, reason=data["reason"], now=clock.now())
+        command = CancelSession(key=key, **forms.given(data, "reason"))
+        calling_off.cancel_session(member=member, command=command, now=clock.now())
         return "Session cancelled."
 
     return _act(request, office, member, key, "cancel", forms.CancelForm(request.POST), perform)

@@ -18,7 +18,8 @@ from django.test import Client
 from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, PrivateNote
-from liaison.meetings import actions as meetings
+from liaison.meetings import proposing
+from liaison.meetings.commands import ProposeSession
 from liaison.meetings.models import Proposal
 from liaison.projects import actions as projects
 from liaison.projects.commands import ProposeDraft
@@ -204,13 +205,15 @@ def proposals_of_both(world: World) -> None:
     """The weekly cadence, and an ad hoc session proposed by each side, unanswered."""
     weekly(world)
     for head, day in ((world.south_head, 10), (world.north_head, 11)):
-        meetings.propose_session(
+        proposing.propose_session(
             member=head,
-            title="Extra session",
-            start=dt.datetime(2024, 1, day, 1, 0, tzinfo=dt.UTC),
-            duration_minutes=60,
-            grace_minutes=15,
-            required_level="head",
+            command=ProposeSession(
+                title="Extra session",
+                start=dt.datetime(2024, 1, day, 1, 0, tzinfo=dt.UTC),
+                duration_minutes=60,
+                grace_minutes=15,
+                required_level="head",
+            ),
             now=T0,
         )
 

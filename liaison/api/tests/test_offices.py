@@ -4,7 +4,8 @@ import pytest
 
 from liaison.api.tests.conftest import BEFORE_FIRST, FIRST_START, office_url
 from liaison.lib.timezones import end_of_day
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.meetings.standing import compute
 from liaison.offices import actions as office_actions
 from liaison.testing import (
@@ -99,7 +100,9 @@ def test_a_cadence_change_moves_the_old_version_to_history_once_it_ends(cadenced
 
 
 def test_standing_is_the_same_json_as_the_status_command(cadenced, api_as, frozen):
-    actions.check_in(member=cadenced.south_head, key="weekly-20240105T1000", now=FIRST_START)
+    attending.check_in(
+        member=cadenced.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=FIRST_START
+    )
     with frozen(dt.datetime(2024, 1, 30, tzinfo=dt.UTC)):
         response = api_as("north_staff").get(
             office_url(cadenced, "/standing"), {"as_of": "2024-01-26", "window": "30"}

@@ -7,7 +7,8 @@ import pytest
 
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, FIRST_START, office_url
 from liaison.ledger.models import Event
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.records import readouts
 from liaison.records.models import MeetingRecord, Readout, ReadoutDraft
 from liaison.testing import hold, weekly
@@ -143,7 +144,7 @@ def test_an_unknown_session_has_no_record_to_read_or_write(held, api_as, frozen)
 
 def test_a_record_for_a_session_not_held_is_400_saying_who_was_missing(world, api_as, frozen):
     weekly(world)
-    meetings.check_in(member=world.south_head, key=FIRST, now=FIRST_START)
+    attending.check_in(member=world.south_head, command=CheckInTo(key=FIRST), now=FIRST_START)
     with frozen(AFTER_FIRST), no_new_events():
         response = put_record(api_as("south_head"), world, RECORD)
     assert response.status_code == 400

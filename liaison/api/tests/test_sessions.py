@@ -4,7 +4,8 @@ import pytest
 
 from liaison.api.tests.conftest import BEFORE_FIRST, FIRST, FIRST_START, office_url
 from liaison.ledger.models import Event
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo, NoticeOfAbsence
 from liaison.testing import weekly
 
 
@@ -31,9 +32,11 @@ def test_sessions_default_to_four_weeks_back_and_eight_ahead_in_utc(cadenced, ap
 
 
 def test_sessions_show_each_sides_attendance(cadenced, api_as, frozen):
-    actions.check_in(member=cadenced.south_head, key=FIRST, now=FIRST_START)
-    actions.give_notice_of_absence(
-        member=cadenced.north_deputy, key=FIRST, reason="recalled", now=BEFORE_FIRST
+    attending.check_in(member=cadenced.south_head, command=CheckInTo(key=FIRST), now=FIRST_START)
+    attending.give_notice_of_absence(
+        member=cadenced.north_deputy,
+        command=NoticeOfAbsence(key=FIRST, reason="recalled"),
+        now=BEFORE_FIRST,
     )
     with frozen(FIRST_START + dt.timedelta(hours=2)):
         body = api_as("north_staff").get(
@@ -79,7 +82,7 @@ def test_listing_two_years_of_weekly_sessions_takes_a_fixed_number_of_queries(
     world, api_as, frozen, django_assert_max_num_queries
 ):
     weekly(world)
-    actions.check_in(member=world.south_head, key=FIRST, now=FIRST_START)
+    attending.check_in(member=world.south_head, command=CheckInTo(key=FIRST), now=FIRST_START)
     client = api_as("observer")
     with frozen(dt.datetime(2026, 1, 1, tzinfo=dt.UTC)), django_assert_max_num_queries(10):
         response = client.get(office_url(world, "/sessions?from=2024-01-01&to=2025-12-31"))
@@ -88,11 +91,15 @@ def test_listing_two_years_of_weekly_sessions_takes_a_fixed_number_of_queries(
 
 
 def test_session_detail_shows_check_ins_and_notices(cadenced, api_as, frozen):
-    actions.check_in(
-        member=cadenced.south_deputy, key=FIRST, attendee=cadenced.south_head, now=FIRST_START
+    attending.check_in(
+        member=cadenced.south_deputy,
+        command=CheckInTo(key=FIRST, attendee=cadenced.south_head.username),
+        now=FIRST_START,
     )
-    actions.give_notice_of_absence(
-        member=cadenced.north_head, key=FIRST, reason="recalled", now=BEFORE_FIRST
+    attending.give_notice_of_absence(
+        member=cadenced.north_head,
+        command=NoticeOfAbsence(key=FIRST, reason="recalled"),
+        now=BEFORE_FIRST,
     )
     with frozen(FIRST_START + dt.timedelta(minutes=5)):
         body = api_as("observer").get(office_url(cadenced, f"/sessions/{FIRST}")).json()

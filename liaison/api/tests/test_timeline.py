@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.testing import FIRST_START, World, hold, weekly
 from liaison.timeline.build import KINDS
 
@@ -19,8 +20,10 @@ NOW = FIRST_START + dt.timedelta(days=15)
 def history(world: World) -> World:
     weekly(world)
     hold(world)
-    meetings.check_in(
-        member=world.south_head, key="weekly-20240112T1000", now=FIRST_START + dt.timedelta(days=7)
+    attending.check_in(
+        member=world.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=FIRST_START + dt.timedelta(days=7),
     )
     return world
 

@@ -6,7 +6,8 @@ import datetime as dt
 
 from liaison.channel import actions as channel
 from liaison.channel.models import Message
-from liaison.meetings import actions as meetings
+from liaison.meetings import proposing
+from liaison.meetings.commands import ProposeSession
 from liaison.meetings.models import Proposal
 from liaison.records import commitments, minutes
 from liaison.signing import checkpoints
@@ -38,13 +39,15 @@ def minutes_proposed(world: World, week: int) -> str:
 def proposal(world: World, proposer: str, now: dt.datetime, title: str = "Extra talks") -> Proposal:
     """An ad hoc session three days after ``now``, proposed by ``proposer``: the other
     side may answer until it starts."""
-    return meetings.propose_session(
+    return proposing.propose_session(
         member=world.members[proposer],
-        title=title,
-        start=now + dt.timedelta(days=3),
-        duration_minutes=60,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeSession(
+            title=title,
+            start=now + dt.timedelta(days=3),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=now,
     )
 

@@ -13,7 +13,8 @@ import pytest
 
 from liaison.attention.needs import KINDS, REFUSALS_SHOWN_DAYS, needs_for
 from liaison.channel import actions as channel
-from liaison.meetings import actions as meetings
+from liaison.meetings import answering
+from liaison.meetings.commands import DeclineProposal
 from liaison.records import commitments, minutes
 from liaison.testing import FIRST_SESSION, FIRST_START, World, weekly
 
@@ -88,8 +89,10 @@ def test_the_other_sides_proposal_waits_on_its_heads_and_deputies_until_answered
     # Once it lapses it waits on nobody; answered, neither.
     lapsed = FIRST_START + dt.timedelta(days=3)
     assert needs_for(world.south_head, lapsed).total == 0
-    meetings.decline_proposal(
-        member=world.south_deputy, key=offered.key, reason="Too soon.", now=soon
+    answering.decline_proposal(
+        member=world.south_deputy,
+        command=DeclineProposal(key=offered.key, reason="Too soon."),
+        now=soon,
     )
     assert _kinds(world, "south_head", soon) == []
 

@@ -195,17 +195,20 @@ def test_schedule_mails_not_yet_sent_are_in_the_backup(office):
     # keep, like the message notifications: a restore must not lose it.
     from django.contrib.auth import get_user_model
 
-    from liaison.meetings import actions as meetings
+    from liaison.meetings import proposing
+    from liaison.meetings.commands import ProposeSession
     from liaison.meetings.models import ScheduleNotice
 
     get_user_model().objects.filter(pk=office.north_head.user_id).update(email="n@example.org")
-    meetings.propose_session(
+    proposing.propose_session(
         member=office.south_head,
-        title="Extra",
-        start=LATER + dt.timedelta(days=3),
-        duration_minutes=60,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeSession(
+            title="Extra",
+            start=LATER + dt.timedelta(days=3),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=LATER,
     )
     assert ScheduleNotice.objects.filter(username=office.north_head.username).exists()

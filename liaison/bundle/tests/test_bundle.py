@@ -100,10 +100,13 @@ def test_a_later_bundle_agrees_with_the_checkpoints_a_side_kept(office, tmp_path
     kept = tmp_path / "kept.json"
     kept.write_text(json.dumps({"checkpoints": export.checkpoints_data("testoffice")}))
     office_now = office.office
-    from liaison.meetings import actions as meetings
+    from liaison.meetings import attending
+    from liaison.meetings.commands import CheckInTo
 
-    meetings.check_in(
-        member=office.south_head, key="weekly-20240112T1000", now=T0.replace(day=12, hour=1)
+    attending.check_in(
+        member=office.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=T0.replace(day=12, hour=1),
     )
     checkpoints.sign_scheduled(T0.replace(day=12, hour=2), office_now.id)
     out = tmp_path / "later.json"
@@ -116,10 +119,13 @@ def test_a_later_bundle_agrees_with_the_checkpoints_a_side_kept(office, tmp_path
 def test_an_older_bundle_passed_off_as_new_is_caught_by_kept_checkpoints(office, tmp_path):
     old = tmp_path / "old.json"
     export.write(export.build("testoffice", now=LATER), old)
-    from liaison.meetings import actions as meetings
+    from liaison.meetings import attending
+    from liaison.meetings.commands import CheckInTo
 
-    meetings.check_in(
-        member=office.south_head, key="weekly-20240112T1000", now=T0.replace(day=12, hour=1)
+    attending.check_in(
+        member=office.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=T0.replace(day=12, hour=1),
     )
     checkpoints.sign_scheduled(T0.replace(day=12, hour=2), "testoffice")
     kept = tmp_path / "kept.json"

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from liaison.channel import actions, live
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.testing import FIRST_SESSION, FIRST_START, T0, make_world, weekly
 
 NOW = T0 + dt.timedelta(days=1)
@@ -18,7 +19,9 @@ def test_updates_after_a_point_are_the_live_kinds_in_order(world):
         member=world.south_head, kind="notice", subject="S", body="B", now=NOW
     )
     actions.acknowledge(member=world.north_head, key=message.key, now=NOW)
-    meetings.check_in(member=world.north_head, key=FIRST_SESSION, now=FIRST_START)
+    attending.check_in(
+        member=world.north_head, command=CheckInTo(key=FIRST_SESSION), now=FIRST_START
+    )
     updates = live.updates_after(world.office.id, start)
     assert [(u.kind, u.side) for u in updates] == [
         ("message", "south"),

@@ -15,7 +15,8 @@ from liaison.bundle.audit import verify
 from liaison.ledger.append_only import AppendOnly, install_sql, trigger_names
 from liaison.ledger.models import Event, Log
 from liaison.ledger.tests.tampering import append_only_triggers, tampering
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.meetings.models import CheckIn
 from liaison.testing import weekly
 
@@ -46,7 +47,9 @@ def _sql(statement: str, params: list[Any] | None = None) -> None:
 @pytest.fixture
 def busy(world: Any, scratch_allowed: None) -> Any:
     weekly(world)
-    actions.check_in(member=world.south_head, key="weekly-20240105T1000", now=FRIDAY)
+    attending.check_in(
+        member=world.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
     return world
 
 
@@ -138,7 +141,9 @@ def test_postgres_refuses_truncate_even_to_a_replica_session(busy: Any) -> None:
 
 def test_appending_still_works_and_moves_the_head_and_the_projections(busy: Any) -> None:
     before = _record()
-    actions.check_in(member=busy.north_head, key="weekly-20240105T1000", now=FRIDAY)
+    attending.check_in(
+        member=busy.north_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
     after = _record()
     assert after[: len(before)] == before
     assert len(after) == len(before) + 1

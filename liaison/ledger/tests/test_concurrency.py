@@ -14,7 +14,8 @@ from liaison.bundle.audit import verify
 from liaison.ledger import log
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.meetings.models import CheckIn
 from liaison.offices.models import Member
 from liaison.testing import T0, make_world, weekly
@@ -105,7 +106,11 @@ def test_a_side_checking_in_twice_at_once_records_one_check_in(scratch_allowed):
         # The head checks in for herself; the deputy, at the same instant, checks her in.
         member = Member.objects.select_related("office", "side").get(pk=speakers[index].pk)
         head = Member.objects.get(pk=world.south_head.pk)
-        return actions.check_in(member=member, attendee=head, key="weekly-20240105T1000", now=start)
+        return attending.check_in(
+            member=member,
+            command=CheckInTo(attendee=head.username, key="weekly-20240105T1000"),
+            now=start,
+        )
 
     results, errors = _race(2, work)
     assert len(results) == 1

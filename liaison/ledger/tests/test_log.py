@@ -14,7 +14,8 @@ from liaison.ledger.canonical import GENESIS, digest, encode
 from liaison.ledger.events import EventRejected
 from liaison.ledger.models import Event, Log
 from liaison.ledger.projection import ProjectionWriteError, projection_models
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.offices.models import Member, Office
 from liaison.testing import T0, make_world, weekly
 
@@ -66,8 +67,12 @@ def test_append_chains_each_event_to_the_one_before_from_genesis(world):
 
 def test_each_side_has_its_own_log_numbered_from_one(world):
     weekly(world)
-    actions.check_in(member=world.south_head, key="weekly-20240105T1000", now=FRIDAY)
-    actions.check_in(member=world.north_head, key="weekly-20240105T1000", now=FRIDAY)
+    attending.check_in(
+        member=world.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
+    attending.check_in(
+        member=world.north_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
     south = _chain(world.office.id, "south")
     north = _chain(world.office.id, "north")
     assert [(e.seq, e.type) for e in south] == [
@@ -92,7 +97,9 @@ def test_two_offices_have_separate_logs(world):
 
 def test_stored_bytes_are_the_canonical_encoding_of_what_they_hold(world):
     weekly(world)
-    actions.check_in(member=world.south_head, key="weekly-20240105T1000", now=FRIDAY)
+    attending.check_in(
+        member=world.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
     for event in Event.objects.select_related("log"):
         data = bytes(event.data)
         parsed = json.loads(data)

@@ -15,7 +15,8 @@ from liaison.bundle.audit import Problem, verify
 from liaison.ledger.canonical import digest, encode
 from liaison.ledger.models import Event
 from liaison.ledger.tests.tampering import tampering
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.offices import actions as offices
 from liaison.testing import OPERATOR, T0, make_user, make_world, weekly
 
@@ -34,8 +35,16 @@ def busy(world, scratch_allowed):
     #4). North log: its acceptance (#1) and one check-in (#2)."""
     weekly(world)
     for stamp in FRIDAYS:
-        actions.check_in(member=world.south_head, key=f"weekly-{stamp}T1000", now=_friday(stamp))
-    actions.check_in(member=world.north_head, key="weekly-20240105T1000", now=_friday(FRIDAYS[0]))
+        attending.check_in(
+            member=world.south_head,
+            command=CheckInTo(key=f"weekly-{stamp}T1000"),
+            now=_friday(stamp),
+        )
+    attending.check_in(
+        member=world.north_head,
+        command=CheckInTo(key="weekly-20240105T1000"),
+        now=_friday(FRIDAYS[0]),
+    )
     return world
 
 
@@ -268,8 +277,10 @@ def test_a_cleanly_truncated_charter_log_is_reported_not_a_crash(busy):
         now=T0,
     )
     deputy = busy.member("late-deputy")
-    actions.check_in(
-        member=deputy, attendee=busy.south_head, key="weekly-20240126T1000", now=_friday("20240126")
+    attending.check_in(
+        member=deputy,
+        command=CheckInTo(attendee=busy.south_head.username, key="weekly-20240126T1000"),
+        now=_friday("20240126"),
     )
     last = _event("", 9)
     assert last.type == "member.added"

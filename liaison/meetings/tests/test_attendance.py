@@ -9,8 +9,9 @@ import pytest
 
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
-from liaison.meetings import actions
+from liaison.meetings import attending, calling_off
 from liaison.meetings.attendance import Attendance, attendance, is_held, streaks
+from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence
 from liaison.meetings.overview import session_detail
 from liaison.meetings.schedule import SessionInfo
 from liaison.testing import weekly
@@ -168,7 +169,7 @@ def test_a_session_is_held_when_every_side_attended():
 
 
 def _check_in(world, now):
-    return actions.check_in(member=world.north_head, key=KEY, now=now)
+    return attending.check_in(member=world.north_head, command=CheckInTo(key=KEY), now=now)
 
 
 def _north(world, now) -> Attendance:
@@ -212,16 +213,20 @@ def test_it_shows_north_expected_until_the_grace_ends(cadence):
 
 
 def test_it_marks_north_excused_after_notice_before_the_start(cadence):
-    actions.give_notice_of_absence(
-        member=cadence.north_head, key=KEY, reason="Illness", now=START - US
+    attending.give_notice_of_absence(
+        member=cadence.north_head,
+        command=NoticeOfAbsence(key=KEY, reason="Illness"),
+        now=START - US,
     )
     assert _north(cadence, START - US) == E
     assert _north(cadence, GRACE_END + dt.timedelta(days=1)) == E
 
 
 def test_it_marks_both_sides_not_due_once_cancelled(cadence):
-    actions.cancel_session(
-        member=cadence.south_head, key=KEY, reason="Typhoon", now=START - dt.timedelta(days=1)
+    calling_off.cancel_session(
+        member=cadence.south_head,
+        command=CancelSession(key=KEY, reason="Typhoon"),
+        now=START - dt.timedelta(days=1),
     )
     detail = session_detail(cadence.office, KEY, GRACE_END + dt.timedelta(days=1))
     assert [s.attendance for s in detail.sides] == [D, D]

@@ -15,8 +15,20 @@ import pytest
 
 from liaison.ledger.models import Event
 from liaison.lib.errors import NotAllowed, Refused
-from liaison.meetings import actions
+from liaison.meetings import answering, attending, calling_off, proposing
 from liaison.meetings.attendance import Attendance
+from liaison.meetings.commands import (
+    AcceptProposal,
+    CancelSession,
+    CheckInTo,
+    DeclineProposal,
+    PostponeSession,
+    ProposeCadence,
+    ProposeCadenceEnd,
+    ProposeMove,
+    ProposeSession,
+    WithdrawProposal,
+)
 from liaison.meetings.models import Cadence, ProposalState
 from liaison.meetings.overview import session_detail
 from liaison.meetings.proposals import awaiting, open_proposals
@@ -49,7 +61,9 @@ def propose(world: World, *, by: str = "south_head", start: dt.datetime = START,
         "required_level": "head",
         "now": T0,
     } | kw
-    return actions.propose_session(member=world.members[by], **arguments)
+    now = arguments.pop("now")
+    command = ProposeSession(**arguments)
+    return proposing.propose_session(member=world.members[by], command=command, now=now)
 
 
 def attendance_of(world: World, key: str, side: str, now: dt.datetime) -> Attendance:
@@ -97,7 +111,9 @@ def test_a_session_the_north_never_answered_makes_no_no_show(world):
 def test_the_south_cannot_check_in_to_its_own_unanswered_proposal(world):
     proposal = propose(world, start=T0 + 30 * MINUTE)
     with pytest.raises(Refused, match="only proposed"):
-        actions.check_in(member=world.south_head, key=proposal.subject, now=T0 + 29 * MINUTE)
+        attending.check_in(
+            member=world.south_head, command=CheckInTo(key=proposal.subject), now=T0 + 29 * MINUTE
+        )
 
 
 # Answers: accepted, declined, withdrawn, lapsed
@@ -105,7 +121,9 @@ def test_the_south_cannot_check_in_to_its_own_unanswered_proposal(world):
 
 def test_an_accepted_session_binds_both_sides(ruled):
     proposal = propose(ruled)
-    actions.accept_proposal(member=ruled.north_deputy, key=proposal.key, now=T0 + HOUR)
+    answering.accept_proposal(
+        member=ruled.north_deputy, command=AcceptProposal(key=proposal.key), now=T0 + HOUR
+    )
     after = START + HOUR
     assert attendance_of(ruled, proposal.subject, "north", after) == Attendance.NO_SHOW
     assert attendance_of(ruled, proposal.subject, "south", after) == Attendance.NO_SHOW
@@ -124,21 +142,29 @@ def test_an_accepted_session_binds_both_sides(ruled):
 
 def test_a_declined_session_never_takes_place(ruled):
     proposal = propose(ruled)
-    actions.decline_proposal(
-        member=ruled.north_head, key=proposal.key, reason="Our head travels", now=T0 + HOUR
+    answering.decline_proposal(
+        member=ruled.north_head,
+        command=DeclineProposal(key=proposal.key, reason="Our head travels"),
+        now=T0 + HOUR,
     )
     assert find_session(ruled.office, proposal.subject).status == "declined"
     keys = [s.key for s in sessions_between(ruled.office, T0, START + DAY)]
     assert proposal.subject not in keys
     with pytest.raises(Refused, match="already declined"):
-        actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=T0 + 2 * HOUR)
+        answering.accept_proposal(
+            member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=T0 + 2 * HOUR
+        )
 
 
 def test_a_withdrawn_proposal_can_no_longer_be_accepted(ruled):
     proposal = propose(ruled)
-    actions.withdraw_proposal(member=ruled.south_deputy, key=proposal.key, now=T0 + HOUR)
+    answering.withdraw_proposal(
+        member=ruled.south_deputy, command=WithdrawProposal(key=proposal.key), now=T0 + HOUR
+    )
     with pytest.raises(Refused, match="already withdrawn"):
-        actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=T0 + 2 * HOUR)
+        answering.accept_proposal(
+            member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=T0 + 2 * HOUR
+        )
     assert find_session(ruled.office, proposal.subject).status == "withdrawn"
 
 
@@ -149,7 +175,9 @@ def test_a_proposal_lapses_unanswered_at_its_deadline(ruled):
     assert open_proposals(ruled.office, T0 + 2 * DAY) == []
     before = Event.objects.count()
     with pytest.raises(Refused, match="lapsed unanswered"):
-        actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=T0 + 2 * DAY)
+        answering.accept_proposal(
+            member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=T0 + 2 * DAY
+        )
     assert Event.objects.count() == before
     # Still only proposed: nobody is held to it.
     assert attendance_of(ruled, proposal.subject, "north", START + HOUR) == Attendance.NOT_DUE
@@ -159,7 +187,9 @@ def test_a_session_proposal_lapses_at_its_start_by_default(ruled):
     proposal = propose(ruled)
     assert proposal.answer_by == START
     with pytest.raises(Refused, match="lapsed"):
-        actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=START)
+        answering.accept_proposal(
+            member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=START
+        )
 
 
 def test_the_other_sides_head_sees_what_awaits_him(ruled):
@@ -169,7 +199,9 @@ def test_the_other_sides_head_sees_what_awaits_him(ruled):
     assert awaiting(ruled.south_head, T0 + HOUR) == []  # its own side's: nothing to answer
     assert awaiting(ruled.north_staff, T0 + HOUR) == []  # staff do not answer for a side
     assert awaiting(ruled.observer, T0 + HOUR) == []
-    actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=T0 + HOUR)
+    answering.accept_proposal(
+        member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=T0 + HOUR
+    )
     assert awaiting(ruled.north_head, T0 + 2 * HOUR) == []
 
 
@@ -178,19 +210,23 @@ def test_the_other_sides_head_sees_what_awaits_him(ruled):
 
 def test_accepted_with_less_than_the_minimum_notice_only_the_acceptor_is_held(ruled):
     proposal = propose(ruled)  # three days ahead: enough notice when proposed
-    actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=START - 2 * HOUR)
+    answering.accept_proposal(
+        member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=START - 2 * HOUR
+    )
     after = START + HOUR
     # The North accepted knowing the time: held to it. The South may not have heard.
     assert attendance_of(ruled, proposal.subject, "north", after) == Attendance.NO_SHOW
     assert attendance_of(ruled, proposal.subject, "south", after) == Attendance.NOT_DUE
     # Held all the same if both come.
-    actions.check_in(member=ruled.south_head, key=proposal.subject, now=START)
+    attending.check_in(member=ruled.south_head, command=CheckInTo(key=proposal.subject), now=START)
     assert attendance_of(ruled, proposal.subject, "south", after) == Attendance.PRESENT
 
 
 def test_accepted_exactly_the_minimum_notice_ahead_holds_both(ruled):
     proposal = propose(ruled)
-    actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=START - DAY)
+    answering.accept_proposal(
+        member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=START - DAY
+    )
     assert attendance_of(ruled, proposal.subject, "south", START + HOUR) == Attendance.NO_SHOW
 
 
@@ -201,7 +237,9 @@ def test_accepted_exactly_the_minimum_notice_ahead_holds_both(ruled):
 def test_a_cancellation_by_one_side_counts_against_neither_and_is_that_sides_act(world, side):
     weekly(world)
     actor = world.members[f"{side}_head"]
-    actions.cancel_session(member=actor, key=FIRST_SESSION, reason="Instructions", now=T0)
+    calling_off.cancel_session(
+        member=actor, command=CancelSession(key=FIRST_SESSION, reason="Instructions"), now=T0
+    )
     after = FIRST_START + HOUR
     for each in ("south", "north"):
         assert attendance_of(world, FIRST_SESSION, each, after) == Attendance.NOT_DUE
@@ -215,7 +253,9 @@ def test_a_cancellation_by_one_side_counts_against_neither_and_is_that_sides_act
 
 def test_a_postponement_is_counted_for_the_side_that_postponed(world):
     weekly(world)
-    actions.postpone_session(member=world.north_deputy, key=FIRST_SESSION, reason="Fog", now=T0)
+    calling_off.postpone_session(
+        member=world.north_deputy, command=PostponeSession(key=FIRST_SESSION, reason="Fog"), now=T0
+    )
     sides = {s.key: s for s in compute(world.office, FIRST_START + HOUR).sides}
     assert (sides["north"].postponed, sides["south"].postponed) == (1, 0)
 
@@ -226,37 +266,45 @@ def test_a_postponement_is_counted_for_the_side_that_postponed(world):
 def test_a_new_time_proposed_by_one_side_leaves_the_session_where_it_is(world):
     weekly(world)
     later = FIRST_START + 2 * HOUR
-    proposal = actions.propose_move(
-        member=world.south_head, key=FIRST_SESSION, start=later, reason="Traffic", now=T0
+    proposal = proposing.propose_move(
+        member=world.south_head,
+        command=ProposeMove(key=FIRST_SESSION, start=later, reason="Traffic"),
+        now=T0,
     )
     assert find_session(world.office, FIRST_SESSION).start == FIRST_START
     # The North, not told in time of a move it never accepted, is held to the old time
     # it agreed; it is never held to the new one.
     assert attendance_of(world, FIRST_SESSION, "north", FIRST_START + HOUR) == Attendance.NO_SHOW
-    actions.accept_proposal(member=world.north_head, key=proposal.key, now=T0 + HOUR)
+    answering.accept_proposal(
+        member=world.north_head, command=AcceptProposal(key=proposal.key), now=T0 + HOUR
+    )
     moved = find_session(world.office, FIRST_SESSION)
     assert (moved.start, moved.proposed_by, moved.agreed_at) == (later, "south", T0 + HOUR)
     assert attendance_of(world, FIRST_SESSION, "north", FIRST_START + HOUR) == Attendance.EXPECTED
 
 
 def test_a_cadence_proposed_by_one_side_has_no_sessions_until_accepted(world):
-    proposal = actions.propose_cadence(
+    proposal = proposing.propose_cadence(
         member=world.south_head,
-        key="weekly",
-        title="Weekly",
-        rule="FREQ=WEEKLY;BYDAY=FR",
-        starts_on=dt.date(2024, 1, 5),
-        start_time=dt.time(10, 0),
-        duration_minutes=60,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeCadence(
+            key="weekly",
+            title="Weekly",
+            rule="FREQ=WEEKLY;BYDAY=FR",
+            starts_on=dt.date(2024, 1, 5),
+            start_time=dt.time(10, 0),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=T0,
     )
     assert sessions_between(world.office, T0, T0 + 30 * DAY) == []
     assert not Cadence.objects.filter(office=world.office).exists()
     # Accepted a week late: it starts at the acceptance; the sessions before bind nobody.
     accepted_at = T0 + 8 * DAY
-    actions.accept_proposal(member=world.north_head, key=proposal.key, now=accepted_at)
+    answering.accept_proposal(
+        member=world.north_head, command=AcceptProposal(key=proposal.key), now=accepted_at
+    )
     cadence = Cadence.objects.get(office=world.office, key="weekly")
     assert (cadence.valid_from, cadence.accepted_by) == (accepted_at, world.north_head.username)
     keys = [s.key for s in sessions_between(world.office, T0, T0 + 30 * DAY)]
@@ -265,11 +313,13 @@ def test_a_cadence_proposed_by_one_side_has_no_sessions_until_accepted(world):
 
 def test_ending_a_cadence_needs_the_other_side_too(world):
     weekly(world)
-    proposal = actions.propose_cadence_end(
-        member=world.north_head, key="weekly", reason="Suspended", now=T0
+    proposal = proposing.propose_cadence_end(
+        member=world.north_head, command=ProposeCadenceEnd(key="weekly", reason="Suspended"), now=T0
     )
     assert find_session(world.office, FIRST_SESSION) is not None  # still on
-    actions.accept_proposal(member=world.south_deputy, key=proposal.key, now=T0 + HOUR)
+    answering.accept_proposal(
+        member=world.south_deputy, command=AcceptProposal(key=proposal.key), now=T0 + HOUR
+    )
     assert find_session(world.office, FIRST_SESSION) is None
 
 
@@ -287,7 +337,9 @@ def refused(call, match: str) -> Refused:
 def test_a_side_cannot_accept_its_own_proposal(ruled):
     proposal = propose(ruled)
     refused(
-        lambda: actions.accept_proposal(member=ruled.south_deputy, key=proposal.key, now=T0),
+        lambda: answering.accept_proposal(
+            member=ruled.south_deputy, command=AcceptProposal(key=proposal.key), now=T0
+        ),
         "your side made this proposal",
     )
 
@@ -295,7 +347,9 @@ def test_a_side_cannot_accept_its_own_proposal(ruled):
 def test_a_side_cannot_withdraw_the_other_sides_proposal(ruled):
     proposal = propose(ruled)
     refused(
-        lambda: actions.withdraw_proposal(member=ruled.north_head, key=proposal.key, now=T0),
+        lambda: answering.withdraw_proposal(
+            member=ruled.north_head, command=WithdrawProposal(key=proposal.key), now=T0
+        ),
         "only the side that made a proposal",
     )
 
@@ -304,15 +358,21 @@ def test_a_side_cannot_withdraw_the_other_sides_proposal(ruled):
 def test_staff_and_observers_answer_nothing(ruled, who):
     proposal = propose(ruled)
     with pytest.raises(NotAllowed):
-        actions.accept_proposal(member=ruled.members[who], key=proposal.key, now=T0)
+        answering.accept_proposal(
+            member=ruled.members[who], command=AcceptProposal(key=proposal.key), now=T0
+        )
     assert proposal.state == ProposalState.OPEN
 
 
 def test_accepting_twice_is_refused(ruled):
     proposal = propose(ruled)
-    actions.accept_proposal(member=ruled.north_head, key=proposal.key, now=T0)
+    answering.accept_proposal(
+        member=ruled.north_head, command=AcceptProposal(key=proposal.key), now=T0
+    )
     refused(
-        lambda: actions.accept_proposal(member=ruled.north_deputy, key=proposal.key, now=T0),
+        lambda: answering.accept_proposal(
+            member=ruled.north_deputy, command=AcceptProposal(key=proposal.key), now=T0
+        ),
         "already accepted by",
     )
 
@@ -320,8 +380,8 @@ def test_accepting_twice_is_refused(ruled):
 def test_declining_needs_a_reason(ruled):
     proposal = propose(ruled)
     error = refused(
-        lambda: actions.decline_proposal(
-            member=ruled.north_head, key=proposal.key, reason=" ", now=T0
+        lambda: answering.decline_proposal(
+            member=ruled.north_head, command=DeclineProposal(key=proposal.key, reason=" "), now=T0
         ),
         "say why you decline",
     )
@@ -332,7 +392,9 @@ def test_declining_needs_a_reason(ruled):
 def test_an_unknown_proposal_is_refused_by_name(ruled, key):
     propose(ruled)
     error = refused(
-        lambda: actions.accept_proposal(member=ruled.north_head, key=key, now=T0),
+        lambda: answering.accept_proposal(
+            member=ruled.north_head, command=AcceptProposal(key=key), now=T0
+        ),
         "has no proposal",
     )
     assert error.field == "proposal"
@@ -363,7 +425,9 @@ def cadence(world: World, **kw):
         "required_level": "deputy",
         "now": T0,
     } | kw
-    return actions.propose_cadence(member=world.south_head, **arguments)
+    now = arguments.pop("now")
+    command = ProposeCadence(**arguments)
+    return proposing.propose_cadence(member=world.south_head, command=command, now=now)
 
 
 def test_a_cadence_rule_that_never_occurs_is_refused(ruled):
@@ -404,11 +468,9 @@ def test_a_cadence_grace_below_the_charters_is_refused(ruled):
 def test_a_new_time_too_soon_is_refused(ruled):
     weekly(ruled)
     refused(
-        lambda: actions.propose_move(
+        lambda: proposing.propose_move(
             member=ruled.north_head,
-            key="weekly-20240105T1000",
-            start=T0 + HOUR,
-            reason="",
+            command=ProposeMove(key="weekly-20240105T1000", start=T0 + HOUR, reason=""),
             now=T0,
         ),
         "asks for at least 24 hours' notice",
@@ -417,18 +479,18 @@ def test_a_new_time_too_soon_is_refused(ruled):
 
 def test_a_session_that_started_cannot_be_given_a_new_time_by_acceptance(world):
     weekly(world)
-    proposal = actions.propose_move(
+    proposal = proposing.propose_move(
         member=world.south_head,
-        key=FIRST_SESSION,
-        start=FIRST_START + DAY,
-        reason="",
+        command=ProposeMove(key=FIRST_SESSION, start=FIRST_START + DAY, reason=""),
         now=T0,
     )
     # Its deadline is the old start: once the session began, the move is moot.
     assert proposal.answer_by == FIRST_START
     refused(
-        lambda: actions.accept_proposal(
-            member=world.north_head, key=proposal.key, now=FIRST_START + MINUTE
+        lambda: answering.accept_proposal(
+            member=world.north_head,
+            command=AcceptProposal(key=proposal.key),
+            now=FIRST_START + MINUTE,
         ),
         "lapsed",
     )

@@ -15,7 +15,8 @@ import pytest
 from liaison.bundle import check, export
 from liaison.bundle.audit import verify
 from liaison.ledger import log
-from liaison.meetings import actions
+from liaison.meetings import answering, attending, proposing
+from liaison.meetings.commands import AcceptProposal, CheckInTo, ProposeCadence, ProposeSession
 from liaison.meetings.consent_check import ConsentChecker
 from liaison.testing import T0, World, weekly
 
@@ -46,13 +47,15 @@ def live(world: World) -> list[str]:
 
 
 def propose(world: World, by: str = "south_head"):
-    return actions.propose_session(
+    return proposing.propose_session(
         member=world.members[by],
-        title="Consultation",
-        start=START,
-        duration_minutes=60,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeSession(
+            title="Consultation",
+            start=START,
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=T0,
     )
 
@@ -60,8 +63,10 @@ def propose(world: World, by: str = "south_head"):
 def test_an_office_kept_by_the_rules_has_no_consent_problem(world, scratch_allowed):
     weekly(world)
     proposal = propose(world)
-    actions.accept_proposal(member=world.north_head, key=proposal.key, now=T0)
-    actions.check_in(member=world.north_head, key=proposal.subject, now=START)
+    answering.accept_proposal(
+        member=world.north_head, command=AcceptProposal(key=proposal.key), now=T0
+    )
+    attending.check_in(member=world.north_head, command=CheckInTo(key=proposal.subject), now=START)
     assert live(world) == []
     assert verify(world.office.id) == []
     assert offline(world, START) == []
@@ -101,16 +106,18 @@ def test_a_check_in_to_a_session_the_other_side_never_accepted_is_caught(world):
 
 
 def test_a_notice_for_an_occurrence_of_an_unagreed_cadence_is_caught(world):
-    actions.propose_cadence(
+    proposing.propose_cadence(
         member=world.south_head,
-        key="weekly",
-        title="Weekly",
-        rule="FREQ=WEEKLY;BYDAY=FR",
-        starts_on=dt.date(2024, 1, 5),
-        start_time=dt.time(10, 0),
-        duration_minutes=60,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeCadence(
+            key="weekly",
+            title="Weekly",
+            rule="FREQ=WEEKLY;BYDAY=FR",
+            starts_on=dt.date(2024, 1, 5),
+            start_time=dt.time(10, 0),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=T0,
     )
     forge(
@@ -125,9 +132,9 @@ def test_a_notice_for_an_occurrence_of_an_unagreed_cadence_is_caught(world):
 
 def test_an_acceptance_naming_an_event_that_is_no_proposal_is_caught(world):
     weekly(world)
-    check_in = actions.check_in(
+    check_in = attending.check_in(
         member=world.south_head,
-        key="weekly-20240105T1000",
+        command=CheckInTo(key="weekly-20240105T1000"),
         now=dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC),
     )
     seq = int(check_in.event.rsplit("/", 1)[1])

@@ -18,14 +18,26 @@ import json
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, seed, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
-from liaison.meetings import actions
+from liaison.meetings import answering, attending, calling_off, proposing
 from liaison.meetings.attendance import Attendance
+from liaison.meetings.commands import (
+    AcceptProposal,
+    CancelSession,
+    CheckInTo,
+    DeclineProposal,
+    NoticeOfAbsence,
+    PostponeSession,
+    ProposeCadence,
+    ProposeMove,
+    ProposeSession,
+    WithdrawProposal,
+)
 from liaison.meetings.models import Proposal
 from liaison.meetings.standing import outcomes_between
 from liaison.testing import T0, World, make_world
@@ -71,6 +83,15 @@ def _agreements(office: str) -> dict[str, list[tuple[str, str, dt.datetime, dt.d
     return found
 
 
+# The seed ``derandomize`` drew from this machine's source before its rules took commands
+# (the digest changes with the source): the same runs, which meet real no-shows.
+SEED = int(
+    "28768394834617304123138818249762450380880957202522962694288057000503432286993402724925"
+    "300885629515344176971716445204"
+)
+
+
+@seed(SEED)
 class Consent(RuleBasedStateMachine):
     world: World  # set by the test
     no_shows_checked = 0  # across runs: the property must have met real no-shows
@@ -124,13 +145,15 @@ class Consent(RuleBasedStateMachine):
     def propose_session(self, who: str, hours: int, grace: int) -> None:
         start = self.now + dt.timedelta(hours=hours)
         self.attempt(
-            lambda: actions.propose_session(
+            lambda: proposing.propose_session(
                 member=self.member(who),
-                title="Extra",
-                start=start,
-                duration_minutes=60,
-                grace_minutes=grace,
-                required_level="deputy",
+                command=ProposeSession(
+                    title="Extra",
+                    start=start,
+                    duration_minutes=60,
+                    grace_minutes=grace,
+                    required_level="deputy",
+                ),
                 now=self.now,
             )
         )
@@ -139,16 +162,18 @@ class Consent(RuleBasedStateMachine):
     def propose_daily_cadence(self, who: str) -> None:
         tomorrow = (self.now + dt.timedelta(days=2)).astimezone(self.world.office.zone).date()
         self.attempt(
-            lambda: actions.propose_cadence(
+            lambda: proposing.propose_cadence(
                 member=self.member(who),
-                key="daily",
-                title="Daily",
-                rule="FREQ=DAILY",
-                starts_on=tomorrow,
-                start_time=dt.time(10, 0),
-                duration_minutes=60,
-                grace_minutes=10,
-                required_level="deputy",
+                command=ProposeCadence(
+                    key="daily",
+                    title="Daily",
+                    rule="FREQ=DAILY",
+                    starts_on=tomorrow,
+                    start_time=dt.time(10, 0),
+                    duration_minutes=60,
+                    grace_minutes=10,
+                    required_level="deputy",
+                ),
                 now=self.now,
             )
         )
@@ -160,8 +185,10 @@ class Consent(RuleBasedStateMachine):
             return
         start = self.now + dt.timedelta(hours=hours)
         self.attempt(
-            lambda: actions.propose_move(
-                member=self.member(who), key=key, start=start, reason="", now=self.now
+            lambda: proposing.propose_move(
+                member=self.member(who),
+                command=ProposeMove(key=key, start=start, reason=""),
+                now=self.now,
             )
         )
 
@@ -172,13 +199,23 @@ class Consent(RuleBasedStateMachine):
             return
         member = self.member(who)
         if answer == "accept":
-            self.attempt(lambda: actions.accept_proposal(member=member, key=key, now=self.now))
+            self.attempt(
+                lambda: answering.accept_proposal(
+                    member=member, command=AcceptProposal(key=key), now=self.now
+                )
+            )
         elif answer == "decline":
             self.attempt(
-                lambda: actions.decline_proposal(member=member, key=key, reason="No", now=self.now)
+                lambda: answering.decline_proposal(
+                    member=member, command=DeclineProposal(key=key, reason="No"), now=self.now
+                )
             )
         else:
-            self.attempt(lambda: actions.withdraw_proposal(member=member, key=key, now=self.now))
+            self.attempt(
+                lambda: answering.withdraw_proposal(
+                    member=member, command=WithdrawProposal(key=key), now=self.now
+                )
+            )
 
     @rule(who=WHO, pick=PICK, act=st.sampled_from(["check_in", "notice", "postpone", "cancel"]))
     def side_act(self, who: str, pick: int, act: str) -> None:
@@ -187,20 +224,26 @@ class Consent(RuleBasedStateMachine):
             return
         member = self.member(who)
         if act == "check_in":
-            self.attempt(lambda: actions.check_in(member=member, key=key, now=self.now))
+            self.attempt(
+                lambda: attending.check_in(member=member, command=CheckInTo(key=key), now=self.now)
+            )
         elif act == "notice":
             self.attempt(
-                lambda: actions.give_notice_of_absence(
-                    member=member, key=key, reason="Away", now=self.now
+                lambda: attending.give_notice_of_absence(
+                    member=member, command=NoticeOfAbsence(key=key, reason="Away"), now=self.now
                 )
             )
         elif act == "postpone":
             self.attempt(
-                lambda: actions.postpone_session(member=member, key=key, reason="Fog", now=self.now)
+                lambda: calling_off.postpone_session(
+                    member=member, command=PostponeSession(key=key, reason="Fog"), now=self.now
+                )
             )
         else:
             self.attempt(
-                lambda: actions.cancel_session(member=member, key=key, reason="Off", now=self.now)
+                lambda: calling_off.cancel_session(
+                    member=member, command=CancelSession(key=key, reason="Off"), now=self.now
+                )
             )
 
     @rule(hours=WAIT)

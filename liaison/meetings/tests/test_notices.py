@@ -14,7 +14,18 @@ from liaison.channel import actions as channel
 from liaison.channel import notify
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
-from liaison.meetings import actions
+from liaison.meetings import answering, calling_off, proposing
+from liaison.meetings.commands import (
+    AcceptProposal,
+    CancelSession,
+    DeclineProposal,
+    PostponeSession,
+    ProposeCadence,
+    ProposeCadenceEnd,
+    ProposeMove,
+    ProposeSession,
+    WithdrawProposal,
+)
 from liaison.meetings.models import Proposal, ScheduleNotice
 from liaison.offices import accounts
 from liaison.offices import actions as offices
@@ -49,23 +60,27 @@ def notice(username: str) -> ScheduleNotice:
 
 
 def propose_ad_hoc(world: World, now: dt.datetime = NOW) -> Proposal:
-    return actions.propose_session(
+    return proposing.propose_session(
         member=world.south_head,
-        title="Rail-link study",
-        start=AD_HOC_START,
-        duration_minutes=90,
-        grace_minutes=10,
-        required_level="deputy",
+        command=ProposeSession(
+            title="Rail-link study",
+            start=AD_HOC_START,
+            duration_minutes=90,
+            grace_minutes=10,
+            required_level="deputy",
+        ),
         now=now,
     )
 
 
 def propose_new_time(world: World, now: dt.datetime = NOW) -> Proposal:
-    return actions.propose_move(
+    return proposing.propose_move(
         member=world.north_deputy,
-        key=FIRST_SESSION,
-        start=dt.datetime(2024, 1, 5, 3, 0, tzinfo=dt.UTC),  # Fri 5 Jan 12:00 KST
-        reason="Our delegation lands at 11:00",
+        command=ProposeMove(
+            key=FIRST_SESSION,
+            start=dt.datetime(2024, 1, 5, 3, 0, tzinfo=dt.UTC),
+            reason="Our delegation lands at 11:00",
+        ),
         now=now,
     )
 
@@ -76,20 +91,24 @@ def propose_new_time(world: World, now: dt.datetime = NOW) -> Proposal:
 PROPOSALS = {
     "session": lambda w: propose_ad_hoc(w),
     "move": lambda w: propose_new_time(w),
-    "cadence": lambda w: actions.propose_cadence(
+    "cadence": lambda w: proposing.propose_cadence(
         member=w.north_head,
-        key="monthly",
-        title="Monthly review",
-        rule="FREQ=MONTHLY;BYDAY=1TU",
-        starts_on=dt.date(2024, 2, 6),
-        start_time=dt.time(15, 0),
-        duration_minutes=120,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeCadence(
+            key="monthly",
+            title="Monthly review",
+            rule="FREQ=MONTHLY;BYDAY=1TU",
+            starts_on=dt.date(2024, 2, 6),
+            start_time=dt.time(15, 0),
+            duration_minutes=120,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=NOW,
     ),
-    "cadence_end": lambda w: actions.propose_cadence_end(
-        member=w.south_deputy, key="weekly", reason="The office closes", now=NOW
+    "cadence_end": lambda w: proposing.propose_cadence_end(
+        member=w.south_deputy,
+        command=ProposeCadenceEnd(key="weekly", reason="The office closes"),
+        now=NOW,
     ),
 }
 
@@ -149,14 +168,16 @@ def test_an_acceptance_is_mailed_to_both_sides_but_the_member_who_accepted(email
     proposal = PROPOSALS[kind](emailed)
     ScheduleNotice.objects.all().delete()
     answerer = emailed.north_head if proposal.side_key == "south" else emailed.south_head
-    actions.accept_proposal(member=answerer, key=proposal.key, now=NOW)
+    answering.accept_proposal(member=answerer, command=AcceptProposal(key=proposal.key), now=NOW)
     assert owed("accepted") == sorted(set(SOUTH + NORTH) - {answerer.username})
 
 
 def test_an_accepted_new_time_says_when_the_session_now_is(emailed):
     proposal = propose_new_time(emailed)
-    actions.accept_proposal(
-        member=emailed.south_head, key=proposal.key, now=NOW + dt.timedelta(hours=1)
+    answering.accept_proposal(
+        member=emailed.south_head,
+        command=AcceptProposal(key=proposal.key),
+        now=NOW + dt.timedelta(hours=1),
     )
     told = ScheduleNotice.objects.get(username="testoffice-north-head", what="accepted")
     assert told.subject == (
@@ -178,17 +199,17 @@ def test_an_acceptance_with_short_notice_says_only_the_accepting_side_is_held(db
     world.south_head.user.email = "chun@example.org"
     world.south_head.user.save()
     start = T0 + dt.timedelta(days=2)
-    proposal = actions.propose_session(
+    proposal = proposing.propose_session(
         member=world.south_head,
-        title="Talks",
-        start=start,
-        duration_minutes=60,
-        grace_minutes=5,
-        required_level="head",
+        command=ProposeSession(
+            title="Talks", start=start, duration_minutes=60, grace_minutes=5, required_level="head"
+        ),
         now=T0,
     )
-    actions.accept_proposal(
-        member=world.north_head, key=proposal.key, now=start - dt.timedelta(hours=2)
+    answering.accept_proposal(
+        member=world.north_head,
+        command=AcceptProposal(key=proposal.key),
+        now=start - dt.timedelta(hours=2),
     )
     (told,) = ScheduleNotice.objects.filter(what="accepted")
     assert told.username == "ruled-south-head"
@@ -200,8 +221,10 @@ def test_an_acceptance_with_short_notice_says_only_the_accepting_side_is_held(db
 
 def test_a_decline_is_mailed_to_the_proposing_side_only(emailed):
     proposal = propose_ad_hoc(emailed)
-    actions.decline_proposal(
-        member=emailed.north_deputy, key=proposal.key, reason="Our experts are away", now=NOW
+    answering.decline_proposal(
+        member=emailed.north_deputy,
+        command=DeclineProposal(key=proposal.key, reason="Our experts are away"),
+        now=NOW,
     )
     assert owed("declined") == SOUTH
     body = ScheduleNotice.objects.get(username="testoffice-south-head", what="declined").body
@@ -212,8 +235,10 @@ def test_a_decline_is_mailed_to_the_proposing_side_only(emailed):
 
 def test_a_withdrawal_is_mailed_to_the_other_side_only(emailed):
     proposal = propose_ad_hoc(emailed)
-    actions.withdraw_proposal(
-        member=emailed.south_deputy, key=proposal.key, reason="Wrong day", now=NOW
+    answering.withdraw_proposal(
+        member=emailed.south_deputy,
+        command=WithdrawProposal(key=proposal.key, reason="Wrong day"),
+        now=NOW,
     )
     assert owed("withdrawn") == NORTH
     told = ScheduleNotice.objects.get(username="testoffice-north-head", what="withdrawn")
@@ -224,8 +249,12 @@ def test_a_withdrawal_is_mailed_to_the_other_side_only(emailed):
 
 @pytest.mark.parametrize("verb", ["postponed", "cancelled"])
 def test_calling_a_session_off_is_mailed_to_the_other_side_only(emailed, verb):
-    act = actions.postpone_session if verb == "postponed" else actions.cancel_session
-    act(member=emailed.north_head, key=FIRST_SESSION, reason="A public holiday", now=NOW)
+    if verb == "postponed":
+        command = PostponeSession(key=FIRST_SESSION, reason="A public holiday")
+        calling_off.postpone_session(member=emailed.north_head, command=command, now=NOW)
+    else:
+        cancel = CancelSession(key=FIRST_SESSION, reason="A public holiday")
+        calling_off.cancel_session(member=emailed.north_head, command=cancel, now=NOW)
     assert owed(verb) == SOUTH
     told = notice("testoffice-south-staff")
     assert told.subject == f"The North {verb} “Weekly meeting” of Fri 05 Jan 2024"
@@ -247,8 +276,10 @@ def test_no_mail_for_who_turned_it_off_has_no_address_or_left(emailed):
     propose_ad_hoc(emailed, now=NOW + dt.timedelta(days=1))  # the staff member has left
     assert owed() == []
     notify.set_delivery(emailed.north_head, "daily")  # a digest is still an email
-    actions.postpone_session(
-        member=emailed.south_head, key=FIRST_SESSION, reason="x", now=NOW + dt.timedelta(days=1)
+    calling_off.postpone_session(
+        member=emailed.south_head,
+        command=PostponeSession(key=FIRST_SESSION, reason="x"),
+        now=NOW + dt.timedelta(days=1),
     )
     assert owed() == ["testoffice-north-head"]
 
@@ -257,16 +288,24 @@ def test_a_refused_act_queues_nothing(emailed):
     proposal = propose_ad_hoc(emailed)
     before = ScheduleNotice.objects.count()
     refusals = [
-        lambda: actions.accept_proposal(member=emailed.south_head, key=proposal.key, now=NOW),
-        lambda: actions.decline_proposal(
-            member=emailed.north_head, key=proposal.key, reason=" ", now=NOW
+        lambda: answering.accept_proposal(
+            member=emailed.south_head, command=AcceptProposal(key=proposal.key), now=NOW
         ),
-        lambda: actions.withdraw_proposal(member=emailed.north_head, key=proposal.key, now=NOW),
-        lambda: actions.postpone_session(
-            member=emailed.north_staff, key=FIRST_SESSION, reason="x", now=NOW
+        lambda: answering.decline_proposal(
+            member=emailed.north_head,
+            command=DeclineProposal(key=proposal.key, reason=" "),
+            now=NOW,
         ),
-        lambda: actions.accept_proposal(
-            member=emailed.north_head, key=proposal.key, now=AD_HOC_START
+        lambda: answering.withdraw_proposal(
+            member=emailed.north_head, command=WithdrawProposal(key=proposal.key), now=NOW
+        ),
+        lambda: calling_off.postpone_session(
+            member=emailed.north_staff,
+            command=PostponeSession(key=FIRST_SESSION, reason="x"),
+            now=NOW,
+        ),
+        lambda: answering.accept_proposal(
+            member=emailed.north_head, command=AcceptProposal(key=proposal.key), now=AD_HOC_START
         ),  # lapsed
     ]
     for refused in refusals:
@@ -283,10 +322,16 @@ def test_the_event_and_its_mail_commit_together(emailed, monkeypatch):
 
     monkeypatch.setattr(ScheduleNotice.objects, "bulk_create", down)
     with pytest.raises(RuntimeError):
-        actions.postpone_session(member=emailed.north_head, key=FIRST_SESSION, reason="x", now=NOW)
+        calling_off.postpone_session(
+            member=emailed.north_head,
+            command=PostponeSession(key=FIRST_SESSION, reason="x"),
+            now=NOW,
+        )
     assert Event.objects.count() == events  # the postponement was not recorded either
     monkeypatch.undo()
-    actions.postpone_session(member=emailed.north_head, key=FIRST_SESSION, reason="x", now=NOW)
+    calling_off.postpone_session(
+        member=emailed.north_head, command=PostponeSession(key=FIRST_SESSION, reason="x"), now=NOW
+    )
     assert owed("postponed") == SOUTH
 
 
@@ -295,7 +340,9 @@ def test_the_event_and_its_mail_commit_together(emailed, monkeypatch):
 
 def test_the_worker_sends_each_once_with_the_office_in_the_subject(emailed):
     proposal = propose_ad_hoc(emailed)
-    actions.accept_proposal(member=emailed.north_head, key=proposal.key, now=NOW)
+    answering.accept_proposal(
+        member=emailed.north_head, command=AcceptProposal(key=proposal.key), now=NOW
+    )
     outcome = notify.run_once(NOW)
     assert (outcome.sent, outcome.failed, outcome.skipped) == (3 + 5, 0, 0)
     to_head = [m for m in mail.outbox if m.to == ["testoffice-north-head@example.org"]]
@@ -319,7 +366,9 @@ def test_a_choice_made_after_queueing_is_honoured_when_sending(emailed):
 
 
 def test_a_failing_mail_server_keeps_the_notice_for_a_retry(emailed, monkeypatch):
-    actions.cancel_session(member=emailed.south_head, key=FIRST_SESSION, reason="x", now=NOW)
+    calling_off.cancel_session(
+        member=emailed.south_head, command=CancelSession(key=FIRST_SESSION, reason="x"), now=NOW
+    )
 
     def broken(*args: object, **kwargs: object) -> None:
         raise ConnectionRefusedError("mail server down")
@@ -338,8 +387,10 @@ def test_the_daily_digest_carries_schedule_updates_with_messages(emailed):
         member=emailed.north_head, kind="notice", subject="Agenda", body="Rail.", now=NOW
     )
     propose_new_time(emailed)
-    actions.postpone_session(
-        member=emailed.north_head, key="weekly-20240112T1000", reason="Holiday", now=NOW
+    calling_off.postpone_session(
+        member=emailed.north_head,
+        command=PostponeSession(key="weekly-20240112T1000", reason="Holiday"),
+        now=NOW,
     )
     notify.run_once(NOW)
     digests = [m for m in mail.outbox if m.to == ["testoffice-south-staff@example.org"]]
@@ -355,8 +406,10 @@ def test_the_daily_digest_carries_schedule_updates_with_messages(emailed):
         username="testoffice-south-staff", status="pending"
     ).exists()
     # Schedule updates alone make a digest of their own the next day.
-    actions.cancel_session(
-        member=emailed.north_head, key="weekly-20240119T1000", reason="x", now=NOW
+    calling_off.cancel_session(
+        member=emailed.north_head,
+        command=CancelSession(key="weekly-20240119T1000", reason="x"),
+        now=NOW,
     )
     assert notify.run_once(NOW + dt.timedelta(hours=2)).digests == 0  # one a day
     assert notify.run_once(NOW + dt.timedelta(days=1)).digests == 1

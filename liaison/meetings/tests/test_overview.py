@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.meetings import actions
+from liaison.meetings import attending
 from liaison.meetings.attendance import Attendance
+from liaison.meetings.commands import CheckInTo
 from liaison.meetings.overview import dashboard, eligible_attendees, session_detail
 from liaison.testing import weekly
 
@@ -16,7 +17,7 @@ MINUTE = dt.timedelta(minutes=1)
 
 def test_the_dashboard_shows_recent_upcoming_and_open_sessions(world):
     weekly(world)
-    actions.check_in(member=world.south_head, key=KEY, now=START)
+    attending.check_in(member=world.south_head, command=CheckInTo(key=KEY), now=START)
     board = dashboard(world.office, START + 60 * MINUTE)
     assert [o.session.key for o in board.recent] == [KEY]
     assert board.recent[0].by_side == {"south": Attendance.PRESENT, "north": Attendance.NO_SHOW}
@@ -35,7 +36,7 @@ def test_the_session_page_says_who_came_and_whether_it_can_still_change(world):
     assert before.check_in_opens == START - 60 * MINUTE
     assert before.check_in_closes == START + 15 * MINUTE
 
-    actions.check_in(member=world.south_head, key=KEY, now=START - 60 * MINUTE)
+    attending.check_in(member=world.south_head, command=CheckInTo(key=KEY), now=START - 60 * MINUTE)
     during = session_detail(world.office, KEY, START)
     assert during.check_in_open
     assert not during.changeable

@@ -10,8 +10,9 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from liaison.meetings import actions
+from liaison.meetings import attending, calling_off
 from liaison.meetings import standing as standing_module
+from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence
 from liaison.meetings.standing import compute
 from liaison.projects.commands import ProposeDraft
 from liaison.testing import agreed_session, weekly
@@ -40,23 +41,31 @@ def record(world):
 
     def both(month, day, *, north_late=False):
         key, start = friday(month, day)
-        actions.check_in(member=south, key=key, now=start - 5 * MINUTE)
-        actions.check_in(member=north, key=key, now=start + (3 * MINUTE if north_late else -MINUTE))
+        attending.check_in(member=south, command=CheckInTo(key=key), now=start - 5 * MINUTE)
+        attending.check_in(
+            member=north,
+            command=CheckInTo(key=key),
+            now=start + (3 * MINUTE if north_late else -MINUTE),
+        )
 
     def south_only(month, day):
         key, start = friday(month, day)
-        actions.check_in(member=south, key=key, now=start - 5 * MINUTE)
+        attending.check_in(member=south, command=CheckInTo(key=key), now=start - 5 * MINUTE)
 
     both(1, 5)
     south_only(1, 12)
     key, start = friday(1, 19)
-    actions.give_notice_of_absence(
-        member=north, key=key, reason="Plenum", now=start - 24 * 60 * MINUTE
+    attending.give_notice_of_absence(
+        member=north,
+        command=NoticeOfAbsence(key=key, reason="Plenum"),
+        now=start - 24 * 60 * MINUTE,
     )
     south_only(1, 19)
     south_only(1, 26)
     key, start = friday(2, 2)
-    actions.cancel_session(member=south, key=key, reason="Lunar new year", now=utc(2024, 1, 30))
+    calling_off.cancel_session(
+        member=south, command=CancelSession(key=key, reason="Lunar new year"), now=utc(2024, 1, 30)
+    )
     both(2, 9, north_late=True)
     south_only(2, 16)
     return world
@@ -164,8 +173,8 @@ def test_ad_hoc_sessions_count_for_attendance_but_not_the_cadence(record):
         required_level="head",
         now=utc(2024, 2, 10),
     )
-    actions.check_in(member=record.south_head, key=session.key, now=start)
-    actions.check_in(member=record.north_head, key=session.key, now=start)
+    attending.check_in(member=record.south_head, command=CheckInTo(key=session.key), now=start)
+    attending.check_in(member=record.north_head, command=CheckInTo(key=session.key), now=start)
     standing = compute(record.office, utc(2024, 2, 15))
     assert standing.last_held.session.key == "adhoc-20240214T1400"
     assert _side(standing, "north").attended == 3

@@ -11,7 +11,8 @@ import pytest
 
 from liaison.ledger.models import Event
 from liaison.lib.errors import Conflict, NotAllowed, Refused
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.records import commitments, frameworks, meeting_records, readouts
 from liaison.records import minutes as minutes_actions
 from liaison.records.frameworks import ClauseIn
@@ -121,7 +122,7 @@ def test_two_saves_from_the_same_revision_conflict_and_show_what_changed(held):
 
 
 def test_a_record_for_a_session_not_held_is_refused(held):
-    meetings.check_in(member=held.south_head, key=SECOND, now=SECOND_START)
+    attending.check_in(member=held.south_head, command=CheckInTo(key=SECOND), now=SECOND_START)
     later = SECOND_START + dt.timedelta(hours=2)
     with refused("was not held .The North: no show"):
         record(held, session=SECOND, started_at=SECOND_START, now=later)

@@ -15,7 +15,8 @@ from liaison.ledger import merkle
 from liaison.ledger.models import Event
 from liaison.ledger.tests.tampering import tampering
 from liaison.lib.errors import NotAllowed, Refused
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.signing import checkpoints, formats, keys
 from liaison.signing.models import Checkpoint, Cosignature, KeySecret, Refusal, SideKey
 from liaison.testing import T0, weekly
@@ -27,8 +28,12 @@ FRIDAY = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
 @pytest.fixture
 def busy(world):
     weekly(world)
-    meetings.check_in(member=world.south_head, key="weekly-20240105T1000", now=FRIDAY)
-    meetings.check_in(member=world.north_head, key="weekly-20240105T1000", now=FRIDAY)
+    attending.check_in(
+        member=world.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
+    attending.check_in(
+        member=world.north_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
     return world
 
 
@@ -109,8 +114,10 @@ def test_the_schedule_signs_only_logs_with_news_and_does_not_ping_pong(busy):
     assert [(c.side, c.size) for c in first] == [("south", 2), ("north", 3)]
     # Each side's log now holds the other's cosignature, and nothing else new.
     assert checkpoints.sign_scheduled(NOW + dt.timedelta(hours=1)) == []
-    meetings.check_in(
-        member=busy.south_head, key="weekly-20240112T1000", now=FRIDAY.replace(day=12)
+    attending.check_in(
+        member=busy.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=FRIDAY.replace(day=12),
     )
     again = checkpoints.sign_scheduled(NOW + dt.timedelta(hours=2))
     assert [(c.side, c.size) for c in again] == [("south", 4)]
@@ -118,8 +125,10 @@ def test_the_schedule_signs_only_logs_with_news_and_does_not_ping_pong(busy):
 
 def test_a_rewritten_log_is_refused_by_the_witness_and_kept_as_evidence(busy):
     checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
-    meetings.check_in(
-        member=busy.south_head, key="weekly-20240112T1000", now=FRIDAY.replace(day=12)
+    attending.check_in(
+        member=busy.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=FRIDAY.replace(day=12),
     )
     _rewrite("south", 2, b"2024-01-05T01:00:00", b"2024-01-05T00:59:00")
     refused = checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
@@ -133,8 +142,10 @@ def test_a_rewritten_log_is_refused_by_the_witness_and_kept_as_evidence(busy):
 
 
 def test_a_truncated_log_is_refused(busy):
-    meetings.check_in(
-        member=busy.south_head, key="weekly-20240112T1000", now=FRIDAY.replace(day=12)
+    attending.check_in(
+        member=busy.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=FRIDAY.replace(day=12),
     )
     checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
     last = Event.objects.filter(log__office="testoffice", log__side="south").order_by("-seq")[0]

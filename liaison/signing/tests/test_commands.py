@@ -11,7 +11,8 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from liaison.ledger.models import Event
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.signing.models import Cosignature, SideKey
 from liaison.testing import T0, weekly
 
@@ -29,7 +30,9 @@ def _run(*args: str) -> str:
 @pytest.fixture
 def busy(world):
     weekly(world)
-    meetings.check_in(member=world.south_head, key="weekly-20240105T1000", now=FRIDAY)
+    attending.check_in(
+        member=world.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=FRIDAY
+    )
     return world
 
 

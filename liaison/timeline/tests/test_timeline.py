@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.core.management import CommandError, call_command
 
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending, calling_off
+from liaison.meetings.commands import CheckInTo, NoticeOfAbsence, PostponeSession
 from liaison.projects.commands import ProposeDraft
 from liaison.records import commitments, meeting_records, minutes, readouts
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
@@ -74,7 +75,11 @@ def history(world: World) -> World:
         source_outcome=f"{FIRST_SESSION}/o1",
         now=after + 3 * HOUR,
     )
-    meetings.check_in(member=world.south_head, key="weekly-20240112T1000", now=FIRST_START + WEEK)
+    attending.check_in(
+        member=world.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=FIRST_START + WEEK,
+    )
     commitments.change_commitment_status(
         member=world.south_head,
         key="weekly",
@@ -82,16 +87,14 @@ def history(world: World) -> World:
         reason="The North stayed away.",
         now=FIRST_START + WEEK + 2 * HOUR,
     )
-    meetings.give_notice_of_absence(
+    attending.give_notice_of_absence(
         member=world.south_head,
-        key="weekly-20240119T1000",
-        reason="Travel",
+        command=NoticeOfAbsence(key="weekly-20240119T1000", reason="Travel"),
         now=FIRST_START + WEEK,
     )
-    meetings.postpone_session(
+    calling_off.postpone_session(
         member=world.north_head,
-        key="weekly-20240126T1000",
-        reason="Holiday",
+        command=PostponeSession(key="weekly-20240126T1000", reason="Holiday"),
         now=FIRST_START + WEEK,
     )
     hold(world, "weekly-20240202T1000", FIRST_START + 4 * WEEK)

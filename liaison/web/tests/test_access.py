@@ -19,7 +19,8 @@ from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
-from liaison.meetings import actions as meetings
+from liaison.meetings import proposing
+from liaison.meetings.commands import ProposeSession
 from liaison.projects import actions as projects
 from liaison.projects.commands import ProposeDraft
 from liaison.records import frameworks
@@ -285,13 +286,15 @@ def _channel(world) -> None:
 
 def _proposal(world) -> str:
     """An ad hoc session the South proposed, awaiting the North: its proposal's key."""
-    return meetings.propose_session(
+    return proposing.propose_session(
         member=world.south_head,
-        title="Extra",
-        start=dt.datetime(2024, 1, 10, 1, 0, tzinfo=dt.UTC),
-        duration_minutes=60,
-        grace_minutes=15,
-        required_level="head",
+        command=ProposeSession(
+            title="Extra",
+            start=dt.datetime(2024, 1, 10, 1, 0, tzinfo=dt.UTC),
+            duration_minutes=60,
+            grace_minutes=15,
+            required_level="head",
+        ),
         now=BEFORE,
     ).key
 

@@ -42,7 +42,8 @@ from liaison.channel import actions as channel
 from liaison.channel.attachments import Upload
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
-from liaison.meetings import actions as meetings
+from liaison.meetings import proposing
+from liaison.meetings.commands import ProposeSession
 from liaison.projects import actions as projects
 from liaison.records import minutes, readouts
 from liaison.testing import OPERATOR, PASSWORD, World, hold, make_world
@@ -151,13 +152,15 @@ def build() -> Matrix:
         tokens[side] = token.prefix
     proposals: dict[str, str] = {}
     for side, day in (("south", 20), ("north", 21)):
-        proposal = meetings.propose_session(
+        proposal = proposing.propose_session(
             member=world.members[f"{side}_head"],
-            title="Extra session",
-            start=dt.datetime(2024, 2, day, 1, 0, tzinfo=dt.UTC),
-            duration_minutes=60,
-            grace_minutes=15,
-            required_level="head",
+            command=ProposeSession(
+                title="Extra session",
+                start=dt.datetime(2024, 2, day, 1, 0, tzinfo=dt.UTC),
+                duration_minutes=60,
+                grace_minutes=15,
+                required_level="head",
+            ),
             now=at,
         )
         proposals[side] = proposal.key

@@ -14,7 +14,8 @@ from django.db import connection
 from liaison.bundle import check, export
 from liaison.ledger.models import Event
 from liaison.ledger.tests.tampering import tampering
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.signing import checkpoints
 from liaison.signing.models import Checkpoint, SideKey
 from liaison.testing import FIRST_START, PASSWORD, World, hold
@@ -134,8 +135,10 @@ def test_staff_and_observers_cannot_rotate_or_see_the_rotation_form(signed, as_u
 
 
 def test_a_refused_checkpoint_is_shown_as_evidence(signed, as_user):
-    meetings.check_in(
-        member=signed.south_head, key="weekly-20240112T1000", now=FIRST_START.replace(day=12)
+    attending.check_in(
+        member=signed.south_head,
+        command=CheckInTo(key="weekly-20240112T1000"),
+        now=FIRST_START.replace(day=12),
     )
     event = Event.objects.get(log__side="south", seq=1)
     data = bytes(event.data).replace(b'"weekly"', b'"weakly"')

@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison.meetings import actions
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo, NoticeOfAbsence
 from liaison.testing import agreed_move
 
 from .conftest import BEFORE, NEEDS_QUERIES, START
@@ -53,13 +54,17 @@ def _two_years_of_meetings(world):
                 now=notice_at,
             )
             start += dt.timedelta(days=1)
-        actions.check_in(member=world.south_head, key=key, now=start - dt.timedelta(minutes=5))
+        attending.check_in(
+            member=world.south_head, command=CheckInTo(key=key), now=start - dt.timedelta(minutes=5)
+        )
         if week % 7 == 6:
-            actions.give_notice_of_absence(
-                member=world.north_deputy, key=key, reason="Away", now=notice_at
+            attending.give_notice_of_absence(
+                member=world.north_deputy,
+                command=NoticeOfAbsence(key=key, reason="Away"),
+                now=notice_at,
             )
         elif week % 5 != 4:
-            actions.check_in(member=world.north_head, key=key, now=start)
+            attending.check_in(member=world.north_head, command=CheckInTo(key=key), now=start)
     last_key, last_start = list(_fridays(WEEKS + 1))[-1]
     return last_key, last_start
 

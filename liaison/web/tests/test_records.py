@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.records.models import MeetingRecord
 from liaison.testing import World, hold
 
@@ -153,7 +154,7 @@ def test_a_record_without_participants_is_refused_on_the_form(held, as_user):
 
 
 def test_a_record_for_a_session_not_held_is_refused_and_writes_nothing(held, as_user):
-    meetings.check_in(member=held.south_head, key=SECOND, now=SECOND_START)
+    attending.check_in(member=held.south_head, command=CheckInTo(key=SECOND), now=SECOND_START)
     later = SECOND_START + dt.timedelta(hours=2)
     page = get(as_user(held.south_staff), url(held, "session-record", SECOND), later).text
     assert "Only a held session has a record" in page

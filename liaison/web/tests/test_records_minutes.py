@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.records import minutes
 from liaison.records.models import Minutes, MinutesStatus
 from liaison.testing import World, hold
@@ -164,7 +165,7 @@ def test_two_saves_from_the_same_version_show_the_diff(held, as_user):
 
 
 def test_minutes_of_a_session_not_held_are_refused(held, as_user):
-    meetings.check_in(member=held.south_head, key=SECOND, now=SECOND_START)
+    attending.check_in(member=held.south_head, command=CheckInTo(key=SECOND), now=SECOND_START)
     later = SECOND_START + dt.timedelta(hours=2)
     shown = get(as_user(held.south_staff), url(held, "session-minutes", SECOND), later).text
     assert "Only a held session has minutes" in shown

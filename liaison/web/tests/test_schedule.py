@@ -16,7 +16,8 @@ import time_machine
 from django.urls import reverse
 
 from liaison.ledger.models import Event
-from liaison.meetings import actions
+from liaison.meetings import attending, calling_off
+from liaison.meetings.commands import CancelSession, CheckInTo
 from liaison.meetings.models import PROPOSAL_TYPES, Proposal
 from liaison.offices import actions as offices
 from liaison.testing import (
@@ -393,7 +394,7 @@ def test_a_cadence_ended_now_offers_no_end_form(office, as_user):
 @pytest.mark.parametrize(
     ("change", "error_id", "message"),
     [
-        ({"reason": ""}, "end-cadence-reason_error", "This field is required."),
+        ({"reason": ""}, "end-cadence-reason_error", "say why the cadence ends"),
         (
             {"effective_date": "2023-12-31"},
             "end-cadence-effective_date_error",
@@ -641,10 +642,16 @@ def test_the_month_is_the_viewers(office, as_user):
 
 def test_the_sessions_show_attendance_and_status(office, as_user):
     key = "weekly-20240112T1000"
-    actions.cancel_session(member=office.north_head, key=key, reason="Holiday", now=BEFORE)
-    actions.check_in(member=office.south_head, key="weekly-20240105T1000", now=START)
-    actions.check_in(
-        member=office.north_head, key="weekly-20240105T1000", now=START + dt.timedelta(minutes=5)
+    calling_off.cancel_session(
+        member=office.north_head, command=CancelSession(key=key, reason="Holiday"), now=BEFORE
+    )
+    attending.check_in(
+        member=office.south_head, command=CheckInTo(key="weekly-20240105T1000"), now=START
+    )
+    attending.check_in(
+        member=office.north_head,
+        command=CheckInTo(key="weekly-20240105T1000"),
+        now=START + dt.timedelta(minutes=5),
     )
     response = get(as_user(office.observer), office, at=dt.datetime(2024, 1, 20, tzinfo=dt.UTC))
     rows = {

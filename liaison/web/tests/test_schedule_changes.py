@@ -12,8 +12,17 @@ import time_machine
 from django.urls import reverse
 
 from liaison.channel import actions as channel
-from liaison.meetings import actions
+from liaison.meetings import answering, calling_off, proposing
 from liaison.meetings.changes import recent_changes
+from liaison.meetings.commands import (
+    AcceptProposal,
+    CancelSession,
+    DeclineProposal,
+    PostponeSession,
+    ProposeMove,
+    ProposeSession,
+    WithdrawProposal,
+)
 
 from .test_queries import DASHBOARD_QUERIES
 
@@ -27,13 +36,15 @@ NEXT_WEEK = "weekly-20240119T1000"
 
 
 def propose_ad_hoc(world, member=None, now=NOW):
-    return actions.propose_session(
+    return proposing.propose_session(
         member=member or world.south_head,
-        title="Rail-link study",
-        start=dt.datetime(2024, 1, 11, 5, 0, tzinfo=dt.UTC),
-        duration_minutes=90,
-        grace_minutes=10,
-        required_level="deputy",
+        command=ProposeSession(
+            title="Rail-link study",
+            start=dt.datetime(2024, 1, 11, 5, 0, tzinfo=dt.UTC),
+            duration_minutes=90,
+            grace_minutes=10,
+            required_level="deputy",
+        ),
         now=now,
     )
 
@@ -52,7 +63,9 @@ def headlines(member, at=LATER):
 
 def test_the_proposing_side_sees_the_answer_and_the_answering_side_does_not(office, as_user):
     proposal = propose_ad_hoc(office)
-    actions.accept_proposal(member=office.north_deputy, key=proposal.key, now=NOW)
+    answering.accept_proposal(
+        member=office.north_deputy, command=AcceptProposal(key=proposal.key), now=NOW
+    )
     for member in (office.south_head, office.south_staff):  # every member of the side
         shown = section(as_user(member), office)
         assert "The North accepted an ad hoc session “Rail-link study”" in shown
@@ -62,8 +75,10 @@ def test_the_proposing_side_sees_the_answer_and_the_answering_side_does_not(offi
 
 def test_a_decline_shows_its_reason_to_the_proposing_side(office, as_user):
     proposal = propose_ad_hoc(office)
-    actions.decline_proposal(
-        member=office.north_head, key=proposal.key, reason="Our experts are away", now=NOW
+    answering.decline_proposal(
+        member=office.north_head,
+        command=DeclineProposal(key=proposal.key, reason="Our experts are away"),
+        now=NOW,
     )
     shown = section(as_user(office.south_deputy), office)
     assert "The North declined an ad hoc session “Rail-link study”" in shown
@@ -72,12 +87,14 @@ def test_a_decline_shows_its_reason_to_the_proposing_side(office, as_user):
 
 
 def test_a_lapsed_proposal_is_told_to_its_side_once_its_deadline_passed(office):
-    proposal = actions.propose_move(
+    proposal = proposing.propose_move(
         member=office.south_head,
-        key=NEXT_WEEK,
-        start=dt.datetime(2024, 1, 19, 3, 0, tzinfo=dt.UTC),
-        reason="",
-        answer_by=NOW + dt.timedelta(days=1),
+        command=ProposeMove(
+            key=NEXT_WEEK,
+            start=dt.datetime(2024, 1, 19, 3, 0, tzinfo=dt.UTC),
+            reason="",
+            answer_by=NOW + dt.timedelta(days=1),
+        ),
         now=NOW,
     )
     assert headlines(office.south_head) == []  # still open: "Needs you" has it, north side
@@ -91,7 +108,11 @@ def test_a_lapsed_proposal_is_told_to_its_side_once_its_deadline_passed(office):
 
 def test_a_withdrawal_is_told_to_the_side_that_was_to_answer(office):
     proposal = propose_ad_hoc(office)
-    actions.withdraw_proposal(member=office.south_deputy, key=proposal.key, reason="Wrong", now=NOW)
+    answering.withdraw_proposal(
+        member=office.south_deputy,
+        command=WithdrawProposal(key=proposal.key, reason="Wrong"),
+        now=NOW,
+    )
     assert headlines(office.north_staff) == [
         "The South withdrew an ad hoc session “Rail-link study”"
     ]
@@ -100,8 +121,12 @@ def test_a_withdrawal_is_told_to_the_side_that_was_to_answer(office):
 
 @pytest.mark.parametrize("verb", ["postponed", "cancelled"])
 def test_a_session_the_other_side_calls_off_is_shown_until_its_time(office, as_user, verb):
-    act = actions.postpone_session if verb == "postponed" else actions.cancel_session
-    act(member=office.north_head, key=KEY, reason="A public holiday", now=NOW)
+    if verb == "postponed":
+        command = PostponeSession(key=KEY, reason="A public holiday")
+        calling_off.postpone_session(member=office.north_head, command=command, now=NOW)
+    else:
+        cancel = CancelSession(key=KEY, reason="A public holiday")
+        calling_off.cancel_session(member=office.north_head, command=cancel, now=NOW)
     shown = section(as_user(office.south_staff), office)
     assert f"The North {verb} “Weekly meeting”" in shown
     assert "Reason: A public holiday" in shown
@@ -112,8 +137,10 @@ def test_a_session_the_other_side_calls_off_is_shown_until_its_time(office, as_u
 
 
 def test_changes_older_than_a_week_are_gone(office):
-    actions.cancel_session(
-        member=office.north_head, key="weekly-20240126T1000", reason="x", now=NOW
+    calling_off.cancel_session(
+        member=office.north_head,
+        command=CancelSession(key="weekly-20240126T1000", reason="x"),
+        now=NOW,
     )
     assert headlines(office.south_head, NOW + dt.timedelta(days=7)) == [
         "The North cancelled “Weekly meeting”"
@@ -123,8 +150,12 @@ def test_changes_older_than_a_week_are_gone(office):
 
 def test_newest_first(office):
     first = propose_ad_hoc(office)
-    actions.accept_proposal(member=office.north_head, key=first.key, now=NOW)
-    actions.postpone_session(member=office.north_head, key=NEXT_WEEK, reason="x", now=LATER)
+    answering.accept_proposal(
+        member=office.north_head, command=AcceptProposal(key=first.key), now=NOW
+    )
+    calling_off.postpone_session(
+        member=office.north_head, command=PostponeSession(key=NEXT_WEEK, reason="x"), now=LATER
+    )
     assert headlines(office.south_head, LATER) == [
         "The North postponed “Weekly meeting”",
         "The North accepted an ad hoc session “Rail-link study”",
@@ -132,14 +163,18 @@ def test_newest_first(office):
 
 
 def test_observers_get_no_list(office, as_user):
-    actions.cancel_session(member=office.north_head, key=KEY, reason="x", now=NOW)
+    calling_off.cancel_session(
+        member=office.north_head, command=CancelSession(key=KEY, reason="x"), now=NOW
+    )
     assert section(as_user(office.observer), office) == ""
     assert recent_changes(office.observer, LATER) == []
 
 
 def test_nothing_private_of_the_other_side_is_shown(office, as_user):
     """The North's private note on the session it cancelled stays with the North."""
-    actions.cancel_session(member=office.north_head, key=KEY, reason="Holiday", now=NOW)
+    calling_off.cancel_session(
+        member=office.north_head, command=CancelSession(key=KEY, reason="Holiday"), now=NOW
+    )
     channel.add_note(
         member=office.north_head,
         target_kind="session",
@@ -155,10 +190,16 @@ def test_nothing_private_of_the_other_side_is_shown(office, as_user):
 def test_the_list_reads_four_queries_however_long_it_is(office, django_assert_num_queries):
     for day in range(3):
         proposal = propose_ad_hoc(office, now=NOW + dt.timedelta(minutes=day))
-        actions.decline_proposal(member=office.north_head, key=proposal.key, reason="No", now=NOW)
+        answering.decline_proposal(
+            member=office.north_head,
+            command=DeclineProposal(key=proposal.key, reason="No"),
+            now=NOW,
+        )
     for day in (12, 19, 26):
-        actions.postpone_session(
-            member=office.north_head, key=f"weekly-202401{day}T1000", reason="x", now=NOW
+        calling_off.postpone_session(
+            member=office.north_head,
+            command=PostponeSession(key=f"weekly-202401{day}T1000", reason="x"),
+            now=NOW,
         )
     with django_assert_num_queries(4):
         shown = recent_changes(office.south_head, LATER)
@@ -170,10 +211,14 @@ def test_the_dashboard_keeps_its_query_bound_with_changes_to_show(
 ):
     for minute in range(3):
         proposal = propose_ad_hoc(office, now=NOW + dt.timedelta(minutes=minute))
-        actions.accept_proposal(member=office.north_head, key=proposal.key, now=NOW)
+        answering.accept_proposal(
+            member=office.north_head, command=AcceptProposal(key=proposal.key), now=NOW
+        )
     for day in (12, 19, 26):
-        actions.cancel_session(
-            member=office.north_head, key=f"weekly-202401{day}T1000", reason="x", now=NOW
+        calling_off.cancel_session(
+            member=office.north_head,
+            command=CancelSession(key=f"weekly-202401{day}T1000", reason="x"),
+            now=NOW,
         )
     client = as_user(office.south_head)
     with (

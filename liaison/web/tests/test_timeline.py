@@ -8,7 +8,8 @@ import datetime as dt
 import pytest
 import time_machine
 
-from liaison.meetings import actions as meetings
+from liaison.meetings import attending
+from liaison.meetings.commands import CheckInTo
 from liaison.records import commitments, meeting_records
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold
 
@@ -34,9 +35,9 @@ def history(office: World) -> World:
         outcomes=[],
         now=FIRST_START + dt.timedelta(hours=2),
     )
-    meetings.check_in(
+    attending.check_in(
         member=office.south_head,
-        key="weekly-20240112T1000",
+        command=CheckInTo(key="weekly-20240112T1000"),
         now=FIRST_START + dt.timedelta(days=7),
     )
     return office

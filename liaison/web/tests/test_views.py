@@ -10,7 +10,8 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from liaison.meetings import actions
+from liaison.meetings import attending, calling_off
+from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence
 from liaison.offices import actions as offices
 from liaison.testing import (
     OPERATOR,
@@ -148,11 +149,13 @@ def test_dashboard_shows_standing_to_every_member(office, as_user, reader):
 
 
 def test_dashboard_shows_last_held_meeting_and_streaks(office, as_user):
-    actions.check_in(member=office.south_head, key=KEY, now=OPEN)
-    actions.check_in(member=office.north_head, key=KEY, now=START + dt.timedelta(minutes=3))
+    attending.check_in(member=office.south_head, command=CheckInTo(key=KEY), now=OPEN)
+    attending.check_in(
+        member=office.north_head, command=CheckInTo(key=KEY), now=START + dt.timedelta(minutes=3)
+    )
     # The next Friday, only the South comes.
     next_key, next_start = "weekly-20240112T1000", START + dt.timedelta(days=7)
-    actions.check_in(member=office.south_head, key=next_key, now=next_start)
+    attending.check_in(member=office.south_head, command=CheckInTo(key=next_key), now=next_start)
     with time_machine.travel(next_start + dt.timedelta(days=2), tick=False):
         response = as_user(office.observer).get(dashboard_url(office))
     text = response.text
@@ -200,8 +203,10 @@ def test_dashboard_offers_no_check_in_to_staff_or_observers(office, as_user, rea
 
 
 def test_dashboard_lists_upcoming_sessions_and_cancellations(office, as_user):
-    actions.cancel_session(
-        member=office.north_head, key="weekly-20240112T1000", reason="Holiday", now=BEFORE
+    calling_off.cancel_session(
+        member=office.north_head,
+        command=CancelSession(key="weekly-20240112T1000", reason="Holiday"),
+        now=BEFORE,
     )
     with time_machine.travel(BEFORE, tick=False):
         response = as_user(office.south_staff).get(dashboard_url(office))
@@ -319,7 +324,11 @@ def test_session_page_offers_a_deputy_their_head_as_attendee(office, as_user):
 
 
 def test_session_page_shows_who_checked_in_and_when(office, as_user):
-    actions.check_in(member=office.south_deputy, key=KEY, now=OPEN, attendee=office.south_head)
+    attending.check_in(
+        member=office.south_deputy,
+        command=CheckInTo(key=KEY, attendee=office.south_head.username),
+        now=OPEN,
+    )
     with time_machine.travel(OPEN + dt.timedelta(minutes=1), tick=False):
         response = as_user(office.south_head).get(session_url(office))
     text = response.text
@@ -329,8 +338,10 @@ def test_session_page_shows_who_checked_in_and_when(office, as_user):
 
 
 def test_session_page_shows_notice_of_absence(office, as_user):
-    actions.give_notice_of_absence(
-        member=office.north_deputy, key=KEY, reason="Our delegation is in Beijing", now=BEFORE
+    attending.give_notice_of_absence(
+        member=office.north_deputy,
+        command=NoticeOfAbsence(key=KEY, reason="Our delegation is in Beijing"),
+        now=BEFORE,
     )
     with time_machine.travel(AFTER_GRACE, tick=False):
         response = as_user(office.south_staff).get(session_url(office))
@@ -353,7 +364,9 @@ def test_session_page_shows_a_moved_session(office, as_user):
 
 
 def test_session_page_shows_a_cancelled_session_without_forms(office, as_user):
-    actions.cancel_session(member=office.south_head, key=KEY, reason="Typhoon", now=BEFORE)
+    calling_off.cancel_session(
+        member=office.south_head, command=CancelSession(key=KEY, reason="Typhoon"), now=BEFORE
+    )
     with time_machine.travel(OPEN, tick=False):
         response = as_user(office.north_head).get(session_url(office))
     text = response.text
