@@ -14,9 +14,20 @@ from typing import Any, Literal
 from pydantic import Field, field_validator
 
 from liaison.ledger.events import Applied, Body, Ref, event_type
-from liaison.lib.fields import Day, Instant, Key, Line, Text, WallTime
+from liaison.lib.fields import (
+    MINUTES_MAX,
+    REASON_MAX,
+    TITLE_MAX,
+    Day,
+    Instant,
+    Key,
+    Line,
+    Text,
+    WallTime,
+)
 from liaison.lib.timezones import localize, parse_utc
 from liaison.meetings.cadence import split_key
+from liaison.meetings.commands import RULE_MAX
 from liaison.meetings.models import (
     PROPOSAL_TYPES,
     AbsenceNotice,
@@ -63,15 +74,15 @@ class CadenceProposed(Body):
     ``effective`` or at the acceptance, whichever is later."""
 
     key: Key
-    title: Line = Field(min_length=1, max_length=200)
-    rule: Line = Field(min_length=1, max_length=500)
+    title: Line = Field(min_length=1, max_length=TITLE_MAX)
+    rule: Line = Field(min_length=1, max_length=RULE_MAX)
     starts_on: Day
     start_time: WallTime
-    duration_minutes: int = Field(ge=1, le=24 * 60)
-    grace_minutes: int = Field(ge=0, le=24 * 60)
+    duration_minutes: int = Field(ge=1, le=MINUTES_MAX)
+    grace_minutes: int = Field(ge=0, le=MINUTES_MAX)
     required_level: LevelName
     effective: Instant
-    reason: Text = Field(max_length=2000)
+    reason: Text = Field(max_length=REASON_MAX)
     answer_by: Instant
 
     @field_validator("key")
@@ -90,7 +101,7 @@ class CadenceProposed(Body):
 class CadenceEndProposed(Body):
     key: Key
     effective: Instant
-    reason: Text = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=REASON_MAX)
     answer_by: Instant
 
     def apply(self, event: Applied) -> None:
@@ -110,10 +121,10 @@ class SessionProposed(Body):
 
     # [0-9], not \d: pydantic's patterns match any script's digits with \d.
     key: str = Field(pattern=r"^adhoc-[0-9]{8}T[0-9]{4}(-[0-9]+)?$")
-    title: Line = Field(min_length=1, max_length=200)
+    title: Line = Field(min_length=1, max_length=TITLE_MAX)
     start: Instant
-    duration_minutes: int = Field(ge=1, le=24 * 60)
-    grace_minutes: int = Field(ge=0, le=24 * 60)
+    duration_minutes: int = Field(ge=1, le=MINUTES_MAX)
+    grace_minutes: int = Field(ge=0, le=MINUTES_MAX)
     required_level: LevelName
     answer_by: Instant
 
@@ -143,7 +154,7 @@ class SessionMoveProposed(Body):
 
     session: Line = Field(min_length=1, max_length=100)
     start: Instant
-    reason: Text = Field(max_length=2000)
+    reason: Text = Field(max_length=REASON_MAX)
     answer_by: Instant
 
     def apply(self, event: Applied) -> None:
@@ -248,7 +259,7 @@ def _agree_cadence(event: Applied, proposal: Proposal, details: dict[str, Any]) 
 
 @event_type("proposal.declined")
 class ProposalDeclined(_Answer):
-    reason: Text = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=REASON_MAX)
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.DECLINED, self.reason)
@@ -262,7 +273,7 @@ class ProposalDeclined(_Answer):
 class ProposalWithdrawn(_Answer):
     """The proposing side takes its proposal back before it was answered."""
 
-    reason: Text = Field(max_length=2000)
+    reason: Text = Field(max_length=REASON_MAX)
 
     def apply(self, event: Applied) -> None:
         proposal = self.answer(event, ProposalState.WITHDRAWN, self.reason)
@@ -313,7 +324,7 @@ def _set_status(event: Applied, key: str, status: Status, reason: str) -> None:
 @event_type("session.postponed")
 class SessionPostponed(Body):
     session: Line = Field(min_length=1, max_length=100)
-    reason: Text = Field(max_length=2000)
+    reason: Text = Field(max_length=REASON_MAX)
 
     def apply(self, event: Applied) -> None:
         _set_status(event, self.session, Status.POSTPONED, self.reason)
@@ -322,7 +333,7 @@ class SessionPostponed(Body):
 @event_type("session.cancelled")
 class SessionCancelled(Body):
     session: Line = Field(min_length=1, max_length=100)
-    reason: Text = Field(max_length=2000)
+    reason: Text = Field(max_length=REASON_MAX)
 
     def apply(self, event: Applied) -> None:
         _set_status(event, self.session, Status.CANCELLED, self.reason)
@@ -349,7 +360,7 @@ class CheckedIn(Body):
 @event_type("session.absence_noticed")
 class AbsenceNoticed(Body):
     session: Line = Field(min_length=1, max_length=100)
-    reason: Text = Field(min_length=1, max_length=2000)
+    reason: Text = Field(min_length=1, max_length=REASON_MAX)
 
     def apply(self, event: Applied) -> None:
         AbsenceNotice.objects.create(
