@@ -39,11 +39,11 @@ from liaison.meetings.commands import (
     ProposeMove,
     ProposeSession,
 )
-from liaison.meetings.lookups import session_for
-from liaison.meetings.overview import SessionDetail, session_detail
+from liaison.meetings.lookups import session_detail_for, session_for
+from liaison.meetings.overview import SessionDetail
 from liaison.meetings.schedule import SessionInfo
 from liaison.meetings.standing import outcomes_between
-from liaison.offices.models import Office
+from liaison.offices.models import Member, Office
 
 router = Router(tags=["sessions"])
 
@@ -113,11 +113,8 @@ def detail_data(detail: SessionDetail) -> dict[str, Any]:
     }
 
 
-def _detail(office: Office, key: str, now: dt.datetime) -> dict[str, Any]:
-    detail = session_detail(office, key, now)
-    if detail is None:  # pragma: no cover - callers found the session first
-        raise Refused(f"office {office.id} has no session {key!r}", field="session")
-    return detail_data(detail)
+def _detail(member: Member, key: str, now: dt.datetime) -> dict[str, Any]:
+    return detail_data(session_detail_for(member, key, now))
 
 
 def _beside(given: dt.datetime, span: dt.timedelta, field: str) -> dt.datetime:
@@ -177,9 +174,8 @@ def list_sessions(
 @router.get("/offices/{slug}/sessions/{key}", response={200: SessionDetailOut, **READ_ERRORS})
 def get_session(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
     """One session: its times, status, and each side's check-in or notice of absence."""
-    office, member = member_for(request, slug)
-    session_for(member, key)
-    return _detail(office, key, clock.now())
+    _office, member = member_for(request, slug)
+    return _detail(member, key, clock.now())
 
 
 @router.post("/offices/{slug}/sessions", response={201: ProposalOut, **WRITE_ERRORS})
@@ -200,12 +196,12 @@ def check_in(
     request: HttpRequest, slug: str, key: str, payload: CheckInIn | None = None
 ) -> Status[Any]:
     """Your side states its required attendee is present (you, or ``attendee``)."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
     command = CheckInTo(key=key, attendee=payload.attendee if payload else None)
     attending.check_in(member=member, command=command, now=now)
-    return Status(201, _detail(office, key, now))
+    return Status(201, _detail(member, key, now))
 
 
 @router.post(
@@ -215,12 +211,12 @@ def give_notice_of_absence(
     request: HttpRequest, slug: str, key: str, payload: ReasonIn
 ) -> Status[Any]:
     """Before the start: your side will not attend (``excused``)."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
     command = NoticeOfAbsence(key=key, reason=payload.reason)
     attending.give_notice_of_absence(member=member, command=command, now=now)
-    return Status(201, _detail(office, key, now))
+    return Status(201, _detail(member, key, now))
 
 
 @router.post("/offices/{slug}/sessions/{key}/move", response={201: ProposalOut, **WRITE_ERRORS})
@@ -242,12 +238,12 @@ def postpone_session(
     request: HttpRequest, slug: str, key: str, payload: ReasonIn
 ) -> dict[str, Any]:
     """Postpone the session without a new time yet."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
     command = PostponeSession(key=key, reason=payload.reason)
     calling_off.postpone_session(member=member, command=command, now=now)
-    return _detail(office, key, now)
+    return _detail(member, key, now)
 
 
 @router.post(
@@ -255,9 +251,9 @@ def postpone_session(
 )
 def cancel_session(request: HttpRequest, slug: str, key: str, payload: ReasonIn) -> dict[str, Any]:
     """Cancel the session."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     now = clock.now()
     session_for(member, key)
     command = CancelSession(key=key, reason=payload.reason)
     calling_off.cancel_session(member=member, command=command, now=now)
-    return _detail(office, key, now)
+    return _detail(member, key, now)
