@@ -83,6 +83,20 @@ def test_recording_a_framework_key_twice_is_400(office, api_as, frozen):
     assert response.json() == {"detail": "a framework 'declaration' exists already", "field": "key"}
 
 
+def test_a_framework_cannot_take_the_key_of_the_pages_record_address(world, api_as, frozen):
+    # The pages' frameworks/record/ is the address that records one: the action's rule,
+    # so the API refuses the key as the form does.
+    with frozen(AFTER_FIRST), no_new_events():
+        response = send(
+            api_as("north_head"), "post", world, "/frameworks", {**DECLARATION, "key": "record"}
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "“record” names a page of its own; choose another key",
+        "field": "key",
+    }
+
+
 def test_revising_a_framework_from_a_stale_revision_is_409(office, api_as, frozen):
     revision = {**DECLARATION, "base_revision": 1}
     del revision["key"]
