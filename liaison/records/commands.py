@@ -21,8 +21,6 @@ from liaison.lib.fields import KEY_MAX, TITLE_MAX, USERNAME_MAX, Key, Line, Reas
 SessionKey = Annotated[Line, Field(min_length=1, max_length=100)]
 # SHA-256 in hex: the hash of the minutes' text a head read before signing.
 ContentHash = Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
-# A side's key as a person or a path gives it; the action says when it is no side's.
-SideKey = Annotated[Line, Field(max_length=KEY_MAX)]
 
 OUTCOME_MAX = 4000
 TOPIC_MAX = 500
@@ -36,7 +34,8 @@ SOURCE_MAX = 200
 
 class Part(BaseModel):
     """One item of a command's list (a participant, an outcome, a clause): strict and
-    stripped like the command; its problems are the command's, under the list's name."""
+    stripped like the command. Given as plain values to the command (``build``), its
+    problems are the command's, under the list's name."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
 
@@ -53,7 +52,7 @@ class ParticipantIn(Part):
 
 
 class OutcomeIn(Part):
-    kind: Line = Field(max_length=64)  # the action checks it, naming the outcome at fault
+    kind: Line = Field(max_length=KEY_MAX)  # the action checks it, naming the outcome at fault
     text: Text = Field(max_length=OUTCOME_MAX)
     # Kept from an earlier revision; empty for a new outcome, which gets the next key.
     key: Line = Field(default="", max_length=KEY_MAX)
@@ -98,7 +97,7 @@ class PublishReadout(Command):
     labels = {"draft_revision": "the draft's revision"}
 
     session: SessionKey
-    side: SideKey | None = None
+    side: Line | None = None  # the action says when it is not one's own side
     draft_revision: int | None = None
 
 
@@ -157,7 +156,7 @@ class MakeCommitment(Command):
 
     key: Key
     text: Text = Field(max_length=OUTCOME_MAX)
-    owners: list[SideKey] = Field(default_factory=list, max_length=2)
+    owners: list[Line] = Field(default_factory=list, max_length=2)  # the action checks them
     source_outcome: Line = Field(default="", max_length=SOURCE_MAX)
     source_clause: Line = Field(default="", max_length=SOURCE_MAX)
     due_on: dt.date | None = None
@@ -165,5 +164,5 @@ class MakeCommitment(Command):
 
 class ChangeCommitmentStatus(Command):
     key: Key
-    status: Line = Field(max_length=64)
+    status: Line = Field(max_length=KEY_MAX)
     reason: Reason = ""
