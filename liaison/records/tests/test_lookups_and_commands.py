@@ -12,7 +12,7 @@ import pytest
 from liaison.lib.commands import Invalid
 from liaison.lib.errors import NotFound, Refused
 from liaison.lib.fields import limit_of
-from liaison.records import events, frameworks, readouts
+from liaison.records import events, frameworks, models, readouts
 from liaison.records.commands import (
     ClauseIn,
     MakeCommitment,
@@ -138,3 +138,23 @@ def _limit(model: type, name: str) -> int | None:
 def test_a_commands_limits_are_its_events(command, field, body, body_field):
     """What a command accepts, the event it becomes accepts: no save is refused late."""
     assert _limit(command, field) == _limit(body, body_field) is not None
+
+
+@pytest.mark.parametrize(
+    ("command", "field", "model", "column"),
+    [
+        (SaveRecord, "session", models.MeetingRecord, "session_key"),
+        (SaveRecord, "place", models.MeetingRecord, "place"),
+        (ParticipantIn, "name", models.Participant, "name"),
+        (ParticipantIn, "affiliation", models.Participant, "affiliation"),
+        (OutcomeIn, "key", models.Outcome, "key"),
+        (SaveReadoutDraft, "title", models.ReadoutDraft, "title"),
+        (SaveReadoutDraft, "source", models.ReadoutDraft, "source"),
+        (RecordFramework, "key", models.Framework, "key"),
+        (RecordFramework, "title", models.Framework, "title"),
+        (ClauseIn, "number", models.Clause, "number"),
+        (MakeCommitment, "key", models.Commitment, "key"),
+    ],
+)
+def test_a_commands_limits_fit_the_columns_it_fills(command, field, model, column):
+    assert _limit(command, field) == model._meta.get_field(column).max_length
