@@ -39,6 +39,18 @@ from liaison.offices.models import Member, Office, Role
 from liaison.projects import actions as projects
 from liaison.projects.commands import ProposeDraft
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
+from liaison.records.commands import (
+    ClauseIn,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    PublishReadout,
+    RecordFramework,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+)
 from liaison.signing import checkpoints, keys
 
 SLUG = "kaesong"
@@ -211,72 +223,82 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
     # reported. ILLUSTRATIVE: written by the South's liaison officer at 12:00, the topic.
     meeting_records.save_record(
         member=staff,
-        session=MEETING,
-        base_revision=0,
-        place="Joint liaison office, Kaesong",
-        started_at=_at("2018-11-02", "10:00"),
-        duration_minutes=60,
-        participants=[
-            meeting_records.ParticipantIn(member=chun.username),
-            meeting_records.ParticipantIn(member=jon.username),
-        ],
-        topics=["Inter-Korean relations across a wide range of issues"],
-        outcomes=[
-            meeting_records.OutcomeIn(
-                "reaffirmation",
-                "Both sides reaffirmed their commitment to developing inter-Korean relations "
-                "by implementing the Pyongyang Declaration.",
-            ),
-            meeting_records.OutcomeIn(
-                "agreement", "Continue close consultations through the liaison office channel."
-            ),
-            meeting_records.OutcomeIn(
-                "next_step", "Prepare for more meetings to be held at the liaison office."
-            ),
-        ],
+        command=SaveRecord(
+            session=MEETING,
+            base_revision=0,
+            place="Joint liaison office, Kaesong",
+            started_at=_at("2018-11-02", "10:00"),
+            duration_minutes=60,
+            participants=[
+                ParticipantIn(member=chun.username),
+                ParticipantIn(member=jon.username),
+            ],
+            topics=["Inter-Korean relations across a wide range of issues"],
+            outcomes=[
+                OutcomeIn(
+                    kind="reaffirmation",
+                    text="Both sides reaffirmed their commitment to developing inter-Korean "
+                    "relations by implementing the Pyongyang Declaration.",
+                ),
+                OutcomeIn(
+                    kind="agreement",
+                    text="Continue close consultations through the liaison office channel.",
+                ),
+                OutcomeIn(
+                    kind="next_step",
+                    text="Prepare for more meetings to be held at the liaison office.",
+                ),
+            ],
+        ),
         now=_at("2018-11-02", "12:00"),
     )
     # The South's readout, as Seoul's Unification Ministry gave it (paraphrased).
     # ILLUSTRATIVE: the title and the hours of drafting and publishing.
     readouts.save_readout_draft(
         member=staff,
-        session=MEETING,
-        base_revision=0,
-        title="Co-heads of the liaison office meet in Kaesong",
-        source="Ministry of Unification (Seoul)",
-        body=(
-            "Vice Minister Chun Hae-sung and his North Korean counterpart Jon Jong-su met for "
+        command=SaveReadoutDraft(
+            session=MEETING,
+            base_revision=0,
+            title="Co-heads of the liaison office meet in Kaesong",
+            source="Ministry of Unification (Seoul)",
+            body="Vice Minister Chun Hae-sung and his North Korean counterpart Jon Jong-su met for "
             "an hour at the joint liaison office in Kaesong and discussed a broad range of "
             "inter-Korean issues.\n\n"
             "Both sides confirmed that they remain committed to advancing inter-Korean "
             "relations by implementing the Pyongyang Declaration.\n\n"
             "The two sides agreed to keep consulting closely through the liaison office "
             "channel.\n\n"
-            "They also agreed to get ready for further meetings at the liaison office."
+            "They also agreed to get ready for further meetings at the liaison office.",
         ),
         now=_at("2018-11-02", "13:30"),
     )
-    readouts.publish_readout(member=chun, session=MEETING, now=_at("2018-11-02", "15:00"))
+    readouts.publish_readout(
+        member=chun, command=PublishReadout(session=MEETING), now=_at("2018-11-02", "15:00")
+    )
     # The framework both sides say they implement. ILLUSTRATIVE: the date of adoption
     # and the clauses, which summarise the declaration in our words (not in the report).
     frameworks.record_framework(
         member=chun,
-        key="pyongyang-declaration",
-        base_revision=0,
-        title="Pyongyang Joint Declaration of September 2018",
-        adopted_on=dt.date(2018, 9, 19),
-        summary="Clause texts are illustrative summaries, not the declaration's wording.",
-        clauses=[
-            frameworks.ClauseIn("1", "Ease military tension and remove the danger of war."),
-            frameworks.ClauseIn(
-                "2",
-                "Expand exchanges and cooperation, including reconnecting the railways and "
-                "roads across the border.",
-            ),
-            frameworks.ClauseIn("3", "Cooperate on separated families."),
-            frameworks.ClauseIn("4", "Promote cultural, artistic and sports exchanges."),
-            frameworks.ClauseIn("5", "Work towards a Korean peninsula free of nuclear weapons."),
-        ],
+        command=RecordFramework(
+            key="pyongyang-declaration",
+            base_revision=0,
+            title="Pyongyang Joint Declaration of September 2018",
+            adopted_on=dt.date(2018, 9, 19),
+            summary="Clause texts are illustrative summaries, not the declaration's wording.",
+            clauses=[
+                ClauseIn(number="1", text="Ease military tension and remove the danger of war."),
+                ClauseIn(
+                    number="2",
+                    text="Expand exchanges and cooperation, including reconnecting the railways "
+                    "and roads across the border.",
+                ),
+                ClauseIn(number="3", text="Cooperate on separated families."),
+                ClauseIn(number="4", text="Promote cultural, artistic and sports exchanges."),
+                ClauseIn(
+                    number="5", text="Work towards a Korean peninsula free of nuclear weapons."
+                ),
+            ],
+        ),
         now=_at("2018-11-02", "16:00"),
     )
     promises = [
@@ -293,30 +315,36 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
     for key, text, outcome, clause in promises:
         commitments.make_commitment(
             member=chun,
-            key=key,
-            text=text,
-            owners=["south", "north"],
-            source_outcome=f"{MEETING}/{outcome}" if outcome else "",
-            source_clause=clause,
+            command=MakeCommitment(
+                key=key,
+                text=text,
+                owners=["south", "north"],
+                source_outcome=f"{MEETING}/{outcome}" if outcome else "",
+                source_clause=clause,
+            ),
             now=_at("2018-11-02", "16:30"),
         )
     # ILLUSTRATIVE: the South drafts joint minutes and proposes them; the heads sign them
     # in the demo (sign in as chun, then jon).
     minutes.save_minutes(
         member=staff,
-        session=MEETING,
-        base_version=0,
-        text=(
-            "Illustrative draft of joint minutes.\n\n"
+        command=SaveMinutes(
+            session=MEETING,
+            base_version=0,
+            text="Illustrative draft of joint minutes.\n\n"
             "The co-heads met at the joint liaison office in Kaesong for one hour.\n"
             "1. Both sides reaffirmed their commitment to implementing the Pyongyang "
             "Declaration.\n"
             "2. Both sides will continue close consultations through the office's channel.\n"
-            "3. Both sides will prepare for more meetings at the liaison office."
+            "3. Both sides will prepare for more meetings at the liaison office.",
         ),
         now=_at("2018-11-02", "17:00"),
     )
-    minutes.propose_minutes(member=chun, session=MEETING, version=1, now=_at("2018-11-02", "17:10"))
+    minutes.propose_minutes(
+        member=chun,
+        command=ProposeMinutes(session=MEETING, version=1),
+        now=_at("2018-11-02", "17:10"),
+    )
 
 
 # Joint projects: the report's four, all originally expected in October 2018.

@@ -24,6 +24,7 @@ from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.projects import actions as projects
 from liaison.records import readouts
+from liaison.records.commands import SaveReadoutDraft
 
 from .conftest import LATER, busy_office
 
@@ -51,11 +52,13 @@ def office(world):
     )
     readouts.save_readout_draft(
         member=world.north_staff,
-        session="weekly-20240105T1000",
-        base_revision=0,
-        title="Our account",
-        source="KCNA",
-        body="A draft not yet published.",
+        command=SaveReadoutDraft(
+            session="weekly-20240105T1000",
+            base_revision=0,
+            title="Our account",
+            source="KCNA",
+            body="A draft not yet published.",
+        ),
         now=LATER,
     )
     projects.save_project_draft(

@@ -14,6 +14,18 @@ from django.core.management import CommandError, call_command
 from liaison.meetings import actions as meetings
 from liaison.projects.commands import ProposeDraft
 from liaison.records import commitments, meeting_records, minutes, readouts
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    PublishReadout,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+    SignMinutes,
+)
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 from liaison.timeline.build import timeline
 
@@ -31,55 +43,67 @@ def history(world: World) -> World:
     after = FIRST_START + 2 * HOUR
     meeting_records.save_record(
         member=world.south_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        place="Kaesong",
-        started_at=FIRST_START,
-        duration_minutes=60,
-        participants=[meeting_records.ParticipantIn(member=world.south_head.username)],
-        topics=[],
-        outcomes=[meeting_records.OutcomeIn("agreement", "Meet weekly.")],
+        command=SaveRecord(
+            session=FIRST_SESSION,
+            base_revision=0,
+            place="Kaesong",
+            started_at=FIRST_START,
+            duration_minutes=60,
+            participants=[ParticipantIn(member=world.south_head.username)],
+            topics=[],
+            outcomes=[OutcomeIn(kind="agreement", text="Meet weekly.")],
+        ),
         now=after,
     )
     readouts.save_readout_draft(
         member=world.south_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        title="Talks held",
-        source="Ministry",
-        body="We met.",
+        command=SaveReadoutDraft(
+            session=FIRST_SESSION,
+            base_revision=0,
+            title="Talks held",
+            source="Ministry",
+            body="We met.",
+        ),
         now=after,
     )
-    readouts.publish_readout(member=world.south_head, session=FIRST_SESSION, now=after + HOUR)
+    readouts.publish_readout(
+        member=world.south_head, command=PublishReadout(session=FIRST_SESSION), now=after + HOUR
+    )
     minutes.save_minutes(
         member=world.north_staff,
-        session=FIRST_SESSION,
-        base_version=0,
-        text="Minutes.",
+        command=SaveMinutes(session=FIRST_SESSION, base_version=0, text="Minutes."),
         now=after,
     )
-    minutes.propose_minutes(member=world.north_head, session=FIRST_SESSION, version=1, now=after)
+    minutes.propose_minutes(
+        member=world.north_head, command=ProposeMinutes(session=FIRST_SESSION, version=1), now=after
+    )
     # Both heads sign at the same instant: the order on one instant is fixed.
     minutes.sign_minutes(
-        member=world.north_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
+        member=world.north_head,
+        command=SignMinutes(session=FIRST_SESSION, version=1),
+        now=after + 2 * HOUR,
     )
     minutes.sign_minutes(
-        member=world.south_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
+        member=world.south_head,
+        command=SignMinutes(session=FIRST_SESSION, version=1),
+        now=after + 2 * HOUR,
     )
     commitments.make_commitment(
         member=world.north_head,
-        key="weekly",
-        text="Meet every week",
-        owners=["north", "south"],
-        source_outcome=f"{FIRST_SESSION}/o1",
+        command=MakeCommitment(
+            key="weekly",
+            text="Meet every week",
+            owners=["north", "south"],
+            source_outcome=f"{FIRST_SESSION}/o1",
+        ),
         now=after + 3 * HOUR,
     )
     meetings.check_in(member=world.south_head, key="weekly-20240112T1000", now=FIRST_START + WEEK)
     commitments.change_commitment_status(
         member=world.south_head,
-        key="weekly",
-        status="disputed",
-        reason="The North stayed away.",
+        command=ChangeCommitmentStatus(
+            key="weekly", status="disputed", reason="The North stayed away."
+        ),
         now=FIRST_START + WEEK + 2 * HOUR,
     )
     meetings.give_notice_of_absence(
@@ -154,11 +178,9 @@ def test_items_say_what_happened_and_link_to_it(history):
 def test_drafts_never_appear(history):
     readouts.save_readout_draft(
         member=history.north_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        title="Secret",
-        source="KCNA",
-        body="Private.",
+        command=SaveReadoutDraft(
+            session=FIRST_SESSION, base_revision=0, title="Secret", source="KCNA", body="Private."
+        ),
         now=NOW,
     )
     assert "Secret" not in json.dumps(
@@ -216,15 +238,12 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
     for n in range(20):
         commitments.make_commitment(
             member=history.south_head,
-            key=f"c{n}",
-            text=f"Promise {n}",
-            owners=["south"],
+            command=MakeCommitment(key=f"c{n}", text=f"Promise {n}", owners=["south"]),
             now=NOW - HOUR,
         )
         commitments.change_commitment_status(
             member=history.north_head,
-            key=f"c{n}",
-            status="in_progress",
+            command=ChangeCommitmentStatus(key=f"c{n}", status="in_progress"),
             now=NOW - HOUR,
         )
     # sides, cadences, session rows, check-ins, notices, records, readouts, signatures,

@@ -23,6 +23,7 @@ from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
 from liaison.projects.commands import ProposeDraft
 from liaison.records import frameworks
+from liaison.records.commands import ClauseIn, RecordFramework
 from liaison.testing import make_world
 from liaison.web import urls
 
@@ -219,12 +220,14 @@ def _framework(world) -> None:
     """The framework the "framework" rows address."""
     frameworks.record_framework(
         member=world.south_head,
-        key=FRAMEWORK,
-        base_revision=0,
-        title="Accord",
-        adopted_on=dt.date(2023, 12, 1),
-        summary="",
-        clauses=[frameworks.ClauseIn("1", "Meet every week.")],
+        command=RecordFramework(
+            key=FRAMEWORK,
+            base_revision=0,
+            title="Accord",
+            adopted_on=dt.date(2023, 12, 1),
+            summary="",
+            clauses=[ClauseIn(number="1", text="Meet every week.")],
+        ),
         now=BEFORE,
     )
 

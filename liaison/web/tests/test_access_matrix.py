@@ -45,6 +45,7 @@ from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
 from liaison.projects import actions as projects
 from liaison.records import minutes, readouts
+from liaison.records.commands import SaveMinutes, SaveReadoutDraft
 from liaison.testing import OPERATOR, PASSWORD, World, hold, make_world
 
 pytestmark = pytest.mark.django_db
@@ -101,16 +102,20 @@ def build() -> Matrix:
     hold(world, SECOND, api.FIRST_START + dt.timedelta(days=7))
     second = api.FIRST_START + dt.timedelta(days=7, hours=2)
     minutes.save_minutes(
-        member=world.south_staff, session=SECOND, base_version=0, text="Brief.", now=second
+        member=world.south_staff,
+        command=SaveMinutes(session=SECOND, base_version=0, text="Brief."),
+        now=second,
     )
     for side in SIDES:
         readouts.save_readout_draft(
             member=world.members[f"{side}_staff"],
-            session=FIRST,
-            base_revision=2,
-            title="Readout",
-            source="Ministry",
-            body=f"Draft 3: {SECRET[side]}",
+            command=SaveReadoutDraft(
+                session=FIRST,
+                base_revision=2,
+                title="Readout",
+                source="Ministry",
+                body=f"Draft 3: {SECRET[side]}",
+            ),
             now=second,
         )
     api.planned(world)

@@ -10,6 +10,7 @@ import time_machine
 
 from liaison.meetings import actions as meetings
 from liaison.records import commitments, meeting_records
+from liaison.records.commands import MakeCommitment, ParticipantIn, SaveRecord
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold
 
 from .conftest import NEEDS_QUERIES
@@ -24,14 +25,16 @@ def history(office: World) -> World:
     hold(office)
     meeting_records.save_record(
         member=office.north_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        place="Kaesong",
-        started_at=FIRST_START,
-        duration_minutes=60,
-        participants=[meeting_records.ParticipantIn(member=office.north_head.username)],
-        topics=[],
-        outcomes=[],
+        command=SaveRecord(
+            session=FIRST_SESSION,
+            base_revision=0,
+            place="Kaesong",
+            started_at=FIRST_START,
+            duration_minutes=60,
+            participants=[ParticipantIn(member=office.north_head.username)],
+            topics=[],
+            outcomes=[],
+        ),
         now=FIRST_START + dt.timedelta(hours=2),
     )
     meetings.check_in(
@@ -87,9 +90,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     for n in range(15):
         commitments.make_commitment(
             member=history.south_head,
-            key=f"c{n}",
-            text=f"Promise {n}",
-            owners=["south"],
+            command=MakeCommitment(key=f"c{n}", text=f"Promise {n}", owners=["south"]),
             now=NOW - dt.timedelta(hours=1),
         )
     # session and user, membership, the timeline's seventeen reads; what waits on the viewer.
