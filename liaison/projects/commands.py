@@ -43,6 +43,9 @@ def _not_in(reserved: frozenset[str]) -> Any:
     return AfterValidator(check)
 
 
+# The key of an object the write refers to: the lookup judges it (``NotFound``); only
+# an empty one, which names nothing, is the command's to refuse.
+Ref = Annotated[str, Field(min_length=1)]
 ProjectKey = Annotated[Key, _not_in(RESERVED_PROJECT_KEYS)]
 ThirdPartyKey = Annotated[Key, _not_in(RESERVED_THIRD_PARTY_KEYS)]
 Name = Annotated[Line, Field(min_length=1, max_length=NAME_MAX)]
@@ -96,7 +99,7 @@ class Replan(Command):
 
     labels = {"start": "the first day", "end": "the last day"}
 
-    key: str
+    key: Ref
     start: dt.date
     end: dt.date
     reason: Reason = ""
@@ -105,7 +108,7 @@ class Replan(Command):
 class StateStatus(Command):
     """The acting side's statement of the project's status, citing open blockers."""
 
-    key: str
+    key: Ref
     status: StatusName
     reason: Reason = ""
     blockers: list[str] = Field(default_factory=list, max_length=BLOCKERS_MAX)
@@ -120,7 +123,7 @@ class OpenBlocker(Command):
 
     labels = {"opened_on": "the day it opened"}
 
-    project: str
+    project: Ref
     key: Key
     kind: BlockerKindName
     description: Note
@@ -131,8 +134,8 @@ class OpenBlocker(Command):
 class ResolveBlocker(Command):
     labels = {"resolved_on": "the day it was resolved"}
 
-    project: str
-    key: str
+    project: Ref
+    key: Ref
     resolved_on: dt.date
     resolution: OptionalNote = ""
 
@@ -140,19 +143,23 @@ class ResolveBlocker(Command):
 class AddDependency(Command):
     """``project`` waits for ``depends_on`` to be completed."""
 
-    project: str
-    depends_on: str
+    labels = {"depends_on": "the project it waits for"}
+
+    project: Ref
+    depends_on: Ref
 
 
 class RemoveDependency(Command):
-    project: str
-    depends_on: str
+    labels = {"depends_on": "the project it waits for"}
+
+    project: Ref
+    depends_on: Ref
 
 
 class AddCondition(Command):
     """A third party's position (``<third party>/<position key>``) conditions ``project``."""
 
-    project: str
+    project: Ref
     position: PositionRef
 
 
@@ -168,7 +175,7 @@ class RecordThirdParty(Command):
 class AddActor(Command):
     """A person acting for the third party ``party``."""
 
-    party: str
+    party: Ref
     key: Key
     name: Name
     title: OptionalName = ""
@@ -179,7 +186,7 @@ class RecordPosition(Command):
 
     labels = {"stated_on": "the day it was stated"}
 
-    party: str
+    party: Ref
     key: Key
     stated_on: dt.date
     summary: Note
@@ -192,7 +199,7 @@ class RecordExternalEvent(Command):
 
     labels = {"on": "the day"}
 
-    party: str
+    party: Ref
     key: Key
     title: Source
     on: dt.date
