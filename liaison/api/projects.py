@@ -310,7 +310,8 @@ def add_dependency(
     request: HttpRequest, slug: str, pkey: str, payload: DependencyIn
 ) -> Status[Any]:
     """The project waits for ``depends_on`` to be completed. A dependency that would
-    close a cycle is refused (400), naming the cycle."""
+    close a cycle is refused (400), naming the cycle; a ``depends_on`` that names no
+    project is a 400 on that field (the path's project is the 404)."""
     _office, member = member_for(request, slug)
     command = AddDependency(project=pkey, depends_on=payload.depends_on)
     blockers.add_dependency(member=member, command=command, now=clock.now())
