@@ -31,8 +31,8 @@ def record_third_party(
     *, member: Member, command: RecordThirdParty, now: dt.datetime
 ) -> ThirdParty:
     office = member.office
-    speaker(member, now)
     with log.writing(office.id):
+        speaker(member, now)
         if ThirdParty.objects.filter(office=office, key=command.key).exists():
             raise Refused(f"a third party {command.key!r} exists already", field="key")
         append(
