@@ -28,8 +28,8 @@ session = "offices/<slug:slug>/sessions/<slug:key>/"
 proposal = "offices/<slug:slug>/proposals/<slug:key>/"
 frameworks = "offices/<slug:slug>/frameworks/"
 register = "offices/<slug:slug>/commitments/"
-# Projects keyed "drafts" or "chart" are refused by the actions; a third party keyed "new"
-# by the form (projects/actions.py does not reserve it).
+# Projects keyed "drafts", "chart" or "new" and a third party keyed "new" are refused by
+# their commands (projects/commands.py), on every path.
 projects_ = "offices/<slug:slug>/projects/"
 project = f"{projects_}<slug:key>/"
 parties = "offices/<slug:slug>/third-parties/"

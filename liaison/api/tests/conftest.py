@@ -20,8 +20,17 @@ from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, PrivateNote
 from liaison.meetings import actions as meetings
 from liaison.meetings.models import Proposal
-from liaison.projects import actions as projects
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, third_parties
+from liaison.projects import drafts as drafts_actions
+from liaison.projects.commands import (
+    AddActor,
+    AddDependency,
+    OpenBlocker,
+    ProposeDraft,
+    RecordPosition,
+    RecordThirdParty,
+    SaveDraft,
+)
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
 from liaison.records.commands import (
     ClauseIn,
@@ -487,61 +496,72 @@ def planned(world: World) -> None:
         ("south", "visit", "visit", "Business delegation visit", ["south"], None, None, None),
     ]
     for side, key, kind, title, leads, month, first, last in drafts:
-        projects.save_project_draft(
+        drafts_actions.save_project_draft(
             member=world.members[f"{side}_staff"],
-            key=key,
-            base_revision=0,
-            kind=kind,
-            title=title,
-            leads=leads,
-            start=dt.date(2024, month, first) if month and first else None,
-            end=dt.date(2024, month, last) if month and last else None,
+            command=SaveDraft(
+                key=key,
+                base_revision=0,
+                kind=kind,
+                title=title,
+                leads=leads,
+                start=dt.date(2024, month, first) if month and first else None,
+                end=dt.date(2024, month, last) if month and last else None,
+            ),
             now=at,
         )
-        projects.propose_project(
+        drafts_actions.propose_project(
             member=world.members[f"{side}_head"], command=ProposeDraft(key=key), now=at
         )
-    projects.add_dependency(
-        member=world.north_head, project="groundbreaking", depends_on=PROJECT, now=at
-    )
-    projects.record_third_party(member=world.south_deputy, key=PARTY, name="United States", now=at)
-    projects.add_actor(
-        member=world.south_deputy,
-        party=PARTY,
-        key="envoy",
-        name="Stephen Biegun",
-        title="Special Representative",
+    blockers.add_dependency(
+        member=world.north_head,
+        command=AddDependency(project="groundbreaking", depends_on=PROJECT),
         now=at,
     )
-    projects.record_position(
+    third_parties.record_third_party(
+        member=world.south_deputy, command=RecordThirdParty(key=PARTY, name="United States"), now=at
+    )
+    third_parties.add_actor(
         member=world.south_deputy,
-        party=PARTY,
-        key="sanctions-review",
-        stated_on=dt.date(2024, 1, 20),
-        summary="Joint projects must not breach the sanctions.",
-        source="State Department briefing",
-        actor="envoy",
+        command=AddActor(
+            party=PARTY, key="envoy", name="Stephen Biegun", title="Special Representative"
+        ),
         now=at,
     )
-    projects.open_blocker(
+    third_parties.record_position(
+        member=world.south_deputy,
+        command=RecordPosition(
+            party=PARTY,
+            key="sanctions-review",
+            stated_on=dt.date(2024, 1, 20),
+            summary="Joint projects must not breach the sanctions.",
+            source="State Department briefing",
+            actor="envoy",
+        ),
+        now=at,
+    )
+    blockers.open_blocker(
         member=world.north_deputy,
-        project=PROJECT,
-        key="sanctions",
-        kind="sanctions",
-        description="Survey equipment falls under the sanctions.",
-        opened_on=dt.date(2024, 1, 20),
-        position=f"{PARTY}/sanctions-review",
+        command=OpenBlocker(
+            project=PROJECT,
+            key="sanctions",
+            kind="sanctions",
+            description="Survey equipment falls under the sanctions.",
+            opened_on=dt.date(2024, 1, 20),
+            position=f"{PARTY}/sanctions-review",
+        ),
         now=at,
     )
     for side in ("south", "north"):
-        projects.save_project_draft(
+        drafts_actions.save_project_draft(
             member=world.members[f"{side}_staff"],
-            key="concert",
-            base_revision=0,
-            kind="event",
-            title=f"The {side}'s concert plan",
-            description=f"The {side}'s private thoughts.",
-            leads=[side],
+            command=SaveDraft(
+                key="concert",
+                base_revision=0,
+                kind="event",
+                title=f"The {side}'s concert plan",
+                description=f"The {side}'s private thoughts.",
+                leads=[side],
+            ),
             now=at,
         )
 

@@ -22,7 +22,8 @@ from liaison.channel.attachments import Upload
 from liaison.channel.models import PrivateNote
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
-from liaison.projects import actions as projects
+from liaison.projects import drafts
+from liaison.projects.commands import SaveDraft
 from liaison.records import readouts
 from liaison.records.commands import SaveReadoutDraft
 
@@ -61,13 +62,15 @@ def office(world):
         ),
         now=LATER,
     )
-    projects.save_project_draft(
+    drafts.save_project_draft(
         member=world.south_staff,
-        key="concert",
-        base_revision=0,
-        kind="event",
-        title="A concert in Seoul",
-        leads=["south"],
+        command=SaveDraft(
+            key="concert",
+            base_revision=0,
+            kind="event",
+            title="A concert in Seoul",
+            leads=["south"],
+        ),
         now=LATER,
     )
     return world

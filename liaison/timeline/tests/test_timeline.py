@@ -12,7 +12,17 @@ import time_machine
 from django.core.management import CommandError, call_command
 
 from liaison.meetings import actions as meetings
-from liaison.projects.commands import ProposeDraft
+from liaison.projects.commands import (
+    AddActor,
+    OpenBlocker,
+    ProposeDraft,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+    Replan,
+    SaveDraft,
+    StateStatus,
+)
 from liaison.records import commitments, meeting_records, minutes, readouts
 from liaison.records.commands import (
     ChangeCommitmentStatus,
@@ -255,64 +265,77 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
 
 
 def test_projects_blockers_and_third_parties_join_the_timeline(history, django_assert_num_queries):
-    from liaison.projects import actions as projects
+    from liaison.projects import blockers, drafts, plans, third_parties
 
     day = FIRST_START + 2 * WEEK  # Friday 19 Jan
-    projects.record_third_party(member=history.south_head, key="us", name="United States", now=day)
-    projects.add_actor(
-        member=history.south_head, party="us", key="envoy", name="The Envoy", title="", now=day
+    third_parties.record_third_party(
+        member=history.south_head, command=RecordThirdParty(key="us", name="United States"), now=day
     )
-    projects.record_position(
+    third_parties.add_actor(
         member=history.south_head,
-        party="us",
-        key="pace",
-        actor="envoy",
-        stated_on=dt.date(2024, 1, 18),
-        summary="Go slower",
-        source="Press",
+        command=AddActor(party="us", key="envoy", name="The Envoy", title=""),
         now=day,
     )
-    projects.record_external_event(
+    third_parties.record_position(
+        member=history.south_head,
+        command=RecordPosition(
+            party="us",
+            key="pace",
+            actor="envoy",
+            stated_on=dt.date(2024, 1, 18),
+            summary="Go slower",
+            source="Press",
+        ),
+        now=day,
+    )
+    third_parties.record_external_event(
         member=history.north_head,
-        party="us",
-        key="summit",
-        title="Summit",
-        on=dt.date(2024, 3, 1),
-        status="expected",
-        source="Press",
+        command=RecordExternalEvent(
+            party="us",
+            key="summit",
+            title="Summit",
+            on=dt.date(2024, 3, 1),
+            status="expected",
+            source="Press",
+        ),
         now=day,
     )
-    projects.save_project_draft(
+    drafts.save_project_draft(
         member=history.south_head,
-        key="rail",
-        base_revision=0,
-        kind="study",
-        title="Rail study",
-        leads=["south", "north"],
-        start=dt.date(2024, 2, 1),
-        end=dt.date(2024, 2, 29),
+        command=SaveDraft(
+            key="rail",
+            base_revision=0,
+            kind="study",
+            title="Rail study",
+            leads=["south", "north"],
+            start=dt.date(2024, 2, 1),
+            end=dt.date(2024, 2, 29),
+        ),
         now=day,
     )
-    projects.propose_project(member=history.south_head, command=ProposeDraft(key="rail"), now=day)
-    projects.open_blocker(
+    drafts.propose_project(member=history.south_head, command=ProposeDraft(key="rail"), now=day)
+    blockers.open_blocker(
         member=history.north_head,
-        project="rail",
-        key="pace",
-        kind="third_party",
-        description="Washington's pace",
-        opened_on=dt.date(2024, 1, 19),
-        position="us/pace",
+        command=OpenBlocker(
+            project="rail",
+            key="pace",
+            kind="third_party",
+            description="Washington's pace",
+            opened_on=dt.date(2024, 1, 19),
+            position="us/pace",
+        ),
         now=day,
     )
-    projects.state_status(
-        member=history.north_head, key="rail", status="pending", blockers=["pace"], now=day
+    plans.state_status(
+        member=history.north_head,
+        command=StateStatus(key="rail", status="pending", blockers=["pace"]),
+        now=day,
     )
-    projects.replan_project(
+    plans.replan_project(
         member=history.south_head,
-        key="rail",
-        start=dt.date(2024, 4, 1),
-        end=dt.date(2024, 4, 30),
-        reason="Waiting",
+        command=Replan(
+            key="rail", start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30), reason="Waiting"
+        ),
         now=day,
     )
     kinds = [

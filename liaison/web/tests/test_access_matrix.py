@@ -43,7 +43,8 @@ from liaison.channel.attachments import Upload
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.meetings import actions as meetings
-from liaison.projects import actions as projects
+from liaison.projects import drafts
+from liaison.projects.commands import SaveDraft
 from liaison.records import minutes, readouts
 from liaison.records.commands import SaveMinutes, SaveReadoutDraft
 from liaison.testing import OPERATOR, PASSWORD, World, hold, make_world
@@ -135,13 +136,15 @@ def build() -> Matrix:
     tokens: dict[str, str] = {}
     for side in SIDES:
         staff, head = world.members[f"{side}_staff"], world.members[f"{side}_head"]
-        projects.save_project_draft(
+        drafts.save_project_draft(
             member=staff,
-            key=f"{side}-secret",
-            base_revision=0,
-            kind="visit",
-            title=f"Visit {SECRET[side]}",
-            leads=[side],
+            command=SaveDraft(
+                key=f"{side}-secret",
+                base_revision=0,
+                kind="visit",
+                title=f"Visit {SECRET[side]}",
+                leads=[side],
+            ),
             now=at,
         )
         note = channel.add_note(
