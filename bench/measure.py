@@ -42,6 +42,16 @@ from liaison.meetings.overview import dashboard
 from liaison.meetings.schedule import find_session, sessions_between
 from liaison.offices.models import Office
 from liaison.records import commitments, meeting_records, minutes
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    SaveMinutes,
+    SaveRecord,
+    SignMinutes,
+)
 from liaison.records.compare import compare
 from liaison.testing import OPERATOR, T0, World, make_world, weekly
 from liaison.timeline.build import timeline
@@ -418,33 +428,39 @@ def bench_records(db: str, world: World, runs: int) -> dict[str, Any]:
             attending.check_in(member=head, command=CheckInTo(key=last), now=held[-1].start)
     meeting_records.save_record(
         member=world.south_staff,
-        session=last,
-        base_revision=0,
-        place="Office",
-        started_at=held[-1].start,
-        duration_minutes=60,
-        participants=[meeting_records.ParticipantIn(member=h.username) for h in heads],
-        topics=["Projects"],
-        outcomes=[meeting_records.OutcomeIn("agreement", "Meet again.")],
+        command=SaveRecord(
+            session=last,
+            base_revision=0,
+            place="Office",
+            started_at=held[-1].start,
+            duration_minutes=60,
+            participants=[ParticipantIn(member=h.username) for h in heads],
+            topics=["Projects"],
+            outcomes=[OutcomeIn(kind="agreement", text="Meet again.")],
+        ),
         now=after,
     )
     minutes.save_minutes(
-        member=world.north_staff, session=last, base_version=0, text="M", now=after
+        member=world.north_staff,
+        command=SaveMinutes(session=last, base_version=0, text="M"),
+        now=after,
     )
-    minutes.propose_minutes(member=world.north_head, session=last, version=1, now=after)
+    minutes.propose_minutes(
+        member=world.north_head, command=ProposeMinutes(session=last, version=1), now=after
+    )
     for head in heads:
-        minutes.sign_minutes(member=head, session=last, version=1, now=after)
+        minutes.sign_minutes(member=head, command=SignMinutes(session=last, version=1), now=after)
     for n in range(COMMITMENTS):
         made = DECADE_START + dt.timedelta(days=n * 12)
         commitments.make_commitment(
             member=world.south_head,
-            key=f"c{n}",
-            text=f"Promise {n}",
-            owners=["south", "north"],
+            command=MakeCommitment(key=f"c{n}", text=f"Promise {n}", owners=["south", "north"]),
             now=made,
         )
         commitments.change_commitment_status(
-            member=world.north_head, key=f"c{n}", status="in_progress", now=made
+            member=world.north_head,
+            command=ChangeCommitmentStatus(key=f"c{n}", status="in_progress"),
+            now=made,
         )
     reset_queries()  # a full query log (9,000 entries) would make the count read 0
     with CaptureQueriesContext(connection) as captured:

@@ -1,7 +1,9 @@
 """Frameworks (the documents both sides committed to, by clause) and commitments (what
 was promised, by whom, from which outcome or clause, with each side's statements of
 its status). Writes are a side's head's or deputy's, through ``records.frameworks`` and
-``records.commitments``."""
+``records.commitments``: each operation builds the action's command
+(``records/commands.py``) from the path and the payload; what the path names is found
+by ``records/lookups.py`` (``NotFound``: the 404 JSON) before the action runs."""
 
 from __future__ import annotations
 
@@ -24,7 +26,9 @@ from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
 from liaison.offices.models import Office
 from liaison.records import commitments, frameworks
-from liaison.records.models import Commitment, CommitmentChange, Framework
+from liaison.records.commands import ChangeCommitmentStatus, MakeCommitment, RecordFramework
+from liaison.records.lookups import commitment_for, framework_for
+from liaison.records.models import CommitmentChange, Framework
 from liaison.records.overview import CommitmentView, commitments_of, frameworks_of
 
 router = Router(tags=["commitments"])
@@ -96,12 +100,6 @@ def _framework(office: Office, key: str) -> dict[str, Any]:
     raise Http404("No such framework.")
 
 
-def _exists(office: Office, model: type[Framework] | type[Commitment], key: str) -> None:
-    # Acting on what does not exist is a 404, like reading it (and PUT never creates).
-    if not model.objects.filter(office=office, key=key).exists():
-        raise Http404(f"No such {model._meta.verbose_name}.")
-
-
 def _commitments(office: Office, key: str | None = None) -> list[CommitmentView]:
     today = clock.now().astimezone(office.zone).date()  # "overdue" is by the office's day
     return commitments_of(office, today, key)
@@ -129,16 +127,8 @@ def list_frameworks(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 def record_framework(request: HttpRequest, slug: str, payload: FrameworkIn) -> Status[Any]:
     """Record a framework both sides committed to, clause by clause."""
     office, member = member_for(request, slug)
-    frameworks.record_framework(
-        member=member,
-        key=payload.key,
-        base_revision=0,
-        title=payload.title,
-        adopted_on=payload.adopted_on,
-        summary=payload.summary,
-        clauses=[frameworks.ClauseIn(c.number, c.text) for c in payload.clauses],
-        now=clock.now(),
-    )
+    command = RecordFramework(base_revision=0, **payload.model_dump())
+    frameworks.record_framework(member=member, command=command, now=clock.now())
     return Status(201, _framework(office, payload.key))
 
 
@@ -156,17 +146,10 @@ def revise_framework(
     """Revise a framework: the whole document, from the revision you started from.
     A clause a commitment cites must stay."""
     office, member = member_for(request, slug)
-    _exists(office, Framework, fkey)
-    frameworks.record_framework(
-        member=member,
-        key=fkey,
-        base_revision=payload.base_revision,
-        title=payload.title,
-        adopted_on=payload.adopted_on,
-        summary=payload.summary,
-        clauses=[frameworks.ClauseIn(c.number, c.text) for c in payload.clauses],
-        now=clock.now(),
-    )
+    # Acting on what does not exist is a 404, like reading it (and PUT never creates).
+    framework_for(member, fkey)
+    command = RecordFramework(key=fkey, **payload.model_dump())
+    frameworks.record_framework(member=member, command=command, now=clock.now())
     return _framework(office, fkey)
 
 
@@ -185,16 +168,15 @@ def make_commitment(request: HttpRequest, slug: str, payload: CommitmentIn) -> S
     """Register something promised, by one side or both, from an outcome or a clause."""
     office, member = member_for(request, slug)
     source = payload.source
-    commitments.make_commitment(
-        member=member,
+    command = MakeCommitment(
         key=payload.key,
         text=payload.text,
         owners=payload.owners,
         source_outcome=(source.outcome or "") if source else "",
         source_clause=(source.clause or "") if source else "",
         due_on=payload.due_on,
-        now=clock.now(),
     )
+    commitments.make_commitment(member=member, command=command, now=clock.now())
     return Status(201, _commitment(office, payload.key))
 
 
@@ -214,8 +196,7 @@ def change_commitment_status(
     """Your side states the commitment's status. Disputing it, or moving it out of done,
     lapsed or disputed, needs a reason; each side's latest statement stays visible."""
     office, member = member_for(request, slug)
-    _exists(office, Commitment, ckey)
-    commitments.change_commitment_status(
-        member=member, key=ckey, status=payload.status, reason=payload.reason, now=clock.now()
-    )
+    commitment_for(member, ckey)
+    command = ChangeCommitmentStatus(key=ckey, **payload.model_dump())
+    commitments.change_commitment_status(member=member, command=command, now=clock.now())
     return _commitment(office, ckey)

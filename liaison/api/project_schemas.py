@@ -1,36 +1,34 @@
 """What the projects and third-party endpoints take and give. Same conventions as
-``schemas``: instants out in UTC, plain dates; text limits match the event schemas
-(``projects.events``), so a body the API accepts is one the log accepts.
+``schemas``: instants out in UTC, plain dates; keys and limits are the commands'
+(``projects.commands``, ``lib.fields``), so a body the API accepts is one the action
+judges by the same rules, and the event schemas (``projects.events``) agree.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated
 
 from ninja import Field, Schema
 
-from liaison.api.record_schemas import Key
 from liaison.api.schemas import Reason, UtcInstant
+from liaison.lib.fields import KEY_MAX, TITLE_MAX, Key
+from liaison.projects.commands import (
+    BLOCKERS_MAX,
+    DESCRIPTION_MAX,
+    LABEL_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    POSITION_REF_MAX,
+)
+from liaison.projects.events import BlockerKindName, EventStatusName, KindName, StatusName
 
-KindName = Literal["event", "visit", "study", "ceremony", "works", "other"]
-ProjectStatusName = Literal[
-    "proposed",
-    "agreed",
-    "scheduled",
-    "in_progress",
-    "postponed",
-    "pending",
-    "completed",
-    "cancelled",
-]
-BlockerKindName = Literal[
-    "sanctions", "third_party", "counterpart", "logistics", "funding", "other"
-]
-EventStatusName = Literal["expected", "happened", "called_off"]
-SideKey = Annotated[str, Field(max_length=64)]
+ProjectStatusName = StatusName
+SideKey = Annotated[str, Field(max_length=KEY_MAX)]
 # A third party's position named within the office: "<third party>/<position key>".
-PositionRef = Annotated[str, Field(max_length=130, description="<third party>/<position key>")]
+PositionRef = Annotated[
+    str, Field(max_length=POSITION_REF_MAX, description="<third party>/<position key>")
+]
 
 
 # Projects
@@ -118,8 +116,8 @@ class ProjectOut(Schema):
 class ProjectDraftIn(Schema):
     base_revision: int = Field(ge=0, description="the draft revision you started from; 0 for new")
     kind: KindName
-    title: str = Field(max_length=200)
-    description: str = Field("", max_length=10_000)
+    title: str = Field(max_length=TITLE_MAX)
+    description: str = Field("", max_length=DESCRIPTION_MAX)
     leads: list[SideKey] = Field(max_length=2, description="the side keys that lead it")
     start: dt.date | None = None
     end: dt.date | None = Field(None, description="the last day, included")
@@ -154,20 +152,20 @@ class PlanIn(Schema):
 class ProjectStatusIn(Schema):
     status: ProjectStatusName
     reason: Reason = Field("", description="required outside the usual order")
-    blockers: list[Key] = Field(default_factory=list, max_length=50)
+    blockers: list[Key] = Field(default_factory=list, max_length=BLOCKERS_MAX)
 
 
 class BlockerIn(Schema):
     key: Key
     kind: BlockerKindName
-    description: str = Field(max_length=4000)
+    description: str = Field(max_length=NOTE_MAX)
     opened_on: dt.date
     position: PositionRef | None = None
 
 
 class ResolveIn(Schema):
     resolved_on: dt.date
-    resolution: str = Field("", max_length=4000)
+    resolution: str = Field("", max_length=NOTE_MAX)
 
 
 class DependencyIn(Schema):
@@ -224,28 +222,28 @@ class ThirdPartyOut(Schema):
 
 class ThirdPartyIn(Schema):
     key: Key
-    name: str = Field(max_length=200)
-    description: str = Field("", max_length=4000)
+    name: str = Field(max_length=NAME_MAX)
+    description: str = Field("", max_length=NOTE_MAX)
 
 
 class ActorIn(Schema):
     key: Key
-    name: str = Field(max_length=200)
-    title: str = Field("", max_length=200)
+    name: str = Field(max_length=NAME_MAX)
+    title: str = Field("", max_length=NAME_MAX)
 
 
 class PositionIn(Schema):
     key: Key
     stated_on: dt.date
-    summary: str = Field(max_length=4000)
-    source: str = Field(max_length=300)
+    summary: str = Field(max_length=NOTE_MAX)
+    source: str = Field(max_length=LABEL_MAX)
     actor: Key | None = None
 
 
 class ExternalEventIn(Schema):
     key: Key = Field(description="an event's key; the same key again is a new account of it")
-    title: str = Field(max_length=300)
+    title: str = Field(max_length=LABEL_MAX)
     on: dt.date
     status: EventStatusName
-    source: str = Field(max_length=300)
+    source: str = Field(max_length=LABEL_MAX)
     actor: Key | None = None

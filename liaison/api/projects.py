@@ -2,11 +2,13 @@
 each side's latest, so a disagreement shows both), blockers, dependencies and the third
 parties' positions it is conditioned on; and the caller's own side's private drafts.
 
-Every write calls one function of ``projects.actions`` with the caller's membership and
-``clock.now()``; reads go through ``projects.overview``, as the pages do. What the path
-names must exist: an unknown project, blocker or dependency is a 404 before any action
-runs. A side's drafts are reached only with the caller's own side (``lookups.own_draft_for``),
-so the other side's draft answers exactly as one that does not exist.
+Every write builds the action's command (``projects.commands``) from the path and the
+payload and calls the action (``projects.drafts``, ``plans``, ``blockers``) with the
+caller's membership and ``clock.now()``; reads go through ``projects.overview``, as the
+pages do. What the path names must exist: an unknown project, blocker or dependency is a
+404 (``projects.lookups``) before the payload is judged. A side's drafts are reached only
+with the caller's own side (``lookups.own_draft_for``), so the other side's draft answers
+exactly as one that does not exist.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Query, Router, Status
 
 from liaison.api.access import member_for
@@ -34,29 +36,29 @@ from liaison.api.project_schemas import (
 from liaison.api.record_schemas import ConflictOut
 from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
-from liaison.lib.errors import NotAllowed, Refused
-from liaison.offices.access import refuse
+from liaison.lib.errors import NotAllowed
 from liaison.offices.models import Member, Office
-from liaison.projects import actions
-from liaison.projects.commands import DiscardDraft, ProposeDraft
-from liaison.projects.models import (
-    Blocker,
-    Dependency,
-    PlanChange,
-    Project,
-    ProjectDraft,
-    StatusChange,
+from liaison.projects import blockers, drafts, plans
+from liaison.projects.commands import (
+    AddCondition,
+    AddDependency,
+    DiscardDraft,
+    OpenBlocker,
+    ProposeDraft,
+    RemoveDependency,
+    Replan,
+    ResolveBlocker,
+    SaveDraft,
+    StateStatus,
 )
+from liaison.projects.lookups import blocker_for, own_draft_for, project_for, project_view_for
+from liaison.projects.models import Blocker, PlanChange, ProjectDraft, StatusChange
 from liaison.projects.overview import ProjectView, projects_of
 
 router = Router(tags=["projects"])
 
 READ_ERRORS: dict[int, Any] = {404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut}
-NO_DRAFT = "Your side has no such draft project."
-# ``projects/drafts`` is the drafts list, so a project keyed "drafts" could not be read
-# or acted on at ``projects/{pkey}``: the API does not let a draft take that key.
-RESERVED = "drafts"
 
 
 def _window(start: dt.date | None, end: dt.date | None) -> dict[str, Any] | None:
@@ -160,33 +162,12 @@ def draft_data(draft: ProjectDraft, side: str) -> dict[str, Any]:
     }
 
 
-def _views(office: Office, key: str | None = None) -> list[ProjectView]:
-    today = clock.now().astimezone(office.zone).date()  # "open" is by the office's day
-    return projects_of(office, today, key)
+def _today(office: Office) -> dt.date:
+    return clock.now().astimezone(office.zone).date()  # "open" is by the office's day
 
 
-def _project(office: Office, key: str) -> dict[str, Any]:
-    views = _views(office, key)
-    if not views:
-        raise Http404("No such project.")
-    return project_data(views[0])
-
-
-def _exists(member: Member, key: str) -> None:
-    # Acting on a project that does not exist is a 404, like reading it. A side's draft
-    # of that key is not a project: the other side gets the same 404.
-    if not Project.objects.filter(office_id=member.office_id, key=key).exists():
-        refuse(member.user, f"project {member.office_id}/{key}", "no such project")
-        raise Http404("No such project.")
-
-
-def _draft(member: Member, key: str) -> dict[str, Any]:
-    draft = ProjectDraft.objects.filter(
-        office_id=member.office_id, side_id=member.side_id, key=key
-    ).first()
-    if draft is None or member.side_key is None:  # pragma: no cover - the save just wrote it
-        raise Http404(NO_DRAFT)
-    return draft_data(draft, member.side_key)
+def _project(member: Member, key: str) -> dict[str, Any]:
+    return project_data(project_view_for(member, key, _today(member.office)))
 
 
 # Projects
@@ -199,8 +180,9 @@ def list_projects(
     """Every joint project by key, optionally only those whose ``status`` (the latest
     statement by either side) is the one given. Drafts are never here."""
     office, _member = member_for(request, slug)
+    views = projects_of(office, _today(office))
     # Filtered after reading: the same queries with or without a filter.
-    return [project_data(v) for v in _views(office) if status in (None, v.project.status)]
+    return [project_data(v) for v in views if status in (None, v.project.status)]
 
 
 # Drafts come before ``projects/{pkey}`` so that ``projects/drafts`` is the list.
@@ -214,8 +196,8 @@ def list_project_drafts(request: HttpRequest, slug: str) -> list[dict[str, Any]]
     side = member.side_key
     if side is None:
         return []
-    drafts = ProjectDraft.objects.filter(office_id=member.office_id, side_id=member.side_id)
-    return [draft_data(d, side) for d in drafts.order_by("key")]
+    rows = ProjectDraft.objects.filter(office_id=member.office_id, side_id=member.side_id)
+    return [draft_data(d, side) for d in rows.order_by("key")]
 
 
 @router.put(
@@ -227,23 +209,11 @@ def save_project_draft(
     """Save your side's private draft of a project (any member of a side); nothing is
     shared until a head or deputy proposes it. ``base_revision`` is 0 for a new draft."""
     _office, member = member_for(request, slug)
-    if pkey == RESERVED:
-        raise Refused(
-            f"the key {RESERVED!r} names the list of drafts here; choose another", field="key"
-        )
-    actions.save_project_draft(
-        member=member,
-        key=pkey,
-        base_revision=payload.base_revision,
-        kind=payload.kind,
-        title=payload.title,
-        description=payload.description,
-        leads=payload.leads,
-        start=payload.start,
-        end=payload.end,
-        now=clock.now(),
-    )
-    return _draft(member, pkey)
+    command = SaveDraft(key=pkey, **payload.model_dump())
+    drafts.save_project_draft(member=member, command=command, now=clock.now())
+    if member.side_key is None:  # pragma: no cover - the action refuses observers
+        raise NotAllowed("observers have no drafts")
+    return draft_data(own_draft_for(member, pkey), member.side_key)
 
 
 @router.delete("/offices/{slug}/projects/drafts/{pkey}", response={204: None, **WRITE_ERRORS})
@@ -254,7 +224,7 @@ def discard_project_draft(
     read to discard only that one: a draft saved since is kept (409)."""
     _office, member = member_for(request, slug)
     command = DiscardDraft(key=pkey, draft_revision=draft_revision)
-    actions.discard_project_draft(member=member, command=command, now=clock.now())
+    drafts.discard_project_draft(member=member, command=command, now=clock.now())
     return Status(204, None)
 
 
@@ -267,34 +237,28 @@ def propose_project(
 ) -> Status[Any]:
     """Propose your side's draft to both sides (a head or deputy): the project is
     ``proposed`` and its plan, if any, is the original plan."""
-    office, member = member_for(request, slug)
+    _office, member = member_for(request, slug)
     command = ProposeDraft(key=pkey, draft_revision=payload.draft_revision if payload else None)
-    actions.propose_project(member=member, command=command, now=clock.now())
-    return Status(201, _project(office, pkey))
+    drafts.propose_project(member=member, command=command, now=clock.now())
+    return Status(201, _project(member, pkey))
 
 
 @router.get("/offices/{slug}/projects/{pkey}", response={200: ProjectOut, **READ_ERRORS})
 def get_project(request: HttpRequest, slug: str, pkey: str) -> dict[str, Any]:
     """One project with its histories, blockers, dependencies and conditions."""
-    office, _member = member_for(request, slug)
-    return _project(office, pkey)
+    _office, member = member_for(request, slug)
+    return _project(member, pkey)
 
 
 @router.post("/offices/{slug}/projects/{pkey}/plan", response={200: ProjectOut, **WRITE_ERRORS})
 def replan_project(request: HttpRequest, slug: str, pkey: str, payload: PlanIn) -> dict[str, Any]:
     """A new current plan (a head or deputy). The original plan is kept; changing a plan
     needs a ``reason``; the slip is reported against the original."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    actions.replan_project(
-        member=member,
-        key=pkey,
-        start=payload.start,
-        end=payload.end,
-        reason=payload.reason,
-        now=clock.now(),
-    )
-    return _project(office, pkey)
+    _office, member = member_for(request, slug)
+    project_for(member, pkey)  # an unknown project is a 404 whatever the payload
+    command = Replan(key=pkey, **payload.model_dump())
+    plans.replan_project(member=member, command=command, now=clock.now())
+    return _project(member, pkey)
 
 
 @router.post("/offices/{slug}/projects/{pkey}/status", response={200: ProjectOut, **WRITE_ERRORS})
@@ -304,36 +268,23 @@ def state_project_status(
     """Your side states the project's status, naming the blockers behind it. A change
     outside the usual order (completed back to proposed, say) needs a ``reason``. When
     the sides disagree, both statements stay in ``views``."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    actions.state_status(
-        member=member,
-        key=pkey,
-        status=payload.status,
-        reason=payload.reason,
-        blockers=payload.blockers,
-        now=clock.now(),
-    )
-    return _project(office, pkey)
+    _office, member = member_for(request, slug)
+    project_for(member, pkey)
+    command = StateStatus(key=pkey, **payload.model_dump())
+    plans.state_status(member=member, command=command, now=clock.now())
+    return _project(member, pkey)
 
 
 @router.post("/offices/{slug}/projects/{pkey}/blockers", response={201: ProjectOut, **WRITE_ERRORS})
 def open_blocker(request: HttpRequest, slug: str, pkey: str, payload: BlockerIn) -> Status[Any]:
     """Record why the project cannot move, from ``opened_on`` (not after today), and the
     third party's ``position`` behind it if there is one."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    actions.open_blocker(
-        member=member,
-        project=pkey,
-        key=payload.key,
-        kind=payload.kind,
-        description=payload.description,
-        opened_on=payload.opened_on,
-        position=payload.position or "",
-        now=clock.now(),
-    )
-    return Status(201, _project(office, pkey))
+    _office, member = member_for(request, slug)
+    project_for(member, pkey)
+    values = payload.model_dump() | {"position": payload.position or ""}
+    command = OpenBlocker(project=pkey, **values)
+    blockers.open_blocker(member=member, command=command, now=clock.now())
+    return Status(201, _project(member, pkey))
 
 
 @router.post(
@@ -345,19 +296,11 @@ def resolve_blocker(
 ) -> dict[str, Any]:
     """The blocker no longer holds from ``resolved_on`` (not before it opened, nor
     after today)."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    if not Blocker.objects.filter(office=office, project__key=pkey, key=bkey).exists():
-        raise Http404("No such blocker.")
-    actions.resolve_blocker(
-        member=member,
-        project=pkey,
-        key=bkey,
-        resolved_on=payload.resolved_on,
-        resolution=payload.resolution,
-        now=clock.now(),
-    )
-    return _project(office, pkey)
+    _office, member = member_for(request, slug)
+    blocker_for(member, project_for(member, pkey), bkey)
+    command = ResolveBlocker(project=pkey, key=bkey, **payload.model_dump())
+    blockers.resolve_blocker(member=member, command=command, now=clock.now())
+    return _project(member, pkey)
 
 
 @router.post(
@@ -367,20 +310,12 @@ def add_dependency(
     request: HttpRequest, slug: str, pkey: str, payload: DependencyIn
 ) -> Status[Any]:
     """The project waits for ``depends_on`` to be completed. A dependency that would
-    close a cycle is refused (400), naming the cycle."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    try:
-        actions.add_dependency(
-            member=member, project=pkey, depends_on=payload.depends_on, now=clock.now()
-        )
-    except Refused as exc:
-        # ``pkey`` exists, so a missing project is the one named in the body: a wrong
-        # value of ``depends_on`` (400), not a 404 for the path.
-        if isinstance(exc, NotAllowed) or exc.field != "project":
-            raise
-        raise Refused(exc.message, field="depends_on") from exc
-    return Status(201, _project(office, pkey))
+    close a cycle is refused (400), naming the cycle; a ``depends_on`` that names no
+    project is a 400 on that field (the path's project is the 404)."""
+    _office, member = member_for(request, slug)
+    command = AddDependency(project=pkey, depends_on=payload.depends_on)
+    blockers.add_dependency(member=member, command=command, now=clock.now())
+    return Status(201, _project(member, pkey))
 
 
 @router.delete(
@@ -389,14 +324,10 @@ def add_dependency(
 )
 def remove_dependency(request: HttpRequest, slug: str, pkey: str, dkey: str) -> dict[str, Any]:
     """The project no longer waits for ``dkey``."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    if not Dependency.objects.filter(
-        office=office, project__key=pkey, depends_on__key=dkey
-    ).exists():
-        raise Http404("No such dependency.")
-    actions.remove_dependency(member=member, project=pkey, depends_on=dkey, now=clock.now())
-    return _project(office, pkey)
+    _office, member = member_for(request, slug)
+    command = RemoveDependency(project=pkey, depends_on=dkey)
+    blockers.remove_dependency(member=member, command=command, now=clock.now())
+    return _project(member, pkey)
 
 
 @router.post(
@@ -404,7 +335,7 @@ def remove_dependency(request: HttpRequest, slug: str, pkey: str, dkey: str) -> 
 )
 def add_condition(request: HttpRequest, slug: str, pkey: str, payload: ConditionIn) -> Status[Any]:
     """The project is conditioned on a third party's ``position`` ("party/key")."""
-    office, member = member_for(request, slug)
-    _exists(member, pkey)
-    actions.add_condition(member=member, project=pkey, position=payload.position, now=clock.now())
-    return Status(201, _project(office, pkey))
+    _office, member = member_for(request, slug)
+    command = AddCondition(project=pkey, position=payload.position)
+    blockers.add_condition(member=member, command=command, now=clock.now())
+    return Status(201, _project(member, pkey))

@@ -5,6 +5,10 @@ instants in with an offset (``aware``), plain dates.
 Every save that edits a shared text names the revision (or version) it started from;
 a stale one is a 409 with ``current`` and ``changes`` (``ConflictOut``), so the caller
 can show the person what the other editor saved instead of losing their text.
+
+The payloads take their keys and limits from ``lib.fields`` and the records' commands
+(``records/commands.py``), which each operation builds from them: a value the schema
+lets through and the command refuses is a 400 naming the field.
 """
 
 from __future__ import annotations
@@ -15,11 +19,21 @@ from typing import Annotated, Literal
 from ninja import Field, Schema
 
 from liaison.api.schemas import ErrorOut, Reason, UtcInstant
+from liaison.lib.fields import KEY_MAX, TITLE_MAX, Key
+from liaison.records.commands import (
+    CLAUSE_MAX,
+    CLAUSE_NUMBER_MAX,
+    MINUTES_MAX,
+    OUTCOME_MAX,
+    READOUT_MAX,
+    SOURCE_MAX,
+    SUMMARY_MAX,
+    TOPIC_MAX,
+)
 
 OutcomeKindName = Literal["reaffirmation", "agreement", "next_step", "disagreement"]
 MinutesStatusName = Literal["draft", "proposed", "agreed"]
 CommitmentStatusName = Literal["open", "in_progress", "done", "lapsed", "disputed"]
-Key = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]{0,63}$")]
 
 
 class ConflictOut(ErrorOut):
@@ -38,26 +52,28 @@ class ConflictOut(ErrorOut):
 class ParticipantIn(Schema):
     member: str | None = Field(None, description="username of a member of the office")
     name: str | None = Field(
-        None, max_length=200, description="required for someone who is not a member"
+        None, max_length=TITLE_MAX, description="required for someone who is not a member"
     )
-    affiliation: str | None = Field(None, max_length=200)
+    affiliation: str | None = Field(None, max_length=TITLE_MAX)
 
 
 class OutcomeIn(Schema):
     key: str | None = Field(
-        None, max_length=64, description="kept from the previous revision; empty for a new one"
+        None,
+        max_length=KEY_MAX,
+        description="kept from the previous revision; empty for a new one",
     )
     kind: OutcomeKindName
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=OUTCOME_MAX)
 
 
 class RecordIn(Schema):
     base_revision: int = Field(ge=0, description="the revision you started from; 0 for new")
-    place: str = Field(max_length=200)
+    place: str = Field(max_length=TITLE_MAX)
     started_at: dt.datetime = Field(description="the actual start, ISO 8601 with an offset")
     duration_minutes: int
     participants: list[ParticipantIn] = Field(max_length=200)
-    topics: list[Annotated[str, Field(max_length=500)]] = Field(max_length=100)
+    topics: list[Annotated[str, Field(max_length=TOPIC_MAX)]] = Field(max_length=100)
     outcomes: list[OutcomeIn] = Field(max_length=100)
 
 
@@ -134,9 +150,9 @@ class ReadoutsOut(Schema):
 
 class DraftIn(Schema):
     base_revision: int = Field(ge=0, description="the draft revision you started from; 0 for new")
-    title: str = Field(max_length=200)
-    source: str = Field(max_length=200)
-    body: str = Field(max_length=50_000)
+    title: str = Field(max_length=TITLE_MAX)
+    source: str = Field(max_length=TITLE_MAX)
+    body: str = Field(max_length=READOUT_MAX)
 
 
 class DraftOut(Schema):
@@ -202,7 +218,7 @@ class MinutesOut(Schema):
 
 class MinutesIn(Schema):
     base_version: int = Field(ge=0, description="the version you started from; 0 for new")
-    text: str = Field(max_length=100_000)
+    text: str = Field(max_length=MINUTES_MAX)
     correction_reason: Reason = Field(
         "", description="required (only) when changing agreed minutes"
     )
@@ -212,14 +228,14 @@ class MinutesIn(Schema):
 
 
 class ClauseIn(Schema):
-    number: str = Field(max_length=32)
-    text: str = Field(max_length=10_000)
+    number: str = Field(max_length=CLAUSE_NUMBER_MAX)
+    text: str = Field(max_length=CLAUSE_MAX)
 
 
 class FrameworkFields(Schema):
-    title: str = Field(max_length=200)
+    title: str = Field(max_length=TITLE_MAX)
     adopted_on: dt.date
-    summary: str = Field("", max_length=10_000)
+    summary: str = Field("", max_length=SUMMARY_MAX)
     clauses: list[ClauseIn] = Field(max_length=500)
 
 
@@ -253,8 +269,10 @@ class FrameworkOut(Schema):
 
 
 class SourceIn(Schema):
-    outcome: str | None = Field(None, max_length=200, description="<session>/<outcome key>")
-    clause: str | None = Field(None, max_length=200, description="<framework>/<clause number>")
+    outcome: str | None = Field(None, max_length=SOURCE_MAX, description="<session>/<outcome key>")
+    clause: str | None = Field(
+        None, max_length=SOURCE_MAX, description="<framework>/<clause number>"
+    )
 
 
 class SourceOut(Schema):
@@ -264,7 +282,7 @@ class SourceOut(Schema):
 
 class CommitmentIn(Schema):
     key: Key
-    text: str = Field(max_length=4000)
+    text: str = Field(max_length=OUTCOME_MAX)
     owners: list[str] = Field(max_length=2, description="the side keys that promised it")
     source: SourceIn | None = None
     due_on: dt.date | None = None

@@ -1,11 +1,12 @@
 """What was said and signed about a session: its meeting record, both sides' readouts
 (and the caller's own side's private draft), and the minutes with the heads' signatures.
 
-Every write calls one action (``records.meeting_records``, ``records.readouts``,
+Every write builds the action's command (``records/commands.py``) from the path and the
+payload and calls one action (``records.meeting_records``, ``records.readouts``,
 ``records.minutes``) with the caller's membership and ``clock.now()``; reads go through
 ``records.overview``, as the pages do. A side's draft is reached only through
-``draft_for`` with the caller's own membership: no path names a side's draft, so the
-other side cannot ask for it.
+``lookups.own_readout_draft_for`` with the caller's own membership: no path names a
+side's draft, so the other side cannot ask for it.
 """
 
 from __future__ import annotations
@@ -37,15 +38,23 @@ from liaison.api.schemas import ErrorOut, aware
 from liaison.lib import clock
 from liaison.lib.errors import Conflict, NotAllowed, Refused
 from liaison.meetings.lookups import session_for
-from liaison.offices.models import Member, Office
+from liaison.offices.models import Office
 from liaison.records import meeting_records
 from liaison.records import minutes as minutes_actions
 from liaison.records import readouts as readouts_actions
+from liaison.records.commands import (
+    ProposeMinutes,
+    PublishReadout,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+    SignMinutes,
+)
+from liaison.records.lookups import own_readout_draft_for
 from liaison.records.models import MeetingRecord, Readout, ReadoutDraft
 from liaison.records.overview import (
     MinutesView,
     comparison,
-    draft_for,
     minutes_of,
     readouts_of,
     record_of,
@@ -120,10 +129,10 @@ def readout_data(readout: Readout) -> dict[str, Any]:
     }
 
 
-def draft_data(draft: ReadoutDraft, side: str) -> dict[str, Any]:
+def draft_data(draft: ReadoutDraft) -> dict[str, Any]:
     return {
         "session": draft.session_key,
-        "side": side,
+        "side": draft.side.key,
         "revision": draft.revision,
         "title": draft.title,
         "source": draft.source,
@@ -184,14 +193,6 @@ def _minutes(office: Office, key: str) -> dict[str, Any]:
     return minutes_data(view)
 
 
-def _draft(member: Member, key: str) -> dict[str, Any]:
-    draft = draft_for(member, key)
-    # An observer has no side and so no draft: the same 404 as a side without one.
-    if draft is None or member.side_key is None:
-        raise Http404("Your side has no draft readout of this session.")
-    return draft_data(draft, member.side_key)
-
-
 # Meeting record
 
 
@@ -212,26 +213,23 @@ def save_record(request: HttpRequest, slug: str, key: str, payload: RecordIn) ->
     office, member = member_for(request, slug)
     session_for(member, key)
     started_at = aware(payload.started_at, "started_at")
+    # ``build``: the participants and outcomes go in as plain values, checked there.
+    command = SaveRecord.build(
+        session=key,
+        base_revision=payload.base_revision,
+        place=payload.place,
+        started_at=started_at,
+        duration_minutes=payload.duration_minutes,
+        # The payload's "not given" (null) is the command's empty value.
+        participants=[
+            {"member": p.member or "", "name": p.name or "", "affiliation": p.affiliation or ""}
+            for p in payload.participants
+        ],
+        topics=payload.topics,
+        outcomes=[{"kind": o.kind, "text": o.text, "key": o.key or ""} for o in payload.outcomes],
+    )
     with on_session():
-        meeting_records.save_record(
-            member=member,
-            session=key,
-            base_revision=payload.base_revision,
-            place=payload.place,
-            started_at=started_at,
-            duration_minutes=payload.duration_minutes,
-            participants=[
-                meeting_records.ParticipantIn(
-                    member=p.member or "", name=p.name or "", affiliation=p.affiliation or ""
-                )
-                for p in payload.participants
-            ],
-            topics=payload.topics,
-            outcomes=[
-                meeting_records.OutcomeIn(o.kind, o.text, o.key or "") for o in payload.outcomes
-            ],
-            now=clock.now(),
-        )
+        meeting_records.save_record(member=member, command=command, now=clock.now())
     return _record(office, key)
 
 
@@ -274,7 +272,7 @@ def get_readout_draft(request: HttpRequest, slug: str, key: str) -> dict[str, An
     """Your own side's private draft readout of the session (404 if your side has none)."""
     _office, member = member_for(request, slug)
     session_for(member, key)
-    return _draft(member, key)
+    return draft_data(own_readout_draft_for(member, key))
 
 
 @router.put(
@@ -287,17 +285,10 @@ def save_readout_draft(
     sees it until a head or deputy publishes it."""
     _office, member = member_for(request, slug)
     session_for(member, key)
+    command = SaveReadoutDraft(session=key, **payload.model_dump())
     with on_session():
-        readouts_actions.save_readout_draft(
-            member=member,
-            session=key,
-            base_revision=payload.base_revision,
-            title=payload.title,
-            source=payload.source,
-            body=payload.body,
-            now=clock.now(),
-        )
-    return _draft(member, key)
+        draft = readouts_actions.save_readout_draft(member=member, command=command, now=clock.now())
+    return draft_data(draft)
 
 
 @router.post(
@@ -311,14 +302,11 @@ def publish_readout(
     of ``side``). The other side sees it from then on."""
     _office, member = member_for(request, slug)
     session_for(member, key)
+    command = PublishReadout(
+        session=key, side=side, draft_revision=payload.draft_revision if payload else None
+    )
     with on_session():
-        readout = readouts_actions.publish_readout(
-            member=member,
-            session=key,
-            side=side,
-            draft_revision=payload.draft_revision if payload else None,
-            now=clock.now(),
-        )
+        readout = readouts_actions.publish_readout(member=member, command=command, now=clock.now())
     return Status(201, readout_data(readout))
 
 
@@ -340,15 +328,9 @@ def save_minutes(request: HttpRequest, slug: str, key: str, payload: MinutesIn) 
     minutes is a correction: give ``correction_reason``; both heads sign again."""
     office, member = member_for(request, slug)
     session_for(member, key)
+    command = SaveMinutes(session=key, **payload.model_dump())
     with on_session():
-        minutes_actions.save_minutes(
-            member=member,
-            session=key,
-            base_version=payload.base_version,
-            text=payload.text,
-            correction_reason=payload.correction_reason,
-            now=clock.now(),
-        )
+        minutes_actions.save_minutes(member=member, command=command, now=clock.now())
     return Status(201, _minutes(office, key))
 
 
@@ -360,10 +342,9 @@ def propose_minutes(request: HttpRequest, slug: str, key: str, version: int) -> 
     """Put the latest version to both heads for signature (a head or deputy)."""
     office, member = member_for(request, slug)
     session_for(member, key)
+    command = ProposeMinutes(session=key, version=version)
     with on_session():
-        minutes_actions.propose_minutes(
-            member=member, session=key, version=version, now=clock.now()
-        )
+        minutes_actions.propose_minutes(member=member, command=command, now=clock.now())
     return _minutes(office, key)
 
 
@@ -384,12 +365,9 @@ def sign_minutes(
     office, member = member_for(request, slug)
     session_for(member, key)
     require_recent_sign_in(request)
+    command = SignMinutes(
+        session=key, version=version, content_hash=payload.content_hash if payload else None
+    )
     with on_session():
-        minutes_actions.sign_minutes(
-            member=member,
-            session=key,
-            version=version,
-            content_hash=payload.content_hash if payload else None,
-            now=clock.now(),
-        )
+        minutes_actions.sign_minutes(member=member, command=command, now=clock.now())
     return _minutes(office, key)

@@ -1,14 +1,15 @@
 """Third parties: outside actors (a state, an envoy) with their actors, the positions
 they stated and the events they held or are expected to hold. Shared records: every
-member reads them; a side's head or deputy records them, through ``projects.actions``.
-An unknown third party in the path is a 404 before any action runs.
+member reads them; a side's head or deputy records them, through
+``projects.third_parties`` and its commands. An unknown third party in the path is a 404
+(``projects.lookups``) before the payload is judged.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.http import HttpRequest
 from ninja import Router, Status
 
 from liaison.api.access import member_for
@@ -21,11 +22,17 @@ from liaison.api.project_schemas import (
 )
 from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
-from liaison.offices.access import refuse
 from liaison.offices.models import Member, Office
-from liaison.projects import actions
+from liaison.projects import third_parties
+from liaison.projects.commands import (
+    AddActor,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+)
+from liaison.projects.lookups import third_party_for
 from liaison.projects.models import ThirdParty
-from liaison.projects.overview import third_parties_of
+from liaison.projects.overview import third_parties_of, third_party_rows
 
 router = Router(tags=["third parties"])
 
@@ -77,18 +84,9 @@ def _sides(office: Office) -> dict[str, str]:
     return {side.id: side.key for side in office.sides.all()}
 
 
-def _third_party(office: Office, key: str) -> dict[str, Any]:
-    # ``third_parties_of`` is a fixed number of queries; an office has few third parties.
-    for party in third_parties_of(office):
-        if party.key == key:
-            return third_party_data(party, _sides(office))
-    raise Http404("No such third party.")
-
-
-def _exists(member: Member, key: str) -> None:
-    if not ThirdParty.objects.filter(office_id=member.office_id, key=key).exists():
-        refuse(member.user, f"third party {member.office_id}/{key}", "no such third party")
-        raise Http404("No such third party.")
+def _third_party(member: Member, key: str) -> dict[str, Any]:
+    party = third_party_for(member, key, third_party_rows())
+    return third_party_data(party, _sides(member.office))
 
 
 @router.get("/offices/{slug}/third-parties", response={200: list[ThirdPartyOut], **READ_ERRORS})
@@ -102,22 +100,17 @@ def list_third_parties(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
 @router.post("/offices/{slug}/third-parties", response={201: ThirdPartyOut, **WRITE_ERRORS})
 def record_third_party(request: HttpRequest, slug: str, payload: ThirdPartyIn) -> Status[Any]:
     """Record an outside actor whose positions and events bear on the office."""
-    office, member = member_for(request, slug)
-    actions.record_third_party(
-        member=member,
-        key=payload.key,
-        name=payload.name,
-        description=payload.description,
-        now=clock.now(),
-    )
-    return Status(201, _third_party(office, payload.key))
+    _office, member = member_for(request, slug)
+    command = RecordThirdParty(**payload.model_dump())
+    third_parties.record_third_party(member=member, command=command, now=clock.now())
+    return Status(201, _third_party(member, command.key))
 
 
 @router.get("/offices/{slug}/third-parties/{tkey}", response={200: ThirdPartyOut, **READ_ERRORS})
 def get_third_party(request: HttpRequest, slug: str, tkey: str) -> dict[str, Any]:
     """One third party with its actors, positions and events."""
-    office, _member = member_for(request, slug)
-    return _third_party(office, tkey)
+    _office, member = member_for(request, slug)
+    return _third_party(member, tkey)
 
 
 @router.post(
@@ -126,17 +119,11 @@ def get_third_party(request: HttpRequest, slug: str, tkey: str) -> dict[str, Any
 )
 def add_actor(request: HttpRequest, slug: str, tkey: str, payload: ActorIn) -> Status[Any]:
     """A person acting for the third party (an envoy, a minister)."""
-    office, member = member_for(request, slug)
-    _exists(member, tkey)
-    actions.add_actor(
-        member=member,
-        party=tkey,
-        key=payload.key,
-        name=payload.name,
-        title=payload.title,
-        now=clock.now(),
-    )
-    return Status(201, _third_party(office, tkey))
+    _office, member = member_for(request, slug)
+    third_party_for(member, tkey)  # an unknown party is a 404 whatever the payload
+    command = AddActor(party=tkey, **payload.model_dump())
+    third_parties.add_actor(member=member, command=command, now=clock.now())
+    return Status(201, _third_party(member, tkey))
 
 
 @router.post(
@@ -147,19 +134,11 @@ def record_position(request: HttpRequest, slug: str, tkey: str, payload: Positio
     """What the third party (or one of its ``actor``s) said it wants, on ``stated_on``
     (not after today), per ``source``. Blockers and conditions cite it as
     ``<third party>/<key>``."""
-    office, member = member_for(request, slug)
-    _exists(member, tkey)
-    actions.record_position(
-        member=member,
-        party=tkey,
-        key=payload.key,
-        stated_on=payload.stated_on,
-        summary=payload.summary,
-        source=payload.source,
-        actor=payload.actor or "",
-        now=clock.now(),
-    )
-    return Status(201, _third_party(office, tkey))
+    _office, member = member_for(request, slug)
+    third_party_for(member, tkey)
+    command = RecordPosition(party=tkey, **(payload.model_dump() | {"actor": payload.actor or ""}))
+    third_parties.record_position(member=member, command=command, now=clock.now())
+    return Status(201, _third_party(member, tkey))
 
 
 @router.post(
@@ -172,17 +151,9 @@ def record_external_event(
     """Something the third party does or is expected to do. The same ``key`` again is a
     new account of that event (it happened, moved, was called off) and replaces the
     earlier one; each account is kept in the recording side's log."""
-    office, member = member_for(request, slug)
-    _exists(member, tkey)
-    actions.record_external_event(
-        member=member,
-        party=tkey,
-        key=payload.key,
-        title=payload.title,
-        on=payload.on,
-        status=payload.status,
-        source=payload.source,
-        actor=payload.actor or "",
-        now=clock.now(),
-    )
-    return Status(201, _third_party(office, tkey))
+    _office, member = member_for(request, slug)
+    third_party_for(member, tkey)
+    values = payload.model_dump() | {"actor": payload.actor or ""}
+    command = RecordExternalEvent(party=tkey, **values)
+    third_parties.record_external_event(member=member, command=command, now=clock.now())
+    return Status(201, _third_party(member, tkey))

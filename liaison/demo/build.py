@@ -37,9 +37,34 @@ from liaison.meetings import answering, attending, proposing
 from liaison.meetings.commands import AcceptProposal, CheckInTo, ProposeCadence
 from liaison.offices import actions as offices
 from liaison.offices.models import Member, Office, Role
-from liaison.projects import actions as projects
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers as blockers_actions
+from liaison.projects import drafts, plans, third_parties
+from liaison.projects.commands import (
+    AddActor,
+    AddDependency,
+    OpenBlocker,
+    ProposeDraft,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+    Replan,
+    SaveDraft,
+    StateStatus,
+)
+from liaison.projects.events import KindName, StatusName
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
+from liaison.records.commands import (
+    ClauseIn,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    PublishReadout,
+    RecordFramework,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+)
 from liaison.signing import checkpoints, keys
 
 SLUG = "kaesong"
@@ -226,72 +251,82 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
     # reported. ILLUSTRATIVE: written by the South's liaison officer at 12:00, the topic.
     meeting_records.save_record(
         member=staff,
-        session=MEETING,
-        base_revision=0,
-        place="Joint liaison office, Kaesong",
-        started_at=_at("2018-11-02", "10:00"),
-        duration_minutes=60,
-        participants=[
-            meeting_records.ParticipantIn(member=chun.username),
-            meeting_records.ParticipantIn(member=jon.username),
-        ],
-        topics=["Inter-Korean relations across a wide range of issues"],
-        outcomes=[
-            meeting_records.OutcomeIn(
-                "reaffirmation",
-                "Both sides reaffirmed their commitment to developing inter-Korean relations "
-                "by implementing the Pyongyang Declaration.",
-            ),
-            meeting_records.OutcomeIn(
-                "agreement", "Continue close consultations through the liaison office channel."
-            ),
-            meeting_records.OutcomeIn(
-                "next_step", "Prepare for more meetings to be held at the liaison office."
-            ),
-        ],
+        command=SaveRecord(
+            session=MEETING,
+            base_revision=0,
+            place="Joint liaison office, Kaesong",
+            started_at=_at("2018-11-02", "10:00"),
+            duration_minutes=60,
+            participants=[
+                ParticipantIn(member=chun.username),
+                ParticipantIn(member=jon.username),
+            ],
+            topics=["Inter-Korean relations across a wide range of issues"],
+            outcomes=[
+                OutcomeIn(
+                    kind="reaffirmation",
+                    text="Both sides reaffirmed their commitment to developing inter-Korean "
+                    "relations by implementing the Pyongyang Declaration.",
+                ),
+                OutcomeIn(
+                    kind="agreement",
+                    text="Continue close consultations through the liaison office channel.",
+                ),
+                OutcomeIn(
+                    kind="next_step",
+                    text="Prepare for more meetings to be held at the liaison office.",
+                ),
+            ],
+        ),
         now=_at("2018-11-02", "12:00"),
     )
     # The South's readout, as Seoul's Unification Ministry gave it (paraphrased).
     # ILLUSTRATIVE: the title and the hours of drafting and publishing.
     readouts.save_readout_draft(
         member=staff,
-        session=MEETING,
-        base_revision=0,
-        title="Co-heads of the liaison office meet in Kaesong",
-        source="Ministry of Unification (Seoul)",
-        body=(
-            "Vice Minister Chun Hae-sung and his North Korean counterpart Jon Jong-su met for "
+        command=SaveReadoutDraft(
+            session=MEETING,
+            base_revision=0,
+            title="Co-heads of the liaison office meet in Kaesong",
+            source="Ministry of Unification (Seoul)",
+            body="Vice Minister Chun Hae-sung and his North Korean counterpart Jon Jong-su met for "
             "an hour at the joint liaison office in Kaesong and discussed a broad range of "
             "inter-Korean issues.\n\n"
             "Both sides confirmed that they remain committed to advancing inter-Korean "
             "relations by implementing the Pyongyang Declaration.\n\n"
             "The two sides agreed to keep consulting closely through the liaison office "
             "channel.\n\n"
-            "They also agreed to get ready for further meetings at the liaison office."
+            "They also agreed to get ready for further meetings at the liaison office.",
         ),
         now=_at("2018-11-02", "13:30"),
     )
-    readouts.publish_readout(member=chun, session=MEETING, now=_at("2018-11-02", "15:00"))
+    readouts.publish_readout(
+        member=chun, command=PublishReadout(session=MEETING), now=_at("2018-11-02", "15:00")
+    )
     # The framework both sides say they implement. ILLUSTRATIVE: the date of adoption
     # and the clauses, which summarise the declaration in our words (not in the report).
     frameworks.record_framework(
         member=chun,
-        key="pyongyang-declaration",
-        base_revision=0,
-        title="Pyongyang Joint Declaration of September 2018",
-        adopted_on=dt.date(2018, 9, 19),
-        summary="Clause texts are illustrative summaries, not the declaration's wording.",
-        clauses=[
-            frameworks.ClauseIn("1", "Ease military tension and remove the danger of war."),
-            frameworks.ClauseIn(
-                "2",
-                "Expand exchanges and cooperation, including reconnecting the railways and "
-                "roads across the border.",
-            ),
-            frameworks.ClauseIn("3", "Cooperate on separated families."),
-            frameworks.ClauseIn("4", "Promote cultural, artistic and sports exchanges."),
-            frameworks.ClauseIn("5", "Work towards a Korean peninsula free of nuclear weapons."),
-        ],
+        command=RecordFramework(
+            key="pyongyang-declaration",
+            base_revision=0,
+            title="Pyongyang Joint Declaration of September 2018",
+            adopted_on=dt.date(2018, 9, 19),
+            summary="Clause texts are illustrative summaries, not the declaration's wording.",
+            clauses=[
+                ClauseIn(number="1", text="Ease military tension and remove the danger of war."),
+                ClauseIn(
+                    number="2",
+                    text="Expand exchanges and cooperation, including reconnecting the railways "
+                    "and roads across the border.",
+                ),
+                ClauseIn(number="3", text="Cooperate on separated families."),
+                ClauseIn(number="4", text="Promote cultural, artistic and sports exchanges."),
+                ClauseIn(
+                    number="5", text="Work towards a Korean peninsula free of nuclear weapons."
+                ),
+            ],
+        ),
         now=_at("2018-11-02", "16:00"),
     )
     promises = [
@@ -308,36 +343,42 @@ def _records(office: Office, chun: Member, jon: Member) -> None:
     for key, text, outcome, clause in promises:
         commitments.make_commitment(
             member=chun,
-            key=key,
-            text=text,
-            owners=["south", "north"],
-            source_outcome=f"{MEETING}/{outcome}" if outcome else "",
-            source_clause=clause,
+            command=MakeCommitment(
+                key=key,
+                text=text,
+                owners=["south", "north"],
+                source_outcome=f"{MEETING}/{outcome}" if outcome else "",
+                source_clause=clause,
+            ),
             now=_at("2018-11-02", "16:30"),
         )
     # ILLUSTRATIVE: the South drafts joint minutes and proposes them; the heads sign them
     # in the demo (sign in as chun, then jon).
     minutes.save_minutes(
         member=staff,
-        session=MEETING,
-        base_version=0,
-        text=(
-            "Illustrative draft of joint minutes.\n\n"
+        command=SaveMinutes(
+            session=MEETING,
+            base_version=0,
+            text="Illustrative draft of joint minutes.\n\n"
             "The co-heads met at the joint liaison office in Kaesong for one hour.\n"
             "1. Both sides reaffirmed their commitment to implementing the Pyongyang "
             "Declaration.\n"
             "2. Both sides will continue close consultations through the office's channel.\n"
-            "3. Both sides will prepare for more meetings at the liaison office."
+            "3. Both sides will prepare for more meetings at the liaison office.",
         ),
         now=_at("2018-11-02", "17:00"),
     )
-    minutes.propose_minutes(member=chun, session=MEETING, version=1, now=_at("2018-11-02", "17:10"))
+    minutes.propose_minutes(
+        member=chun,
+        command=ProposeMinutes(session=MEETING, version=1),
+        now=_at("2018-11-02", "17:10"),
+    )
 
 
 # Joint projects: the report's four, all originally expected in October 2018.
 # ILLUSTRATIVE: the dates they were proposed (the launch) and agreed (28 Sep), and which
 # side leads each.
-PROJECTS = [
+PROJECTS: list[tuple[str, KindName, str, list[str]]] = [
     (
         "art-troupe-performance",
         "event",
@@ -369,98 +410,113 @@ OCTOBER_2018 = (dt.date(2018, 10, 1), dt.date(2018, 10, 31))
 
 def _projects_proposed(chun: Member, now: dt.datetime) -> None:
     for key, kind, title, leads in PROJECTS:
-        projects.save_project_draft(
+        drafts.save_project_draft(
             member=chun,
-            key=key,
-            base_revision=0,
-            kind=kind,
-            title=title,
-            leads=leads,
-            start=OCTOBER_2018[0],
-            end=OCTOBER_2018[1],
+            command=SaveDraft(
+                key=key,
+                base_revision=0,
+                kind=kind,
+                title=title,
+                leads=leads,
+                start=OCTOBER_2018[0],
+                end=OCTOBER_2018[1],
+            ),
             now=now,
         )
-        projects.propose_project(member=chun, command=ProposeDraft(key=key), now=now)
-    projects.add_dependency(
-        member=chun, project="rail-groundbreaking", depends_on="rail-link-study", now=now
+        drafts.propose_project(member=chun, command=ProposeDraft(key=key), now=now)
+    blockers_actions.add_dependency(
+        member=chun,
+        command=AddDependency(project="rail-groundbreaking", depends_on="rail-link-study"),
+        now=now,
     )
 
 
 def _projects_agreed(jon: Member, now: dt.datetime) -> None:
     for key, *_ in PROJECTS:
-        projects.state_status(member=jon, key=key, status="agreed", now=now)
+        plans.state_status(member=jon, command=StateStatus(key=key, status="agreed"), now=now)
 
 
 def _third_party(chun: Member) -> None:
     """The United States: its envoys, Washington's position, the talks ahead."""
     now = _at("2018-11-02", "17:30")  # ILLUSTRATIVE: when the South recorded them
-    projects.record_third_party(
+    third_parties.record_third_party(
         member=chun,
-        key="united-states",
-        name="United States",
-        description="Negotiating denuclearization with the North; allied with the South.",
+        command=RecordThirdParty(
+            key="united-states",
+            name="United States",
+            description="Negotiating denuclearization with the North; allied with the South.",
+        ),
         now=now,
     )
-    projects.add_actor(
+    third_parties.add_actor(
         member=chun,
-        party="united-states",
-        key="pompeo",
-        name="Mike Pompeo",
-        title="Secretary of State",
+        command=AddActor(
+            party="united-states", key="pompeo", name="Mike Pompeo", title="Secretary of State"
+        ),
         now=now,
     )
-    projects.add_actor(
+    third_parties.add_actor(
         member=chun,
-        party="united-states",
-        key="biegun",
-        name="Stephen Biegun",
-        title="Special Representative for North Korea",
+        command=AddActor(
+            party="united-states",
+            key="biegun",
+            name="Stephen Biegun",
+            title="Special Representative for North Korea",
+        ),
         now=now,
     )
-    projects.record_position(
+    third_parties.record_position(
         member=chun,
-        party="united-states",
-        key="hand-in-hand",
-        stated_on=dt.date(2018, 11, 2),  # ILLUSTRATIVE: the report's day
-        summary="Improving inter-Korean relations should go hand in hand with progress on "
-        "the North's denuclearization; concern at the pace of inter-Korean steps without "
-        "comparable progress.",
-        source="News report of 2 Nov 2018",
+        command=RecordPosition(
+            party="united-states",
+            key="hand-in-hand",
+            stated_on=dt.date(2018, 11, 2),
+            summary="Improving inter-Korean relations should go hand in hand with progress on "
+            "the North's denuclearization; concern at the pace of inter-Korean steps without "
+            "comparable progress.",
+            source="News report of 2 Nov 2018",
+        ),
         now=now,
     )
-    projects.record_position(
+    third_parties.record_position(
         member=chun,
-        party="united-states",
-        key="close-coordination",
-        actor="biegun",
-        stated_on=dt.date(2018, 10, 30),  # ILLUSTRATIVE: "earlier this week"
-        summary="Called for close coordination between the US and the South, and for the "
-        "North's final, fully verified denuclearization.",
-        source="News report of 2 Nov 2018",
+        command=RecordPosition(
+            party="united-states",
+            key="close-coordination",
+            actor="biegun",
+            stated_on=dt.date(2018, 10, 30),
+            summary="Called for close coordination between the US and the South, and for the "
+            "North's final, fully verified denuclearization.",
+            source="News report of 2 Nov 2018",
+        ),
         now=now,
     )
-    projects.record_external_event(
+    third_parties.record_external_event(
         member=chun,
-        party="united-states",
-        key="biegun-in-seoul",
-        actor="biegun",
-        title="Meets officials of the presidential office and the foreign and unification "
-        "ministries in Seoul",
-        on=dt.date(2018, 10, 30),  # ILLUSTRATIVE day
-        status="happened",
-        source="News report of 2 Nov 2018",
+        command=RecordExternalEvent(
+            party="united-states",
+            key="biegun-in-seoul",
+            actor="biegun",
+            title="Meets officials of the presidential office and the foreign and unification "
+            "ministries in Seoul",
+            on=dt.date(2018, 10, 30),
+            status="happened",
+            source="News report of 2 Nov 2018",
+        ),
         now=now,
     )
-    projects.record_external_event(
+    third_parties.record_external_event(
         member=chun,
-        party="united-states",
-        key="high-level-meeting",
-        actor="pompeo",
-        title="High-level meeting with his North Korean counterpart on denuclearization and "
-        "a second US-North Korea summit",
-        on=dt.date(2018, 11, 8),  # ILLUSTRATIVE: "next week"
-        status="expected",
-        source="News report of 2 Nov 2018",
+        command=RecordExternalEvent(
+            party="united-states",
+            key="high-level-meeting",
+            actor="pompeo",
+            title="High-level meeting with his North Korean counterpart on denuclearization and "
+            "a second US-North Korea summit",
+            on=dt.date(2018, 11, 8),
+            status="expected",
+            source="News report of 2 Nov 2018",
+        ),
         now=now,
     )
 
@@ -470,49 +526,54 @@ def _projects_held_up(chun: Member) -> None:
     now = _at("2018-11-02", "18:00")  # ILLUSTRATIVE: when the South recorded it
     opened = dt.date(2018, 10, 1)  # ILLUSTRATIVE: from the month they were due
     for key in ("rail-link-study", "rail-groundbreaking"):
-        projects.open_blocker(
+        blockers_actions.open_blocker(
             member=chun,
-            project=key,
-            key="sanctions",
-            kind="sanctions",
-            description="International sanctions against the North",
-            opened_on=opened,
+            command=OpenBlocker(
+                project=key,
+                key="sanctions",
+                kind="sanctions",
+                description="International sanctions against the North",
+                opened_on=opened,
+            ),
             now=now,
         )
     for key, *_ in PROJECTS:
-        projects.open_blocker(
+        blockers_actions.open_blocker(
             member=chun,
-            project=key,
-            key="washington-pace",
-            kind="third_party",
-            description="Washington's concern at the pace of inter-Korean steps without "
-            "comparable progress on denuclearization",
-            opened_on=opened,
-            position="united-states/hand-in-hand",
+            command=OpenBlocker(
+                project=key,
+                key="washington-pace",
+                kind="third_party",
+                description="Washington's concern at the pace of inter-Korean steps without "
+                "comparable progress on denuclearization",
+                opened_on=opened,
+                position="united-states/hand-in-hand",
+            ),
             now=now,
         )
-    statuses = {
+    statuses: dict[str, tuple[StatusName, list[str]]] = {
         "art-troupe-performance": ("postponed", ["washington-pace"]),
         "kaesong-business-visit": ("postponed", ["washington-pace"]),
         "rail-link-study": ("pending", ["sanctions", "washington-pace"]),
         "rail-groundbreaking": ("pending", ["sanctions", "washington-pace"]),
     }
     for key, (status, blockers) in statuses.items():
-        projects.state_status(
+        plans.state_status(
             member=chun,
-            key=key,
-            status=status,
-            reason="Delayed from October",
-            blockers=blockers,
+            command=StateStatus(
+                key=key, status=status, reason="Delayed from October", blockers=blockers
+            ),
             now=now,
         )
     # ILLUSTRATIVE: a provisional new window for the performance, to show the slip.
-    projects.replan_project(
+    plans.replan_project(
         member=chun,
-        key="art-troupe-performance",
-        start=dt.date(2018, 12, 1),
-        end=dt.date(2018, 12, 31),
-        reason="Provisional window (illustrative)",
+        command=Replan(
+            key="art-troupe-performance",
+            start=dt.date(2018, 12, 1),
+            end=dt.date(2018, 12, 31),
+            reason="Provisional window (illustrative)",
+        ),
         now=now,
     )
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet
 
 from liaison.offices.models import Office
 from liaison.projects.models import (
@@ -119,9 +119,13 @@ def counts_by_status(office: Office, as_of: dt.datetime | None = None) -> dict[s
     return counts
 
 
-def third_parties_of(office: Office) -> list[ThirdParty]:
-    return list(
-        ThirdParty.objects.filter(office=office).prefetch_related(
-            "actors", "positions__actor", "events__actor", "positions__blockers__project"
-        )
+def third_party_rows() -> QuerySet[ThirdParty]:
+    """Third parties with their actors, positions (and the blockers citing each) and
+    events: a fixed number of queries however many there are."""
+    return ThirdParty.objects.prefetch_related(
+        "actors", "positions__actor", "events__actor", "positions__blockers__project"
     )
+
+
+def third_parties_of(office: Office) -> list[ThirdParty]:
+    return list(third_party_rows().filter(office=office))

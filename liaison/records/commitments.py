@@ -4,11 +4,12 @@ framework's clause, and each side's statement of its status."""
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 
 from liaison.ledger import log
 from liaison.lib.errors import Refused
 from liaison.offices.models import Member, Office
+from liaison.records.commands import ChangeCommitmentStatus, MakeCommitment
+from liaison.records.lookups import commitment_for
 from liaison.records.models import (
     Clause,
     Commitment,
@@ -16,7 +17,6 @@ from liaison.records.models import (
     Outcome,
 )
 from liaison.records.shared import (
-    KEY,
     append,
     check_speaker,
 )
@@ -46,33 +46,23 @@ def _source(office: Office, outcome: str, clause: str) -> dict[str, str | None]:
     return {"outcome": None, "clause": None}
 
 
-def make_commitment(
-    *,
-    member: Member,
-    key: str,
-    text: str,
-    owners: Sequence[str],
-    source_outcome: str = "",
-    source_clause: str = "",
-    due_on: dt.date | None = None,
-    now: dt.datetime,
-) -> Commitment:
+def make_commitment(*, member: Member, command: MakeCommitment, now: dt.datetime) -> Commitment:
     """Register something promised, by one side or both, from an outcome or a clause."""
     office = member.office
+    key, owners = command.key, command.owners
     check_speaker(member, now)
-    if not KEY.match(key):
-        raise Refused("a key is lowercase letters, digits and hyphens", field="key")
-    if not text.strip():
-        raise Refused("say what was promised", field="text")
-    sides = list(office.sides.values_list("key", flat=True))
-    if not owners:
-        raise Refused("name the side or sides that promised it", field="owners")
-    unknown = [o for o in owners if o not in sides]
-    if unknown:
-        raise Refused(
-            f"{unknown[0]!r} is not a side of this office ({', '.join(sides)})", field="owners"
-        )
     with log.writing(office.id):
+        if not command.text:
+            raise Refused("say what was promised", field="text")
+        sides = list(office.sides.values_list("key", flat=True))
+        if not owners:
+            raise Refused("name the side or sides that promised it", field="owners")
+        unknown = [o for o in owners if o not in sides]
+        if unknown:
+            raise Refused(
+                f"{unknown[0]!r} is not a side of this office ({', '.join(sides)})",
+                field="owners",
+            )
         if Commitment.objects.filter(office=office, key=key).exists():
             raise Refused(f"a commitment {key!r} exists already", field="key")
         append(
@@ -80,10 +70,10 @@ def make_commitment(
             "commitment.made",
             {
                 "key": key,
-                "text": text.strip(),
+                "text": command.text,
                 "owners": [s for s in sides if s in owners],
-                "source": _source(office, source_outcome.strip(), source_clause.strip()),
-                "due_on": due_on.isoformat() if due_on else None,
+                "source": _source(office, command.source_outcome, command.source_clause),
+                "due_on": command.due_on.isoformat() if command.due_on else None,
             },
             now,
         )
@@ -95,19 +85,19 @@ _NEEDS_REASON = {CommitmentStatus.DONE, CommitmentStatus.LAPSED, CommitmentStatu
 
 
 def change_commitment_status(
-    *, member: Member, key: str, status: str, reason: str = "", now: dt.datetime
+    *, member: Member, command: ChangeCommitmentStatus, now: dt.datetime
 ) -> Commitment:
     """A side states a commitment's status. Either side may dispute it, with a reason;
     each side's latest statement is kept, so both views stay visible."""
     office = member.office
+    key, status, reason = command.key, command.status, command.reason
     check_speaker(member, now)
-    if status not in CommitmentStatus.values:
-        raise Refused(f"status must be one of {', '.join(CommitmentStatus.values)}", field="status")
-    reason = reason.strip()
     with log.writing(office.id):
-        commitment = Commitment.objects.filter(office=office, key=key).first()
-        if commitment is None:
-            raise Refused(f"there is no commitment {key!r}", field="key")
+        commitment = commitment_for(member, key)
+        if status not in CommitmentStatus.values:
+            raise Refused(
+                f"status must be one of {', '.join(CommitmentStatus.values)}", field="status"
+            )
         if commitment.status == status:
             raise Refused(f"the commitment is already {status.replace('_', ' ')}", field="status")
         if status == CommitmentStatus.DISPUTED and not reason:

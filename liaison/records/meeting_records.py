@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from liaison.ledger import log
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import format_utc
 from liaison.offices.models import Member, Office
+from liaison.records.commands import OutcomeIn, ParticipantIn, SaveRecord
 from liaison.records.models import (
     Commitment,
     MeetingRecord,
@@ -27,22 +27,6 @@ from liaison.records.shared import (
 
 # How far a record's actual start may lie from the session's scheduled start.
 START_TOLERANCE = dt.timedelta(hours=12)
-
-
-@dataclass(frozen=True)
-class ParticipantIn:
-    """A member of the office by username, or another person by name."""
-
-    member: str = ""
-    name: str = ""
-    affiliation: str = ""
-
-
-@dataclass(frozen=True)
-class OutcomeIn:
-    kind: str
-    text: str
-    key: str = ""  # kept from an earlier revision; a new outcome gets the next free key
 
 
 def _participants(office: Office, participants: Sequence[ParticipantIn]) -> list[dict[str, Any]]:
@@ -151,31 +135,21 @@ def _record_text(content: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def save_record(
-    *,
-    member: Member,
-    session: str,
-    base_revision: int,
-    place: str,
-    started_at: dt.datetime,
-    duration_minutes: int,
-    participants: Sequence[ParticipantIn],
-    topics: Sequence[str],
-    outcomes: Sequence[OutcomeIn],
-    now: dt.datetime,
-) -> MeetingRecord:
+def save_record(*, member: Member, command: SaveRecord, now: dt.datetime) -> MeetingRecord:
     """Write the meeting record of a held session, or its next revision.
 
     ``base_revision`` is the revision the writer started from (0 for a new record); if
     someone saved since, the save is refused with what changed."""
     office = member.office
+    session = command.session
     check_writer(member, now)
     with log.writing(office.id):
-        detail = held_session(office, session, now)
-        if not place.strip():
+        detail = held_session(member, session, now)
+        if not command.place:
             raise Refused("say where the meeting took place", field="place")
-        if not 1 <= duration_minutes <= 24 * 60:
+        if not 1 <= command.duration_minutes <= 24 * 60:
             raise Refused("the duration is between 1 minute and 24 hours", field="duration_minutes")
+        started_at = command.started_at
         if abs(started_at - detail.session.start) > START_TOLERANCE:
             raise Refused(
                 "the actual start is more than 12 hours from the session's scheduled start",
@@ -187,15 +161,15 @@ def save_record(
         body = {
             "session": session,
             "revision": (record.revision if record else 0) + 1,
-            "place": place.strip(),
+            "place": command.place,
             "started_at": format_utc(started_at),
-            "duration_minutes": duration_minutes,
-            "participants": _participants(office, participants),
-            "topics": [t.strip() for t in topics if t.strip()],
-            "outcomes": _outcomes(record, outcomes),
+            "duration_minutes": command.duration_minutes,
+            "participants": _participants(office, command.participants),
+            "topics": [t for t in command.topics if t],
+            "outcomes": _outcomes(record, command.outcomes),
         }
         current = record.revision if record else 0
-        if base_revision != current:
+        if command.base_revision != current:
             if record is None:
                 raise Refused(
                     "this session has no record yet; start a new one", field="base_revision"
@@ -203,7 +177,7 @@ def save_record(
             saved = record.revisions.get(revision=current).content
             raise conflict(
                 "The record",
-                base_revision,
+                command.base_revision,
                 current,
                 record.written_by,
                 record.updated_at,

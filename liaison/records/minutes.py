@@ -14,6 +14,7 @@ from liaison.offices.access import (
     require_head,
 )
 from liaison.offices.models import Member, Office
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.records.models import (
     Minutes,
     MinutesSignature,
@@ -34,26 +35,19 @@ def content_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def save_minutes(
-    *,
-    member: Member,
-    session: str,
-    base_version: int,
-    text: str,
-    correction_reason: str = "",
-    now: dt.datetime,
-) -> MinutesVersion:
+def save_minutes(*, member: Member, command: SaveMinutes, now: dt.datetime) -> MinutesVersion:
     """Save the next version of a held session's minutes.
 
     Versions never change. Once both heads signed the latest version it is agreed: a
     change is then a correction, a new version with its reason, that both sign again."""
     office = member.office
+    session, base_version = command.session, command.base_version
     check_writer(member, now)
-    text = text.strip().replace("\r\n", "\n")
-    if not text:
-        raise Refused("the minutes are empty", field="text")
+    text = command.text.replace("\r\n", "\n")
     with log.writing(office.id):
-        held_session(office, session, now)
+        if not text:
+            raise Refused("the minutes are empty", field="text")
+        held_session(member, session, now)
         minutes = Minutes.objects.filter(office=office, session_key=session).first()
         current = minutes.latest_version if minutes else 0
         latest = MinutesVersion.objects.get(minutes=minutes, version=current) if minutes else None
@@ -71,7 +65,7 @@ def save_minutes(
                 changes=diff(latest.text, text, f"version {current}"),
                 field="base_version",
             )
-        reason = correction_reason.strip()
+        reason = command.correction_reason
         if latest is not None and latest.agreed and not reason:
             raise Refused(
                 f"version {current} is agreed: both heads signed it and it cannot be edited. "
@@ -123,11 +117,10 @@ def _ref(row: MinutesVersion) -> dict[str, Any]:
     return {"side": row.event_side, "seq": row.event_seq, "hash": row.event_hash}
 
 
-def propose_minutes(
-    *, member: Member, session: str, version: int, now: dt.datetime
-) -> MinutesVersion:
+def propose_minutes(*, member: Member, command: ProposeMinutes, now: dt.datetime) -> MinutesVersion:
     """Put the latest version to both heads for signature."""
     office = member.office
+    session, version = command.session, command.version
     check_speaker(member, now)
     with log.writing(office.id):
         minutes, row = _version(office, session, version)
@@ -144,14 +137,7 @@ def propose_minutes(
     return MinutesVersion.objects.get(pk=row.pk)
 
 
-def sign_minutes(
-    *,
-    member: Member,
-    session: str,
-    version: int,
-    now: dt.datetime,
-    content_hash: str | None = None,
-) -> MinutesVersion:
+def sign_minutes(*, member: Member, command: SignMinutes, now: dt.datetime) -> MinutesVersion:
     """The head signs this exact version (the signature names its saving event's hash).
     When both heads have signed it, it is agreed and binding.
 
@@ -159,6 +145,7 @@ def sign_minutes(
     the version's own is refused, so a signature never lands on a text the signer did
     not see."""
     office = member.office
+    session, version, content_hash = command.session, command.version, command.content_hash
     require_head(member)
     require_active(member, now)
     with log.writing(office.id):

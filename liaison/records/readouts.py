@@ -9,8 +9,9 @@ from django.db import IntegrityError, transaction
 
 from liaison.ledger import log
 from liaison.lib.errors import Conflict, Refused
-from liaison.lib.fields import text_problem
+from liaison.meetings.lookups import session_detail_for
 from liaison.offices.models import Member
+from liaison.records.commands import PublishReadout, SaveReadoutDraft
 from liaison.records.models import (
     Readout,
     ReadoutDraft,
@@ -21,49 +22,38 @@ from liaison.records.shared import (
     check_writer,
     conflict,
     diff,
-    session_of,
 )
 
 
 def save_readout_draft(
-    *,
-    member: Member,
-    session: str,
-    base_revision: int,
-    title: str,
-    source: str,
-    body: str,
-    now: dt.datetime,
+    *, member: Member, command: SaveReadoutDraft, now: dt.datetime
 ) -> ReadoutDraft:
-    """Save the member's side's private draft readout of a session (no event: private)."""
+    """Save the member's side's private draft readout of a session (no event: private).
+
+    A draft enters no log until it is published; the command holds it to the event
+    schema's rules for text (lengths, no control characters) all the same."""
     office = member.office
     check_writer(member, now)
-    title, source, body = title.strip(), source.strip(), body.strip()
-    if not title:
-        raise Refused("a readout needs a title", field="title")
-    if not source:
-        raise Refused("say who issues the readout (e.g. the ministry)", field="source")
-    if not body:
-        raise Refused("the readout is empty", field="body")
-    # A draft enters no log until it is published: the event schema's rule for text, here.
-    for field, value, one_line in (("title", title, True), ("source", source, True)):
-        if problem := text_problem(value, one_line=one_line):
-            raise Refused(f"the {field} {problem}", field=field)
-    if problem := text_problem(body, one_line=False):
-        raise Refused(f"the readout {problem}", field="body")
     side = member.side
     if side is None:  # pragma: no cover - check_writer refuses observers
         raise Refused("observers cannot draft readouts")
+    session, title, source, body = command.session, command.title, command.source, command.body
     with log.writing(office.id):
-        session_of(office, session, now)
+        if not title:
+            raise Refused("a readout needs a title", field="title")
+        if not source:
+            raise Refused("say who issues the readout (e.g. the ministry)", field="source")
+        if not body:
+            raise Refused("the readout is empty", field="body")
+        session_detail_for(member, session, now)
         draft = ReadoutDraft.objects.filter(office=office, session_key=session, side=side).first()
         current = draft.revision if draft else 0
-        if base_revision != current:
+        if command.base_revision != current:
             if draft is None:
                 raise Refused("your side has no draft of this readout yet", field="base_revision")
             raise conflict(
                 "Your side's draft readout",
-                base_revision,
+                command.base_revision,
                 current,
                 draft.updated_by,
                 draft.updated_at,
@@ -96,25 +86,19 @@ def save_readout_draft(
     return ReadoutDraft.objects.get(office=office, session_key=session, side=side)
 
 
-def publish_readout(
-    *,
-    member: Member,
-    session: str,
-    side: str | None = None,
-    draft_revision: int | None = None,
-    now: dt.datetime,
-) -> Readout:
+def publish_readout(*, member: Member, command: PublishReadout, now: dt.datetime) -> Readout:
     """Publish the side's draft as the next version of its readout.
 
     ``side`` names whose readout is meant (refused unless it is the member's own);
     ``draft_revision``, when given, is the draft the member read before publishing."""
     office = member.office
-    check_speaker(member, now, side)
+    session, draft_revision = command.session, command.draft_revision
+    check_speaker(member, now, command.side)
     own = member.side
     if own is None:  # pragma: no cover - check_speaker refuses observers
         raise Refused("observers cannot publish readouts")
     with log.writing(office.id):
-        detail = session_of(office, session, now)
+        detail = session_detail_for(member, session, now)
         if detail.session.start > now:
             raise Refused("a readout is published after the session has begun", field="session")
         draft = ReadoutDraft.objects.filter(office=office, session_key=session, side=own).first()

@@ -1,33 +1,33 @@
 """What the actions on records share: appending to the acting member's side's log, the
-checks every write makes first, finding the session (held, for a record or minutes), and
-the conflict a save from a stale revision gets.
+checks every write makes first, the held session a record or minutes need, and the
+conflict a save from a stale revision gets.
 
 Every action in ``meeting_records``, ``readouts``, ``minutes``, ``frameworks`` and
-``commitments`` takes the acting member and ``now``, checks the rules against the
-projections inside the office's write lock, and appends exactly one event to the
-member's side's log, or raises ``Refused`` (``NotAllowed``, ``Conflict``) with a message
-for a person and leaves everything as it was. Readout drafts are the exception: they are
-the side's private content and are saved outside the logs (``ReadoutDraft``).
+``commitments`` takes the acting member, its command (``records/commands.py``) and
+``now``, checks the rules against the projections inside the office's write lock, and
+appends exactly one event to the member's side's log, or raises ``Refused``
+(``NotAllowed``, ``Conflict``) with a message for a person, or ``NotFound`` for what the
+member cannot reach (``records/lookups.py``), and leaves everything as it was. Readout
+drafts are the exception: they are the side's private content and are saved outside the
+logs (``ReadoutDraft``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import re
 from typing import Any
 
 from liaison.ledger import log
 from liaison.lib.errors import Conflict, Refused
-from liaison.meetings.overview import SessionDetail, session_detail
+from liaison.meetings.lookups import session_detail_for
+from liaison.meetings.overview import SessionDetail
 from liaison.offices.access import (
     require_active,
     require_side_member,
     require_side_speaker,
 )
 from liaison.offices.models import Member, Office
-
-KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
 def side_key(member: Member) -> str:
@@ -57,15 +57,9 @@ def check_speaker(member: Member, now: dt.datetime, side_key: str | None = None)
     require_active(member, now)
 
 
-def session_of(office: Office, key: str, now: dt.datetime) -> SessionDetail:
-    detail = session_detail(office, key, now)
-    if detail is None:
-        raise Refused(f"office {office.id} has no session {key!r}", field="session")
-    return detail
-
-
-def held_session(office: Office, key: str, now: dt.datetime) -> SessionDetail:
-    detail = session_of(office, key, now)
+def held_session(member: Member, key: str, now: dt.datetime) -> SessionDetail:
+    """The session ``key`` (or ``NotFound``), refused unless it was held."""
+    detail = session_detail_for(member, key, now)
     if not detail.held:
         absent = ", ".join(
             f"{s.side.name}: {s.attendance.value.replace('_', ' ')}"

@@ -2,9 +2,11 @@
 register of commitments, with the forms to record a framework, make a commitment and
 state a commitment's status.
 
-Each view parses input with a form from ``record_forms``, checks access through
-``offices.access``, calls one action from ``records.frameworks`` or ``records.commitments``,
-and renders or redirects; the register reads ``records.overview.commitments_of``.
+Each view looks up what the address names (``records/lookups.py``) and checks access
+through ``offices.access`` before reading the form, builds the action's command from the
+form (``record_forms``), calls one action from ``records.frameworks`` or
+``records.commitments``, and renders or redirects; the register reads
+``records.overview.commitments_of``.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 from collections import defaultdict
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -23,7 +25,9 @@ from liaison.lib import clock
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.records import commitments, frameworks, overview
-from liaison.records.models import Clause, Commitment, Framework, Outcome
+from liaison.records.commands import ChangeCommitmentStatus, MakeCommitment, RecordFramework
+from liaison.records.lookups import framework_for
+from liaison.records.models import Clause, Commitment, Outcome
 from liaison.web import record_forms as rf
 from liaison.web.forms import ActionForm
 from liaison.web.pages import office_page, run_form
@@ -62,19 +66,6 @@ def office_frameworks(request: HttpRequest, office: Office, member: Member) -> H
     return _frameworks_page(request, office, member)
 
 
-def _framework_or_404(request: HttpRequest, office: Office, key: str) -> Framework:
-    framework = (
-        Framework.objects.filter(office=office, key=key)
-        .select_related("side")
-        .prefetch_related("clauses")
-        .first()
-    )
-    if framework is None:
-        access.refuse(request.user, f"framework {office.id}/{key}", "no such framework")
-        raise Http404("No such framework.")
-    return framework
-
-
 def _framework_page(
     request: HttpRequest,
     office: Office,
@@ -82,7 +73,7 @@ def _framework_page(
     key: str,
     sent: rf.FrameworkForm | None = None,
 ) -> HttpResponse:
-    framework = _framework_or_404(request, office, key)
+    framework = framework_for(member, key)
     clauses = list(framework.clauses.all())
     citing: dict[str, list[Commitment]] = defaultdict(list)
     for commitment in Commitment.objects.filter(source_clause__framework=framework).order_by(
@@ -130,16 +121,15 @@ def _record_framework(
     request: HttpRequest, office: Office, member: Member, form: rf.FrameworkForm, key: str
 ) -> HttpResponse | None:
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        framework = frameworks.record_framework(
-            member=member,
+        command = RecordFramework(
             key=key or data["key"],
             base_revision=data["base_revision"],
             title=data["title"],
             adopted_on=data["adopted_on"],
             summary=data["summary"],
             clauses=data["clauses"],
-            now=clock.now(),
         )
+        framework = frameworks.record_framework(member=member, command=command, now=clock.now())
         done = "recorded" if framework.revision == 1 else f"revised (revision {framework.revision})"
         return (
             f"{framework.title} {done}.",
@@ -164,7 +154,7 @@ def office_framework_revise(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _framework_or_404(request, office, key)
+    framework_for(member, key)
     # The framework revised is the one in the address; the form's key is not read.
     data = request.POST.copy()
     data["key"] = key
@@ -265,15 +255,14 @@ def office_commitment_make(request: HttpRequest, office: Office, member: Member)
     form = rf.CommitmentForm(request.POST, sides=list(office.sides.all()), sources=_sources(office))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        commitment = commitments.make_commitment(
-            member=member,
+        command = MakeCommitment(
             key=data["key"],
             text=data["text"],
             owners=data["owners"],
             due_on=data["due_on"],
-            now=clock.now(),
             **form.source_args(),
         )
+        commitment = commitments.make_commitment(member=member, command=command, now=clock.now())
         return f"Commitment {commitment.key} registered.", _register_url(office, commitment.key)
 
     done = run_form(request, form, perform)
@@ -288,12 +277,11 @@ def office_commitment_status(request: HttpRequest, office: Office, member: Membe
     form = rf.CommitmentStatusForm(request.POST, keys=[(k, f"{k}: {t[:60]}") for k, t in keys])
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
+        command = ChangeCommitmentStatus(
+            key=data["key"], status=data["status"], reason=data["reason"]
+        )
         commitment = commitments.change_commitment_status(
-            member=member,
-            key=data["key"],
-            status=data["status"],
-            reason=data["reason"],
-            now=clock.now(),
+            member=member, command=command, now=clock.now()
         )
         status = commitment.get_status_display().lower()
         message = f"{member.side} states that commitment {commitment.key} is {status}."

@@ -1,6 +1,8 @@
-"""Forms for the project and third-party pages. They parse what a person typed into the
-arguments of ``projects/actions.py``; the rules (who may, the status machine, cycles,
-dates) live there, and a refusal comes back on the field it names.
+"""Forms for the project and third-party pages. Each field is made from the command of
+the action it feeds (``command_fields.field_for``), so what a field accepts (a key, a
+length, a day) is the command's to say, and the command's and the action's refusals come
+back on the fields they name. The rules (who may, the status machine, cycles, dates)
+live in the actions.
 
 Choices (sides, open blockers, other projects, positions) are given by the view, so a
 form offers only what the action can accept.
@@ -8,37 +10,59 @@ form offers only what the action can accept.
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, cast
+from typing import Any, cast
 
 from django import forms
 
-from liaison.lib.fields import KEY_PATTERN
+from liaison.lib.commands import Command
+from liaison.projects.commands import (
+    AddActor,
+    OpenBlocker,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+    RemoveDependency,
+    Replan,
+    ResolveBlocker,
+    SaveDraft,
+    StateStatus,
+)
 from liaison.projects.models import BlockerKind, EventStatus, Kind, Status
-from liaison.web.forms import ActionForm, _date, _reason
+from liaison.web.command_fields import field_for
+from liaison.web.forms import ActionForm
 from liaison.web.record_forms import SavedTextForm, _base, _ButtonForm
 
 Choices = list[tuple[str, str]]
-# The add-party form posts to third-parties/new/, so no party can take that key here.
-RESERVED_THIRD_PARTY_KEYS = frozenset({"new"})
 
 
-def _key(help_text: str) -> forms.RegexField:
-    return forms.RegexField(
+def given(data: dict[str, Any]) -> dict[str, Any]:
+    """A form's values for its command, without the ones left empty that the form could
+    only give as None (a day): the command then says which it needs."""
+    return {name: value for name, value in data.items() if value is not None}
+
+
+def _key(command: type[Command], example: str) -> forms.Field:
+    return field_for(
+        command,
+        "key",
         label="Key",
-        regex=KEY_PATTERN,
-        max_length=64,
-        help_text=f"Lowercase letters, digits and hyphens, e.g. {help_text}.",
-        error_messages={"invalid": "Use lowercase letters, digits and hyphens."},
+        help_text=f"Lowercase letters, digits and hyphens, e.g. {example}.",
     )
 
 
-def _text(label: str, limit: int, *, required: bool = True, rows: int = 3) -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=required,
-        max_length=limit,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": rows, "cols": 50}),
+def _text(command: type[Command], name: str, label: str, rows: int = 3) -> forms.Field:
+    return field_for(
+        command, name, label=label, widget=forms.Textarea(attrs={"rows": rows, "cols": 50})
+    )
+
+
+def _reason(command: type[Command], help_text: str) -> forms.Field:
+    return field_for(
+        command,
+        "reason",
+        label="Reason",
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
 
 
@@ -56,15 +80,15 @@ class ProjectDraftForm(SavedTextForm):
     form_id = "project-draft"
 
     base_revision = _base()
-    key = _key("rail-study")
-    kind = forms.ChoiceField(label="Kind", choices=Kind.choices)
-    title = forms.CharField(label="Title", max_length=200, strip=True)
-    description = _text("Description", 10_000, required=False)
+    key = _key(SaveDraft, "rail-study")
+    kind = field_for(SaveDraft, "kind", label="Kind", choices=Kind.choices)
+    title = field_for(SaveDraft, "title", label="Title")
+    description = _text(SaveDraft, "description", "Description")
     leads = forms.MultipleChoiceField(
         label="Led by", widget=forms.CheckboxSelectMultiple, required=False
     )
-    start = _date("Planned first day", required=False)
-    end = _date("Planned last day", required=False)
+    start = field_for(SaveDraft, "start", label="Planned first day")
+    end = field_for(SaveDraft, "end", label="Planned last day")
 
     def __init__(self, *args: Any, sides: Choices, editing: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -93,11 +117,9 @@ class DiscardDraftForm(DraftRevisionForm):
 class StatusForm(ActionForm):
     form_id = "project-status"
 
-    status = forms.ChoiceField(label="Status", choices=Status.choices)
+    status = field_for(StateStatus, "status", label="Status", choices=Status.choices)
     reason = _reason(
-        "Reason",
-        required=False,
-        help_text="Needed for a change outside the usual order; kept in the history.",
+        StateStatus, "Needed for a change outside the usual order; kept in the history."
     )
     blockers = forms.MultipleChoiceField(
         label="Because of these open blockers",
@@ -113,21 +135,18 @@ class StatusForm(ActionForm):
 class PlanForm(ActionForm):
     form_id = "project-plan"
 
-    start = _date("First day")
-    end = _date("Last day")
-    reason = _reason(
-        "Reason", required=False, help_text="Needed once the project has a plan: why it moves."
-    )
+    start = field_for(Replan, "start", label="First day")
+    end = field_for(Replan, "end", label="Last day")
+    reason = _reason(Replan, "Needed once the project has a plan: why it moves.")
 
 
 class BlockerForm(ActionForm):
     form_id = "project-blocker"
-    refusal_fields: ClassVar[dict[str, str]] = {"project": "key"}
 
-    key = _key("sanctions")
-    kind = forms.ChoiceField(label="Kind", choices=BlockerKind.choices)
-    description = _text("What blocks it", 4000)
-    opened_on = _date("Since")
+    key = _key(OpenBlocker, "sanctions")
+    kind = field_for(OpenBlocker, "kind", label="Kind", choices=BlockerKind.choices)
+    description = _text(OpenBlocker, "description", "What blocks it")
+    opened_on = field_for(OpenBlocker, "opened_on", label="Since")
     position = forms.ChoiceField(label="A third party's position", required=False)
 
     def __init__(self, *args: Any, positions: Choices, **kwargs: Any) -> None:
@@ -139,8 +158,8 @@ class ResolveForm(ActionForm):
     form_id = "project-resolve"
 
     key = forms.ChoiceField(label="Blocker")
-    resolved_on = _date("Resolved on")
-    resolution = _text("How", 4000, required=False, rows=2)
+    resolved_on = field_for(ResolveBlocker, "resolved_on", label="Resolved on")
+    resolution = _text(ResolveBlocker, "resolution", "How", rows=2)
 
     def __init__(self, *args: Any, blockers: Choices, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -160,7 +179,9 @@ class DependencyForm(ActionForm):
 class RemoveDependencyForm(_ButtonForm):
     form_id = "project-undepend"
 
-    depends_on = forms.CharField(max_length=64, widget=forms.HiddenInput)
+    depends_on = field_for(
+        RemoveDependency, "depends_on", label="Depends on", widget=forms.HiddenInput()
+    )
 
 
 class ConditionForm(ActionForm):
@@ -179,15 +200,9 @@ class ConditionForm(ActionForm):
 class ThirdPartyForm(ActionForm):
     form_id = "third-party"
 
-    key = _key("us")
-    name = forms.CharField(label="Name", max_length=200, strip=True)
-    description = _text("Description", 4000, required=False)
-
-    def clean_key(self) -> str:
-        key: str = self.cleaned_data["key"]
-        if key in RESERVED_THIRD_PARTY_KEYS:
-            raise forms.ValidationError(f"{key!r} is the address of this form; choose another.")
-        return key
+    key = _key(RecordThirdParty, "us")
+    name = field_for(RecordThirdParty, "name", label="Name")
+    description = _text(RecordThirdParty, "description", "Description")
 
 
 def _actor_field() -> forms.ChoiceField:
@@ -206,19 +221,19 @@ class _PartyForm(ActionForm):
 class ActorForm(_PartyForm):
     form_id = "actor"
 
-    key = _key("envoy")
-    name = forms.CharField(label="Name", max_length=200, strip=True)
-    title = forms.CharField(label="Title", max_length=200, strip=True, required=False)
+    key = _key(AddActor, "envoy")
+    name = field_for(AddActor, "name", label="Name")
+    title = field_for(AddActor, "title", label="Title")
 
 
 class PositionForm(_PartyForm):
     form_id = "position"
 
-    key = _key("sanctions-first")
-    stated_on = _date("Stated on")
-    summary = _text("What they want", 4000)
-    source = forms.CharField(
-        label="Source", max_length=300, strip=True, help_text="Who reported it, e.g. a news agency."
+    key = _key(RecordPosition, "sanctions-first")
+    stated_on = field_for(RecordPosition, "stated_on", label="Stated on")
+    summary = _text(RecordPosition, "summary", "What they want")
+    source = field_for(
+        RecordPosition, "source", label="Source", help_text="Who reported it, e.g. a news agency."
     )
     actor = _actor_field()
 
@@ -226,11 +241,11 @@ class PositionForm(_PartyForm):
 class ExternalEventForm(_PartyForm):
     form_id = "external-event"
 
-    key = _key("summit")
-    title = forms.CharField(label="What", max_length=300, strip=True)
-    on = _date("On")
-    status = forms.ChoiceField(label="Status", choices=EventStatus.choices)
-    source = forms.CharField(label="Source", max_length=300, strip=True)
+    key = _key(RecordExternalEvent, "summit")
+    title = field_for(RecordExternalEvent, "title", label="What")
+    on = field_for(RecordExternalEvent, "on", label="On")
+    status = field_for(RecordExternalEvent, "status", label="Status", choices=EventStatus.choices)
+    source = field_for(RecordExternalEvent, "source", label="Source")
     actor = _actor_field()
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

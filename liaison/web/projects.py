@@ -7,12 +7,13 @@ choices, the page's common context). The pages, one module each:
 - ``projects_detail``: a project's page with its status history, plans, blockers,
   dependencies and conditions, with the forms of a side's head or deputy.
 
-Each view parses input with a form from ``project_forms``, checks access through
-``offices.access``, calls one action from ``projects/actions.py``, and renders or
-redirects; reads go through ``projects/overview.py``. A side's drafts are read only with
-the viewer's own side (``projects_board._drafts``, ``projects.lookups.own_draft_for``),
-so no page shows them to the other side or to observers, and the other side's draft is
-the same 404 as a missing one.
+Each view finds the URL's project (``projects.lookups``) and checks access through
+``offices.access`` before it reads the form from ``project_forms``, builds the command
+(``projects/commands.py``) and calls one action (``projects/drafts.py``, ``plans.py``,
+``blockers.py``), and renders or redirects; reads go through ``projects/overview.py``.
+A side's drafts are read only with the viewer's own side (``projects_board._drafts``,
+``projects.lookups.own_draft_for``), so no page shows them to the other side or to
+observers, and the other side's draft is the same 404 as a missing one.
 """
 
 from __future__ import annotations

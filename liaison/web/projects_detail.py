@@ -5,36 +5,30 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.lib import clock
 from liaison.offices import access
 from liaison.offices.models import Member, Office
-from liaison.projects import actions, overview
+from liaison.projects import blockers, overview, plans
+from liaison.projects.commands import (
+    AddCondition,
+    AddDependency,
+    OpenBlocker,
+    RemoveDependency,
+    Replan,
+    ResolveBlocker,
+    StateStatus,
+)
+from liaison.projects.lookups import project_for, project_view_for
 from liaison.projects.models import Dependency, Position, Project
 from liaison.projects.rules import in_order
 from liaison.web import project_forms as pf
 from liaison.web.forms import ActionForm
 from liaison.web.pages import office_page, run_form
 from liaison.web.projects import Forms, office_day, render_page
-
-
-def _view_or_404(request: HttpRequest, office: Office, key: str) -> overview.ProjectView:
-    found = overview.projects_of(office, office_day(office), key=key)
-    if not found:
-        access.refuse(request.user, f"project {office.id}/{key}", "no such project")
-        raise Http404("No such project.")
-    return found[0]
-
-
-def _project_or_404(request: HttpRequest, office: Office, key: str) -> Project:
-    project = Project.objects.filter(office=office, key=key).first()
-    if project is None:
-        access.refuse(request.user, f"project {office.id}/{key}", "no such project")
-        raise Http404("No such project.")
-    return project
 
 
 def _positions(office: Office) -> pf.Choices:
@@ -69,14 +63,16 @@ def _project_forms(
         return {}
     project = view.project
     positions = _positions(office)
-    blockers = _blocker_choices(view)
+    open_blockers = _blocker_choices(view)
     result: Forms = {
-        "status": pf.StatusForm(blockers=blockers, initial={"status": project.status}),
+        "status": pf.StatusForm(blockers=open_blockers, initial={"status": project.status}),
         "plan": pf.PlanForm(initial={"start": project.current_start, "end": project.current_end}),
         "blocker": pf.BlockerForm(positions=positions, initial={"opened_on": view.today}),
     }
-    if blockers:
-        result["resolve"] = pf.ResolveForm(blockers=blockers, initial={"resolved_on": view.today})
+    if open_blockers:
+        result["resolve"] = pf.ResolveForm(
+            blockers=open_blockers, initial={"resolved_on": view.today}
+        )
     others = _others(office, view)
     if others:
         result["dependency"] = pf.DependencyForm(projects=others)
@@ -89,7 +85,7 @@ def _project_forms(
 def _project_page(
     request: HttpRequest, office: Office, member: Member, key: str, sent: Forms | None = None
 ) -> HttpResponse:
-    view = _view_or_404(request, office, key)
+    view = project_view_for(member, key, office_day(office))
     dependents = [
         d.project
         for d in Dependency.objects.filter(depends_on=view.project)
@@ -144,9 +140,9 @@ def _project_act(
     return done or _project_page(request, office, member, key, sent={name: form})
 
 
-def _open_blockers(request: HttpRequest, office: Office, key: str) -> pf.Choices:
+def _open_blockers(office: Office, member: Member, key: str) -> pf.Choices:
     """The project's open blockers as choices, for the forms that cite or resolve them."""
-    return _blocker_choices(_view_or_404(request, office, key))
+    return _blocker_choices(project_view_for(member, key, office_day(office)))
 
 
 @require_POST
@@ -155,17 +151,11 @@ def office_project_status(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    form = pf.StatusForm(request.POST, blockers=_open_blockers(request, office, key))
+    form = pf.StatusForm(request.POST, blockers=_open_blockers(office, member, key))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        project = actions.state_status(
-            member=member,
-            key=key,
-            status=data["status"],
-            reason=data["reason"],
-            blockers=data["blockers"],
-            now=clock.now(),
-        )
+        command = StateStatus(key=key, **pf.given(data))
+        project = plans.state_status(member=member, command=command, now=clock.now())
         status = project.get_status_display().lower()
         message = f"{member.side} states that {project.title} is {status}."
         return message, _project_url(office, key, "status")
@@ -179,17 +169,11 @@ def office_project_plan(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _project_or_404(request, office, key)
+    project_for(member, key)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        project = actions.replan_project(
-            member=member,
-            key=key,
-            start=data["start"],
-            end=data["end"],
-            reason=data["reason"],
-            now=clock.now(),
-        )
+        command = Replan(key=key, **pf.given(data))
+        project = plans.replan_project(member=member, command=command, now=clock.now())
         message = f"{project.title} now runs {project.current_start} to {project.current_end}."
         return message, _project_url(office, key, "plan")
 
@@ -203,20 +187,12 @@ def office_project_blocker_open(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _project_or_404(request, office, key)
+    project_for(member, key)
     form = pf.BlockerForm(request.POST, positions=_positions(office))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        blocker = actions.open_blocker(
-            member=member,
-            project=key,
-            key=data["key"],
-            kind=data["kind"],
-            description=data["description"],
-            opened_on=data["opened_on"],
-            position=data["position"],
-            now=clock.now(),
-        )
+        command = OpenBlocker(project=key, **pf.given(data))
+        blocker = blockers.open_blocker(member=member, command=command, now=clock.now())
         return f"Blocker {blocker.key} opened.", _project_url(office, key, "blockers")
 
     return _project_act(request, office, member, key, "blocker", form, perform)
@@ -228,17 +204,11 @@ def office_project_blocker_resolve(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    form = pf.ResolveForm(request.POST, blockers=_open_blockers(request, office, key))
+    form = pf.ResolveForm(request.POST, blockers=_open_blockers(office, member, key))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        blocker = actions.resolve_blocker(
-            member=member,
-            project=key,
-            key=data["key"],
-            resolved_on=data["resolved_on"],
-            resolution=data["resolution"],
-            now=clock.now(),
-        )
+        command = ResolveBlocker(project=key, **pf.given(data))
+        blocker = blockers.resolve_blocker(member=member, command=command, now=clock.now())
         return f"Blocker {blocker.key} resolved.", _project_url(office, key, "blockers")
 
     return _project_act(request, office, member, key, "resolve", form, perform)
@@ -250,13 +220,12 @@ def office_project_dependency_add(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    view = _view_or_404(request, office, key)
+    view = project_view_for(member, key, office_day(office))
     form = pf.DependencyForm(request.POST, projects=_others(office, view))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        actions.add_dependency(
-            member=member, project=key, depends_on=data["depends_on"], now=clock.now()
-        )
+        command = AddDependency(project=key, depends_on=data["depends_on"])
+        blockers.add_dependency(member=member, command=command, now=clock.now())
         message = f"{view.project.title} now waits for {data['depends_on']} to be completed."
         return message, _project_url(office, key, "dependencies")
 
@@ -269,13 +238,12 @@ def office_project_dependency_remove(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _project_or_404(request, office, key)
+    project_for(member, key)
     form = pf.RemoveDependencyForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        actions.remove_dependency(
-            member=member, project=key, depends_on=data["depends_on"], now=clock.now()
-        )
+        command = RemoveDependency(project=key, depends_on=data["depends_on"])
+        blockers.remove_dependency(member=member, command=command, now=clock.now())
         message = f"{key} no longer depends on {data['depends_on']}."
         return message, _project_url(office, key, "dependencies")
 
@@ -288,13 +256,12 @@ def office_project_condition_add(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _project_or_404(request, office, key)
+    project_for(member, key)
     form = pf.ConditionForm(request.POST, positions=_positions(office))
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        actions.add_condition(
-            member=member, project=key, position=data["position"], now=clock.now()
-        )
+        command = AddCondition(project=key, position=data["position"])
+        blockers.add_condition(member=member, command=command, now=clock.now())
         return "Condition added.", _project_url(office, key, "conditions")
 
     return _project_act(request, office, member, key, "condition", form, perform)

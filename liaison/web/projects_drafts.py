@@ -15,8 +15,8 @@ from liaison.lib import clock
 from liaison.lib.fields import KEY_PATTERN
 from liaison.offices import access
 from liaison.offices.models import Member, Office
-from liaison.projects import actions
-from liaison.projects.commands import DiscardDraft, ProposeDraft
+from liaison.projects import drafts
+from liaison.projects.commands import DiscardDraft, ProposeDraft, SaveDraft
 from liaison.projects.lookups import own_draft_for
 from liaison.web import project_forms as pf
 from liaison.web.pages import office_page, run_form
@@ -45,18 +45,8 @@ def office_project_draft_save(request: HttpRequest, office: Office, member: Memb
     )
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        draft = actions.save_project_draft(
-            member=member,
-            key=data["key"],
-            base_revision=data["base_revision"],
-            kind=data["kind"],
-            title=data["title"],
-            description=data["description"],
-            leads=data["leads"],
-            start=data["start"],
-            end=data["end"],
-            now=clock.now(),
-        )
+        command = SaveDraft(**pf.given(data))
+        draft = drafts.save_project_draft(member=member, command=command, now=clock.now())
         message = (
             f"Draft {draft.key} saved (revision {draft.revision}); only {member.side} can "
             "see it until it is proposed."
@@ -83,7 +73,7 @@ def office_project_draft_propose(
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         command = ProposeDraft(key=key, draft_revision=data["draft_revision"])
-        project = actions.propose_project(member=member, command=command, now=clock.now())
+        project = drafts.propose_project(member=member, command=command, now=clock.now())
         message = f"{member.side} proposed {project.title}: both sides see it now."
         return message, reverse("office-project", args=[office.slug, project.key])
 
@@ -102,7 +92,7 @@ def office_project_draft_discard(
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         command = DiscardDraft(key=key, draft_revision=data["draft_revision"])
-        actions.discard_project_draft(member=member, command=command, now=clock.now())
+        drafts.discard_project_draft(member=member, command=command, now=clock.now())
         return f"Draft {key} discarded.", board_url(office, "drafts")
 
     done = run_form(request, form, perform)

@@ -1,7 +1,9 @@
 """Forms for the record pages: meeting records, readouts, minutes, frameworks and
-commitments. They parse what a person typed into the actions' arguments; the rules
-(who may, what is allowed, conflicts) live in the actions: ``records/meeting_records.py``,
-``readouts.py``, ``minutes.py``, ``frameworks.py`` and ``commitments.py``.
+commitments. They parse what a person typed into the values of the actions' commands
+(``records/commands.py``), taking their fields' limits from them (``field_for``); the
+rules (who may, what is allowed, reserved keys, conflicts) live in the commands and the
+actions: ``records/meeting_records.py``, ``readouts.py``, ``minutes.py``,
+``frameworks.py`` and ``commitments.py``.
 
 Every shared text is saved from a revision: the forms carry it in a hidden field, and a
 ``Conflict`` is shown as a form error with the diff, keeping what the person typed.
@@ -16,12 +18,21 @@ from django import forms
 from django.http import QueryDict
 
 from liaison.lib.errors import Conflict, Refused
+from liaison.lib.fields import limit_of
 from liaison.offices.models import Member, Side
-from liaison.records.frameworks import ClauseIn
-from liaison.records.meeting_records import OutcomeIn, ParticipantIn
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    MakeCommitment,
+    OutcomeIn,
+    RecordFramework,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+)
 from liaison.records.models import Clause, CommitmentStatus, Outcome, OutcomeKind
+from liaison.web.command_fields import field_for
 from liaison.web.confirm_forms import ConfirmForm
-from liaison.web.forms import REASON_MAX, ActionForm, _date, _minutes, _reason, _time
+from liaison.web.forms import ActionForm, _date, _minutes, _time
 
 # A name and an affiliation on one line, split at a dash with spaces around it
 # ("Kim Yong-chol — Reunification Front"); hyphenated names keep their hyphens.
@@ -30,8 +41,6 @@ _DASH = re.compile(r"\s+[\u2014\u2013-]\s+|^[\u2014\u2013-]\s+")
 # A number without a digit needs the "." or ")" ("a) …"), so a line that starts with a
 # word ("Preamble …") is not read as clause "Preamble".
 _CLAUSE = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.()-]*?)([.)]?)\s+(\S.*)$")
-# Framework pages live at frameworks/<key>/; this word is the path the form posts to.
-RESERVED_FRAMEWORK_KEYS = frozenset({"record"})
 
 
 class SavedTextForm(ActionForm):
@@ -72,16 +81,17 @@ def _lines(text: str) -> list[str]:
 
 class OutcomeForm(forms.Form):
     """One outcome row. A row without text is blank: a new row left empty, or an
-    outcome the writer removed by clearing it."""
+    outcome the writer removed by clearing it. The command checks the row's limits."""
 
-    key = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+    key = forms.CharField(required=False, widget=forms.HiddenInput)
     kind = forms.ChoiceField(label="Kind", choices=OutcomeKind.choices)
     text = forms.CharField(
         label="Text",
         required=False,
-        max_length=4000,
         strip=True,
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 50}),
+        widget=forms.Textarea(
+            attrs={"rows": 2, "cols": 50, "maxlength": limit_of(OutcomeIn.model_fields["text"])}
+        ),
     )
 
 
@@ -96,7 +106,7 @@ class RecordForm(SavedTextForm):
     }
 
     base_revision = _base()
-    place = forms.CharField(label="Place", max_length=200, strip=True)
+    place = field_for(SaveRecord, "place", label="Place")
     started_date = _date("Actual start: date", zoned=True)
     started_time = _time("Actual start: time")
     duration_minutes = _minutes("Duration in minutes", minimum=1, initial=60)
@@ -142,7 +152,7 @@ class RecordForm(SavedTextForm):
             row.fields["kind"].label = f"Outcome {number}: kind"
             row.fields["text"].label = f"Outcome {number}: text"
 
-    def clean_others(self) -> list[ParticipantIn]:
+    def clean_others(self) -> list[dict[str, str]]:
         result = []
         for number, line in enumerate(_lines(self.cleaned_data["others"]), start=1):
             parts = _DASH.split(line, maxsplit=1)
@@ -152,7 +162,7 @@ class RecordForm(SavedTextForm):
                 raise forms.ValidationError(
                     f"Line {number}: a participant from neither side needs a name before the dash."
                 )
-            result.append(ParticipantIn(name=name, affiliation=affiliation))
+            result.append({"name": name, "affiliation": affiliation})
         return result
 
     def clean_topics(self) -> list[str]:
@@ -164,14 +174,15 @@ class RecordForm(SavedTextForm):
             self.add_error(None, "Check the outcomes below.")
             return data
         data["outcomes"] = [
-            OutcomeIn(kind=row["kind"], text=row["text"], key=row.get("key", ""))
+            {"kind": row["kind"], "text": row["text"], "key": row.get("key", "")}
             for row in self.outcomes.cleaned_data
             if row.get("text")
         ]
         return data
 
-    def participants(self) -> list[ParticipantIn]:
-        members = [ParticipantIn(member=u) for u in self.cleaned_data["members"]]
+    def participants(self) -> list[dict[str, str]]:
+        """The participants as the command takes them: members, then everyone else."""
+        members = [{"member": u} for u in self.cleaned_data["members"]]
         return members + self.cleaned_data["others"]
 
 
@@ -196,17 +207,17 @@ class ReadoutDraftForm(SavedTextForm):
     form_id = "draft"
 
     base_revision = _base()
-    title = forms.CharField(label="Title", max_length=200, strip=True)
-    source = forms.CharField(
+    title = field_for(SaveReadoutDraft, "title", label="Title")
+    source = field_for(
+        SaveReadoutDraft,
+        "source",
         label="Issued by",
-        max_length=200,
-        strip=True,
         help_text="Who publishes it, e.g. the Ministry of Unification.",
     )
-    body = forms.CharField(
+    body = field_for(
+        SaveReadoutDraft,
+        "body",
         label="Text",
-        max_length=50_000,
-        strip=True,
         help_text="Paragraphs or numbered points; the comparison pairs them sentence by "
         "sentence with the other side's readout.",
         widget=forms.Textarea(attrs={"rows": 12, "cols": 70}),
@@ -237,22 +248,29 @@ class MinutesForm(SavedTextForm):
     base_field = "base_version"
 
     base_version = _base("version")
-    text = forms.CharField(
+    text = field_for(
+        SaveMinutes,
+        "text",
         label="Text of the minutes",
-        max_length=100_000,
-        strip=True,
         widget=forms.Textarea(attrs={"rows": 14, "cols": 70}),
     )
 
     def __init__(self, *args: Any, correcting: bool = False, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        # After agreement a change is a correction, which says why.
+        # After agreement a change is a correction, which says why (the form asks for it
+        # before anything is saved; the action refuses a correction without one too).
         if correcting:
-            self.fields["correction_reason"] = _reason(
-                "Reason for the correction",
+            reason = field_for(
+                SaveMinutes,
+                "correction_reason",
+                label="Reason for the correction",
                 help_text="Both heads sign the corrected version again; the agreed version "
                 "stays binding until they do.",
+                widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
             )
+            reason.required = True
+            reason.widget.attrs["required"] = True
+            self.fields["correction_reason"] = reason
 
 
 class VersionForm(_ButtonForm):
@@ -310,21 +328,19 @@ class FrameworkForm(SavedTextForm):
     form_id = "framework"
 
     base_revision = _base()
-    key = forms.RegexField(
+    key = field_for(
+        RecordFramework,
+        "key",
         label="Key",
-        regex=r"^[a-z0-9][a-z0-9-]{0,63}$",
-        max_length=64,
         help_text="Lowercase letters, digits and hyphens, e.g. pyongyang-declaration. "
         "Commitments cite its clauses as <key>/<number>.",
-        error_messages={"invalid": "Use lowercase letters, digits and hyphens."},
     )
-    title = forms.CharField(label="Title", max_length=200, strip=True)
+    title = field_for(RecordFramework, "title", label="Title")
     adopted_on = _date("Adopted on")
-    summary = forms.CharField(
+    summary = field_for(
+        RecordFramework,
+        "summary",
         label="Summary",
-        required=False,
-        max_length=10_000,
-        strip=True,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
     )
     clauses = forms.CharField(
@@ -338,13 +354,7 @@ class FrameworkForm(SavedTextForm):
         if revising:  # a revision keeps its key: it names the framework revised
             self.fields["key"].widget = forms.HiddenInput()
 
-    def clean_key(self) -> str:
-        key: str = self.cleaned_data["key"]
-        if key in RESERVED_FRAMEWORK_KEYS:
-            raise forms.ValidationError(f"{key!r} is the address of this form; choose another.")
-        return key
-
-    def clean_clauses(self) -> list[ClauseIn]:
+    def clean_clauses(self) -> list[dict[str, str]]:
         result = []
         for number, line in enumerate(_lines(self.cleaned_data["clauses"]), start=1):
             match = _CLAUSE.match(line)
@@ -352,7 +362,7 @@ class FrameworkForm(SavedTextForm):
                 raise forms.ValidationError(
                     f"Line {number}: start the clause with its number, e.g. “1. …”."
                 )
-            result.append(ClauseIn(number=match[1], text=match[3]))
+            result.append({"number": match[1], "text": match[3]})
         return result
 
 
@@ -385,17 +395,16 @@ def source_choices(outcomes: list[Outcome], clauses: list[Clause]) -> list[Any]:
 class CommitmentForm(ActionForm):
     form_id = "commitment"
 
-    key = forms.RegexField(
+    key = field_for(
+        MakeCommitment,
+        "key",
         label="Key",
-        regex=r"^[a-z0-9][a-z0-9-]{0,63}$",
-        max_length=64,
         help_text="Lowercase letters, digits and hyphens, e.g. rail-study.",
-        error_messages={"invalid": "Use lowercase letters, digits and hyphens."},
     )
-    text = forms.CharField(
+    text = field_for(
+        MakeCommitment,
+        "text",
         label="What was promised",
-        max_length=4000,
-        strip=True,
         widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
     )
     owners = forms.MultipleChoiceField(
@@ -424,11 +433,10 @@ class CommitmentStatusForm(ActionForm):
 
     key = forms.ChoiceField(label="Commitment")
     status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
-    reason = forms.CharField(
+    reason = field_for(
+        ChangeCommitmentStatus,
+        "reason",
         label="Reason",
-        required=False,
-        max_length=REASON_MAX,
-        strip=True,
         help_text="Needed to dispute it, and to change a commitment that is done, lapsed "
         "or disputed.",
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),

@@ -3,9 +3,9 @@ with its actors, positions (and the projects each blocks or conditions) and exte
 events, with the forms of a side's head or deputy to add an actor, a position or an
 event. Recording an event under a key already used records a newer account of it.
 
-Each view parses input with a form from ``project_forms``, checks access through
-``offices.access``, calls one action from ``projects/actions.py``, and renders or
-redirects.
+Each view finds the party (``projects.lookups``) and checks access through
+``offices.access`` before it reads the form from ``project_forms``, builds the command
+and calls one action of ``projects/third_parties.py``, and renders or redirects.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -21,7 +21,14 @@ from django.views.decorators.http import require_POST, require_safe
 from liaison.lib import clock
 from liaison.offices import access
 from liaison.offices.models import Member, Office
-from liaison.projects import actions, overview
+from liaison.projects import overview, third_parties
+from liaison.projects.commands import (
+    AddActor,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+)
+from liaison.projects.lookups import third_party_for
 from liaison.projects.models import Blocker, Condition, ExternalEvent, Position, ThirdParty
 from liaison.web import project_forms as pf
 from liaison.web.forms import ActionForm
@@ -65,13 +72,8 @@ def office_third_party_record(request: HttpRequest, office: Office, member: Memb
     form = pf.ThirdPartyForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        party = actions.record_third_party(
-            member=member,
-            key=data["key"],
-            name=data["name"],
-            description=data["description"],
-            now=clock.now(),
-        )
+        command = RecordThirdParty(**data)
+        party = third_parties.record_third_party(member=member, command=command, now=clock.now())
         url = reverse("office-third-party", args=[office.slug, party.key])
         return f"{party.name} recorded.", url
 
@@ -81,25 +83,18 @@ def office_third_party_record(request: HttpRequest, office: Office, member: Memb
 # A party's page -----------------------------------------------------------------------------
 
 
-def _party_or_404(request: HttpRequest, office: Office, key: str) -> ThirdParty:
+def _party(member: Member, key: str) -> ThirdParty:
     """The party with everything its page shows, in six queries."""
     positions = Position.objects.select_related("actor", "side").prefetch_related(
         Prefetch("blockers", queryset=Blocker.objects.select_related("project")),
         Prefetch("conditions", queryset=Condition.objects.select_related("project")),
     )
-    party = (
-        ThirdParty.objects.filter(office=office, key=key)
-        .prefetch_related(
-            "actors",
-            Prefetch("positions", queryset=positions),
-            Prefetch("events", queryset=ExternalEvent.objects.select_related("actor", "side")),
-        )
-        .first()
+    rows = ThirdParty.objects.prefetch_related(
+        "actors",
+        Prefetch("positions", queryset=positions),
+        Prefetch("events", queryset=ExternalEvent.objects.select_related("actor", "side")),
     )
-    if party is None:
-        access.refuse(request.user, f"third party {office.id}/{key}", "no such third party")
-        raise Http404("No such third party.")
-    return party
+    return third_party_for(member, key, rows)
 
 
 def _actors(party: ThirdParty) -> pf.Choices:
@@ -135,7 +130,7 @@ def _party_forms(request: HttpRequest, member: Member, party: ThirdParty, sent: 
 def _party_page(
     request: HttpRequest, office: Office, member: Member, key: str, sent: Forms | None = None
 ) -> HttpResponse:
-    party = _party_or_404(request, office, key)
+    party = _party(member, key)
     return render(
         request,
         "web/third_party.html",
@@ -182,17 +177,11 @@ def office_third_party_actor(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _party_or_404(request, office, key)
+    third_party_for(member, key)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        actor = actions.add_actor(
-            member=member,
-            party=key,
-            key=data["key"],
-            name=data["name"],
-            title=data["title"],
-            now=clock.now(),
-        )
+        command = AddActor(party=key, **data)
+        actor = third_parties.add_actor(member=member, command=command, now=clock.now())
         return f"{actor} added.", _party_url(office, key, "actors")
 
     form = pf.ActorForm(request.POST)
@@ -205,19 +194,11 @@ def office_third_party_position(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    party = _party_or_404(request, office, key)
+    party = _party(member, key)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        position = actions.record_position(
-            member=member,
-            party=key,
-            key=data["key"],
-            stated_on=data["stated_on"],
-            summary=data["summary"],
-            source=data["source"],
-            actor=data["actor"],
-            now=clock.now(),
-        )
+        command = RecordPosition(party=key, **pf.given(data))
+        position = third_parties.record_position(member=member, command=command, now=clock.now())
         anchor = f"position-{position.key}"
         return f"Position {position.key} recorded.", _party_url(office, key, anchor)
 
@@ -231,21 +212,12 @@ def office_third_party_event(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    party = _party_or_404(request, office, key)
+    party = _party(member, key)
     known = {e.key for e in party.events.all()}
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        event = actions.record_external_event(
-            member=member,
-            party=key,
-            key=data["key"],
-            title=data["title"],
-            on=data["on"],
-            status=data["status"],
-            source=data["source"],
-            actor=data["actor"],
-            now=clock.now(),
-        )
+        command = RecordExternalEvent(party=key, **pf.given(data))
+        event = third_parties.record_external_event(member=member, command=command, now=clock.now())
         done = "A newer account of" if event.key in known else "Recorded:"
         return f"{done} {event.title}.", _party_url(office, key, f"event-{event.key}")
 

@@ -11,6 +11,7 @@ from liaison.web import (
     commitments,
     dashboard,
     live,
+    minutes,
     projects_board,
     projects_chart,
     projects_detail,
@@ -27,8 +28,8 @@ session = "offices/<slug:slug>/sessions/<slug:key>/"
 proposal = "offices/<slug:slug>/proposals/<slug:key>/"
 frameworks = "offices/<slug:slug>/frameworks/"
 register = "offices/<slug:slug>/commitments/"
-# Projects keyed "drafts" or "chart" are refused by the actions; a third party keyed "new"
-# by the form (projects/actions.py does not reserve it).
+# Projects keyed "drafts", "chart" or "new" and a third party keyed "new" are refused by
+# their commands (projects/commands.py), on every path.
 projects_ = "offices/<slug:slug>/projects/"
 project = f"{projects_}<slug:key>/"
 parties = "offices/<slug:slug>/third-parties/"
@@ -86,19 +87,19 @@ urlpatterns: list[URLPattern | URLResolver] = [
         records.session_readout_publish,
         name="session-readout-publish",
     ),
-    path(f"{session}minutes/", records.session_minutes, name="session-minutes"),
-    path(f"{session}minutes/save/", records.session_minutes_save, name="session-minutes-save"),
+    path(f"{session}minutes/", minutes.session_minutes, name="session-minutes"),
+    path(f"{session}minutes/save/", minutes.session_minutes_save, name="session-minutes-save"),
     path(
         f"{session}minutes/propose/",
-        records.session_minutes_propose,
+        minutes.session_minutes_propose,
         name="session-minutes-propose",
     ),
     path(
         f"{session}minutes/sign/confirm/",
-        records.session_minutes_sign_confirm,
+        minutes.session_minutes_sign_confirm,
         name="session-minutes-sign-confirm",
     ),
-    path(f"{session}minutes/sign/", records.session_minutes_sign, name="session-minutes-sign"),
+    path(f"{session}minutes/sign/", minutes.session_minutes_sign, name="session-minutes-sign"),
     path(frameworks, commitments.office_frameworks, name="office-frameworks"),
     # Before <key>/: a framework cannot be keyed "record" (the form refuses it).
     path(

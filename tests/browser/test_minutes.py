@@ -15,6 +15,7 @@ import time_machine
 
 from liaison.ledger.models import Event
 from liaison.records import minutes
+from liaison.records.commands import ProposeMinutes, SaveMinutes
 from liaison.records.models import Minutes, MinutesStatus
 from liaison.testing import FIRST_SESSION, FIRST_START, PASSWORD, hold, make_world, weekly
 from tests.browser.conftest import CHROMIUM
@@ -59,9 +60,15 @@ def test_both_heads_sign_the_minutes_and_the_page_shows_them_agreed(
     weekly(world)
     hold(world)
     minutes.save_minutes(
-        member=world.south_staff, session=FIRST_SESSION, base_version=0, text=TEXT, now=AFTER
+        member=world.south_staff,
+        command=SaveMinutes(session=FIRST_SESSION, base_version=0, text=TEXT),
+        now=AFTER,
     )
-    minutes.propose_minutes(member=world.north_deputy, session=FIRST_SESSION, version=1, now=AFTER)
+    minutes.propose_minutes(
+        member=world.north_deputy,
+        command=ProposeMinutes(session=FIRST_SESSION, version=1),
+        now=AFTER,
+    )
     base = frozen_server.url
     before = Event.objects.count()
 

@@ -14,8 +14,8 @@ import pytest
 import time_machine
 
 from liaison.ledger.models import Event
-from liaison.projects import actions
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, drafts
+from liaison.projects.commands import OpenBlocker, ProposeDraft, SaveDraft
 from liaison.projects.models import Project, StatusChange
 from liaison.testing import PASSWORD, T0, make_world
 from tests.browser.conftest import CHROMIUM
@@ -57,25 +57,29 @@ def test_a_head_states_a_project_postponed_and_the_board_shows_it(
 ):
     world = make_world()
     head = world.south_head
-    actions.save_project_draft(
+    drafts.save_project_draft(
         member=head,
-        key="business-visit",
-        base_revision=0,
-        kind="visit",
-        title="Business visit to Pyongyang",
-        leads=["south", "north"],
-        start=dt.date(2024, 3, 1),
-        end=dt.date(2024, 3, 3),
+        command=SaveDraft(
+            key="business-visit",
+            base_revision=0,
+            kind="visit",
+            title="Business visit to Pyongyang",
+            leads=["south", "north"],
+            start=dt.date(2024, 3, 1),
+            end=dt.date(2024, 3, 3),
+        ),
         now=NOW,
     )
-    actions.propose_project(member=head, command=ProposeDraft(key="business-visit"), now=NOW)
-    actions.open_blocker(
+    drafts.propose_project(member=head, command=ProposeDraft(key="business-visit"), now=NOW)
+    blockers.open_blocker(
         member=world.north_head,
-        project="business-visit",
-        key="sanctions",
-        kind="sanctions",
-        description="Sanctions bar the delegation's chartered flight.",
-        opened_on=dt.date(2024, 1, 29),
+        command=OpenBlocker(
+            project="business-visit",
+            key="sanctions",
+            kind="sanctions",
+            description="Sanctions bar the delegation's chartered flight.",
+            opened_on=dt.date(2024, 1, 29),
+        ),
         now=NOW,
     )
     base = frozen_server.url

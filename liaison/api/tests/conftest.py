@@ -21,9 +21,30 @@ from liaison.channel.models import Message, PrivateNote
 from liaison.meetings import proposing
 from liaison.meetings.commands import ProposeSession
 from liaison.meetings.models import Proposal
-from liaison.projects import actions as projects
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, third_parties
+from liaison.projects import drafts as drafts_actions
+from liaison.projects.commands import (
+    AddActor,
+    AddDependency,
+    OpenBlocker,
+    ProposeDraft,
+    RecordPosition,
+    RecordThirdParty,
+    SaveDraft,
+)
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
+from liaison.records.commands import (
+    ClauseIn,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    PublishReadout,
+    RecordFramework,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+)
 from liaison.testing import T0, World, hold, weekly
 
 # The weekly cadence's first session: Friday 5 January 2024, 10:00 Seoul (01:00 UTC).
@@ -97,17 +118,19 @@ def recorded(world: World) -> None:
     hold(world)
     meeting_records.save_record(
         member=world.south_staff,
-        session=FIRST,
-        base_revision=0,
-        place="Joint liaison office, Kaesong",
-        started_at=FIRST_START,
-        duration_minutes=60,
-        participants=[
-            meeting_records.ParticipantIn(member=world.south_head.username),
-            meeting_records.ParticipantIn(member=world.north_head.username),
-        ],
-        topics=["Rail-link study"],
-        outcomes=[meeting_records.OutcomeIn("agreement", "Both sides will study the rail link.")],
+        command=SaveRecord(
+            session=FIRST,
+            base_revision=0,
+            place="Joint liaison office, Kaesong",
+            started_at=FIRST_START,
+            duration_minutes=60,
+            participants=[
+                ParticipantIn(member=world.south_head.username),
+                ParticipantIn(member=world.north_head.username),
+            ],
+            topics=["Rail-link study"],
+            outcomes=[OutcomeIn(kind="agreement", text="Both sides will study the rail link.")],
+        ),
         now=SETUP_AT,
     )
     for side in ("south", "north"):
@@ -115,42 +138,50 @@ def recorded(world: World) -> None:
         for revision in (1, 2):
             readouts.save_readout_draft(
                 member=staff,
-                session=FIRST,
-                base_revision=revision - 1,
-                title=f"The {side}'s readout",
-                source=f"The {side}'s ministry",
-                body=f"Draft {revision}: the rail link was discussed.",
+                command=SaveReadoutDraft(
+                    session=FIRST,
+                    base_revision=revision - 1,
+                    title=f"The {side}'s readout",
+                    source=f"The {side}'s ministry",
+                    body=f"Draft {revision}: the rail link was discussed.",
+                ),
                 now=SETUP_AT,
             )
             if revision == 1:  # published once; the second draft is not yet published
-                readouts.publish_readout(member=head, session=FIRST, now=SETUP_AT)
+                readouts.publish_readout(
+                    member=head, command=PublishReadout(session=FIRST), now=SETUP_AT
+                )
     minutes.save_minutes(
         member=world.north_staff,
-        session=FIRST,
-        base_version=0,
-        text="The two sides discussed the rail link.",
+        command=SaveMinutes(
+            session=FIRST, base_version=0, text="The two sides discussed the rail link."
+        ),
         now=SETUP_AT,
     )
     frameworks.record_framework(
         member=world.south_head,
-        key=FRAMEWORK,
-        base_revision=0,
-        title="Joint declaration",
-        adopted_on=dt.date(2023, 9, 19),
-        summary="",
-        clauses=[
-            frameworks.ClauseIn("1", "Cease hostilities."),
-            frameworks.ClauseIn("2", "Link rail."),
-        ],
+        command=RecordFramework(
+            key=FRAMEWORK,
+            base_revision=0,
+            title="Joint declaration",
+            adopted_on=dt.date(2023, 9, 19),
+            summary="",
+            clauses=[
+                ClauseIn(number="1", text="Cease hostilities."),
+                ClauseIn(number="2", text="Link rail."),
+            ],
+        ),
         now=SETUP_AT,
     )
     commitments.make_commitment(
         member=world.north_deputy,
-        key=COMMITMENT,
-        text="Study the rail link",
-        owners=["south", "north"],
-        source_outcome=f"{FIRST}/o1",
-        due_on=dt.date(2024, 6, 30),
+        command=MakeCommitment(
+            key=COMMITMENT,
+            text="Study the rail link",
+            owners=["south", "north"],
+            source_outcome=f"{FIRST}/o1",
+            due_on=dt.date(2024, 6, 30),
+        ),
         now=SETUP_AT,
     )
 
@@ -158,7 +189,9 @@ def recorded(world: World) -> None:
 def proposed(world: World) -> None:
     """``recorded``, with version 1 of the minutes put to both heads for signature."""
     recorded(world)
-    minutes.propose_minutes(member=world.south_head, session=FIRST, version=1, now=SETUP_AT)
+    minutes.propose_minutes(
+        member=world.south_head, command=ProposeMinutes(session=FIRST, version=1), now=SETUP_AT
+    )
 
 
 SIDE_MEMBERS = [
@@ -466,61 +499,72 @@ def planned(world: World) -> None:
         ("south", "visit", "visit", "Business delegation visit", ["south"], None, None, None),
     ]
     for side, key, kind, title, leads, month, first, last in drafts:
-        projects.save_project_draft(
+        drafts_actions.save_project_draft(
             member=world.members[f"{side}_staff"],
-            key=key,
-            base_revision=0,
-            kind=kind,
-            title=title,
-            leads=leads,
-            start=dt.date(2024, month, first) if month and first else None,
-            end=dt.date(2024, month, last) if month and last else None,
+            command=SaveDraft(
+                key=key,
+                base_revision=0,
+                kind=kind,
+                title=title,
+                leads=leads,
+                start=dt.date(2024, month, first) if month and first else None,
+                end=dt.date(2024, month, last) if month and last else None,
+            ),
             now=at,
         )
-        projects.propose_project(
+        drafts_actions.propose_project(
             member=world.members[f"{side}_head"], command=ProposeDraft(key=key), now=at
         )
-    projects.add_dependency(
-        member=world.north_head, project="groundbreaking", depends_on=PROJECT, now=at
-    )
-    projects.record_third_party(member=world.south_deputy, key=PARTY, name="United States", now=at)
-    projects.add_actor(
-        member=world.south_deputy,
-        party=PARTY,
-        key="envoy",
-        name="Stephen Biegun",
-        title="Special Representative",
+    blockers.add_dependency(
+        member=world.north_head,
+        command=AddDependency(project="groundbreaking", depends_on=PROJECT),
         now=at,
     )
-    projects.record_position(
+    third_parties.record_third_party(
+        member=world.south_deputy, command=RecordThirdParty(key=PARTY, name="United States"), now=at
+    )
+    third_parties.add_actor(
         member=world.south_deputy,
-        party=PARTY,
-        key="sanctions-review",
-        stated_on=dt.date(2024, 1, 20),
-        summary="Joint projects must not breach the sanctions.",
-        source="State Department briefing",
-        actor="envoy",
+        command=AddActor(
+            party=PARTY, key="envoy", name="Stephen Biegun", title="Special Representative"
+        ),
         now=at,
     )
-    projects.open_blocker(
+    third_parties.record_position(
+        member=world.south_deputy,
+        command=RecordPosition(
+            party=PARTY,
+            key="sanctions-review",
+            stated_on=dt.date(2024, 1, 20),
+            summary="Joint projects must not breach the sanctions.",
+            source="State Department briefing",
+            actor="envoy",
+        ),
+        now=at,
+    )
+    blockers.open_blocker(
         member=world.north_deputy,
-        project=PROJECT,
-        key="sanctions",
-        kind="sanctions",
-        description="Survey equipment falls under the sanctions.",
-        opened_on=dt.date(2024, 1, 20),
-        position=f"{PARTY}/sanctions-review",
+        command=OpenBlocker(
+            project=PROJECT,
+            key="sanctions",
+            kind="sanctions",
+            description="Survey equipment falls under the sanctions.",
+            opened_on=dt.date(2024, 1, 20),
+            position=f"{PARTY}/sanctions-review",
+        ),
         now=at,
     )
     for side in ("south", "north"):
-        projects.save_project_draft(
+        drafts_actions.save_project_draft(
             member=world.members[f"{side}_staff"],
-            key="concert",
-            base_revision=0,
-            kind="event",
-            title=f"The {side}'s concert plan",
-            description=f"The {side}'s private thoughts.",
-            leads=[side],
+            command=SaveDraft(
+                key="concert",
+                base_revision=0,
+                kind="event",
+                title=f"The {side}'s concert plan",
+                description=f"The {side}'s private thoughts.",
+                leads=[side],
+            ),
             now=at,
         )
 

@@ -8,6 +8,7 @@ import pytest
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, office_url, recorded
 from liaison.ledger.models import Event
 from liaison.records import commitments
+from liaison.records.commands import ChangeCommitmentStatus, MakeCommitment
 from liaison.records.models import Framework
 
 DECLARATION = {
@@ -82,6 +83,20 @@ def test_recording_a_framework_key_twice_is_400(office, api_as, frozen):
     assert response.json() == {"detail": "a framework 'declaration' exists already", "field": "key"}
 
 
+def test_a_framework_cannot_take_the_key_of_the_pages_record_address(world, api_as, frozen):
+    # The pages' frameworks/record/ is the address that records one: the action's rule,
+    # so the API refuses the key as the form does.
+    with frozen(AFTER_FIRST), no_new_events():
+        response = send(
+            api_as("north_head"), "post", world, "/frameworks", {**DECLARATION, "key": "record"}
+        )
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "“record” names a page of its own; choose another key",
+        "field": "key",
+    }
+
+
 def test_revising_a_framework_from_a_stale_revision_is_409(office, api_as, frozen):
     revision = {**DECLARATION, "base_revision": 1}
     del revision["key"]
@@ -98,10 +113,12 @@ def test_revising_a_framework_from_a_stale_revision_is_409(office, api_as, froze
 def test_a_clause_a_commitment_cites_cannot_be_dropped(office, api_as, frozen):
     commitments.make_commitment(
         member=office.south_head,
-        key="rail-link",
-        text="Link the railways",
-        owners=["south"],
-        source_clause="declaration/2",
+        command=MakeCommitment(
+            key="rail-link",
+            text="Link the railways",
+            owners=["south"],
+            source_clause="declaration/2",
+        ),
         now=AFTER_FIRST,
     )
     revision = {**DECLARATION, "base_revision": 1}
@@ -251,15 +268,19 @@ def test_the_commitments_take_a_fixed_number_of_queries_however_many(
     for number in range(2, count + 1):
         commitments.make_commitment(
             member=office.north_head,
-            key=f"promise-{number}",
-            text="Something promised",
-            owners=["north"],
-            source_clause="declaration/1" if number % 2 else "",
-            source_outcome="" if number % 2 else f"{FIRST}/o1",
+            command=MakeCommitment(
+                key=f"promise-{number}",
+                text="Something promised",
+                owners=["north"],
+                source_clause="declaration/1" if number % 2 else "",
+                source_outcome="" if number % 2 else f"{FIRST}/o1",
+            ),
             now=AFTER_FIRST,
         )
         commitments.change_commitment_status(
-            member=office.south_head, key=f"promise-{number}", status="in_progress", now=AFTER_FIRST
+            member=office.south_head,
+            command=ChangeCommitmentStatus(key=f"promise-{number}", status="in_progress"),
+            now=AFTER_FIRST,
         )
     client = api_as("observer")
     # Session and user (2), office and membership (2), the commitments with their

@@ -9,6 +9,7 @@ import pytest
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, office_url
 from liaison.ledger.models import Event
 from liaison.records import minutes
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.records.models import MinutesVersion
 from liaison.testing import hold, weekly
 
@@ -95,11 +96,17 @@ def test_both_heads_sign_the_proposed_version_and_it_is_agreed(held, api_as, fro
 def agree(world, text=TEXT):
     """Version 1 saved, proposed and signed by both heads (through the actions)."""
     minutes.save_minutes(
-        member=world.south_staff, session=FIRST, base_version=0, text=text, now=AFTER_FIRST
+        member=world.south_staff,
+        command=SaveMinutes(session=FIRST, base_version=0, text=text),
+        now=AFTER_FIRST,
     )
-    minutes.propose_minutes(member=world.south_head, session=FIRST, version=1, now=AFTER_FIRST)
+    minutes.propose_minutes(
+        member=world.south_head, command=ProposeMinutes(session=FIRST, version=1), now=AFTER_FIRST
+    )
     for head in (world.south_head, world.north_head):
-        minutes.sign_minutes(member=head, session=FIRST, version=1, now=AFTER_FIRST)
+        minutes.sign_minutes(
+            member=head, command=SignMinutes(session=FIRST, version=1), now=AFTER_FIRST
+        )
 
 
 def test_changing_agreed_minutes_is_a_correction_with_a_reason(held, api_as, frozen):
@@ -231,17 +238,23 @@ def many_versions(world, count):
     for version in range(2, count + 1):
         minutes.save_minutes(
             member=world.north_staff,
-            session=FIRST,
-            base_version=version - 1,
-            text=f"Version {version}.",
-            correction_reason="a correction",
+            command=SaveMinutes(
+                session=FIRST,
+                base_version=version - 1,
+                text=f"Version {version}.",
+                correction_reason="a correction",
+            ),
             now=AFTER_FIRST,
         )
         minutes.propose_minutes(
-            member=world.north_head, session=FIRST, version=version, now=AFTER_FIRST
+            member=world.north_head,
+            command=ProposeMinutes(session=FIRST, version=version),
+            now=AFTER_FIRST,
         )
         for head in (world.south_head, world.north_head):
-            minutes.sign_minutes(member=head, session=FIRST, version=version, now=AFTER_FIRST)
+            minutes.sign_minutes(
+                member=head, command=SignMinutes(session=FIRST, version=version), now=AFTER_FIRST
+            )
 
 
 @pytest.mark.parametrize("count", [1, 6])

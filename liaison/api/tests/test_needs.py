@@ -10,6 +10,7 @@ from liaison.attention.needs import KINDS
 from liaison.attention.tests.helpers import commitment, minutes_proposed, notice
 from liaison.channel.models import Receipt
 from liaison.records import minutes as minutes_actions
+from liaison.records.commands import SignMinutes
 from liaison.testing import FIRST_SESSION, FIRST_START, World, weekly
 
 from .conftest import office_url
@@ -57,7 +58,7 @@ def test_a_head_gets_what_waits_on_him_oldest_first(waiting, api_as, frozen):
 
 def test_signing_takes_the_minutes_off_the_list(waiting, api_as, frozen):
     minutes_actions.sign_minutes(
-        member=waiting.south_head, session=FIRST_SESSION, version=1, now=AFTER
+        member=waiting.south_head, command=SignMinutes(session=FIRST_SESSION, version=1), now=AFTER
     )
     with frozen(AFTER):
         body = api_as("south_head").get(office_url(waiting, "/needs")).json()

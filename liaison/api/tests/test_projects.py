@@ -7,8 +7,18 @@ import pytest
 
 from liaison.api.tests.conftest import PARTY, PROJECT, PROJECTS_AT, office_url, planned
 from liaison.ledger.models import Event
-from liaison.projects import actions
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, plans
+from liaison.projects import drafts as drafts_actions
+from liaison.projects.commands import (
+    AddCondition,
+    AddDependency,
+    OpenBlocker,
+    ProposeDraft,
+    Replan,
+    ResolveBlocker,
+    SaveDraft,
+    StateStatus,
+)
 from liaison.projects.models import Project, ProjectDraft
 
 LATER = PROJECTS_AT + dt.timedelta(days=1)
@@ -45,8 +55,10 @@ def office(world):
 
 
 def state(world, member, status, key=PROJECT, **kw):
-    actions.state_status(
-        member=world.members[member], key=key, status=status, now=PROJECTS_AT, **kw
+    plans.state_status(
+        member=world.members[member],
+        command=StateStatus(key=key, status=status, **kw),
+        now=PROJECTS_AT,
     )
 
 
@@ -56,10 +68,9 @@ def state(world, member, status, key=PROJECT, **kw):
 def test_a_project_reads_back_with_its_plans_history_blockers_and_conditions(
     office, api_as, frozen
 ):
-    actions.add_condition(
+    blockers.add_condition(
         member=office.north_head,
-        project=PROJECT,
-        position=f"{PARTY}/sanctions-review",
+        command=AddCondition(project=PROJECT, position=f"{PARTY}/sanctions-review"),
         now=PROJECTS_AT,
     )
     with frozen(PROJECTS_AT):
@@ -161,12 +172,14 @@ def test_the_list_filters_by_status(office, api_as, frozen):
 
 
 def test_a_blocker_is_open_until_the_day_it_is_resolved_office_time(office, api_as, frozen):
-    actions.resolve_blocker(
+    blockers.resolve_blocker(
         member=office.south_head,
-        project=PROJECT,
-        key="sanctions",
-        resolved_on=dt.date(2024, 1, 31),
-        resolution="Waiver granted.",
+        command=ResolveBlocker(
+            project=PROJECT,
+            key="sanctions",
+            resolved_on=dt.date(2024, 1, 31),
+            resolution="Waiver granted.",
+        ),
         now=PROJECTS_AT,
     )
     # 30 January ends at 15:00 UTC in Seoul.
@@ -221,13 +234,11 @@ def test_a_draft_is_seen_by_its_own_side_only(office, api_as, frozen):
 
 
 def test_the_other_side_reaches_a_draft_exactly_as_one_that_does_not_exist(office, api_as, frozen):
-    actions.save_project_draft(
+    drafts_actions.save_project_draft(
         member=office.south_staff,
-        key="performance",
-        base_revision=0,
-        kind="event",
-        title="Performance",
-        leads=["south"],
+        command=SaveDraft(
+            key="performance", base_revision=0, kind="event", title="Performance", leads=["south"]
+        ),
         now=PROJECTS_AT,
     )
     client = api_as("north_head")
@@ -373,7 +384,7 @@ def test_a_draft_cannot_be_keyed_drafts_which_names_the_list(office, api_as, fro
         response = send(api_as("south_staff"), "put", office, "/projects/drafts/drafts", DRAFT)
     assert response.status_code == 400
     assert response.json() == {
-        "detail": "the key 'drafts' names the list of drafts here; choose another",
+        "detail": "the key “drafts” names a page of its own; choose another key",
         "field": "key",
     }
     assert not ProjectDraft.objects.filter(key="drafts").exists()
@@ -621,8 +632,10 @@ def test_a_blocker_is_resolved_once(office, api_as, frozen):
 
 
 def test_a_dependency_that_closes_a_cycle_is_400_naming_it(office, api_as, frozen):
-    actions.add_dependency(
-        member=office.south_head, project="visit", depends_on="groundbreaking", now=PROJECTS_AT
+    blockers.add_dependency(
+        member=office.south_head,
+        command=AddDependency(project="visit", depends_on="groundbreaking"),
+        now=PROJECTS_AT,
     )
     with frozen(PROJECTS_AT), no_new_events():
         response = send(
@@ -777,43 +790,45 @@ def test_the_projects_take_a_fixed_number_of_queries_however_many(
 ):
     for number in range(count):
         key = f"project-{number:02}"
-        actions.save_project_draft(
+        drafts_actions.save_project_draft(
             member=world.south_staff,
-            key=key,
-            base_revision=0,
-            kind="works",
-            title=key,
-            leads=["south", "north"],
-            start=dt.date(2024, 3, 1),
-            end=dt.date(2024, 3, 31),
+            command=SaveDraft(
+                key=key,
+                base_revision=0,
+                kind="works",
+                title=key,
+                leads=["south", "north"],
+                start=dt.date(2024, 3, 1),
+                end=dt.date(2024, 3, 31),
+            ),
             now=PROJECTS_AT,
         )
-        actions.propose_project(
+        drafts_actions.propose_project(
             member=world.south_head, command=ProposeDraft(key=key), now=PROJECTS_AT
         )
-        actions.replan_project(
+        plans.replan_project(
             member=world.north_head,
-            key=key,
-            start=dt.date(2024, 4, 1),
-            end=dt.date(2024, 4, 30),
-            reason="later",
+            command=Replan(
+                key=key, start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30), reason="later"
+            ),
             now=PROJECTS_AT,
         )
         state(world, "north_head", "agreed", key=key)
-        actions.open_blocker(
+        blockers.open_blocker(
             member=world.south_head,
-            project=key,
-            key="funding",
-            kind="funding",
-            description="No budget.",
-            opened_on=dt.date(2024, 1, 30),
+            command=OpenBlocker(
+                project=key,
+                key="funding",
+                kind="funding",
+                description="No budget.",
+                opened_on=dt.date(2024, 1, 30),
+            ),
             now=PROJECTS_AT,
         )
         if number:
-            actions.add_dependency(
+            blockers.add_dependency(
                 member=world.south_head,
-                project=key,
-                depends_on=f"project-{number - 1:02}",
+                command=AddDependency(project=key, depends_on=f"project-{number - 1:02}"),
                 now=PROJECTS_AT,
             )
     client = api_as("observer")

@@ -10,6 +10,7 @@ from liaison.ledger.models import Event
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.records import readouts
+from liaison.records.commands import SaveReadoutDraft
 from liaison.records.models import MeetingRecord, Readout, ReadoutDraft
 from liaison.testing import hold, weekly
 
@@ -306,11 +307,13 @@ def test_publishing_before_the_session_begins_is_400(held, api_as, frozen):
     before = FIRST_START - dt.timedelta(hours=1)
     readouts.save_readout_draft(
         member=held.south_staff,
-        session=FIRST,
-        base_revision=0,
-        title="Readout",
-        source="Ministry",
-        body="Ready in advance.",
+        command=SaveReadoutDraft(
+            session=FIRST,
+            base_revision=0,
+            title="Readout",
+            source="Ministry",
+            body="Ready in advance.",
+        ),
         now=before,
     )
     with frozen(before), no_new_events():

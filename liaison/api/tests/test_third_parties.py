@@ -7,8 +7,16 @@ import pytest
 
 from liaison.api.tests.conftest import PARTY, PROJECT, PROJECTS_AT, office_url, planned
 from liaison.ledger.models import Event
-from liaison.projects import actions
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, drafts, third_parties
+from liaison.projects.commands import (
+    AddActor,
+    OpenBlocker,
+    ProposeDraft,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+    SaveDraft,
+)
 from liaison.projects.models import ExternalEvent
 
 SUMMIT = {
@@ -156,6 +164,13 @@ def test_the_same_event_key_is_a_new_account_of_the_event(office, api_as, frozen
             "a third party 'us' exists already",
         ),
         ("/third-parties", {"key": "un", "name": " "}, "name", "the name is empty"),
+        # third-parties/new/ is the pages' form to add one: refused on every path.
+        (
+            "/third-parties",
+            {"key": "new", "name": "New"},
+            "key",
+            "the key “new” names a page of its own; choose another key",
+        ),
         (
             f"/third-parties/{PARTY}/actors",
             {"key": "envoy", "name": "Another envoy"},
@@ -248,52 +263,60 @@ def test_the_third_parties_take_a_fixed_number_of_queries_however_many(
 ):
     for number in range(count):
         key = f"party-{number}"
-        actions.record_third_party(member=world.south_head, key=key, name=key, now=PROJECTS_AT)
-        actions.add_actor(
-            member=world.south_head, party=key, key="envoy", name="E", now=PROJECTS_AT
+        third_parties.record_third_party(
+            member=world.south_head, command=RecordThirdParty(key=key, name=key), now=PROJECTS_AT
+        )
+        third_parties.add_actor(
+            member=world.south_head,
+            command=AddActor(party=key, key="envoy", name="E"),
+            now=PROJECTS_AT,
         )
         for position in ("a", "b"):
-            actions.record_position(
+            third_parties.record_position(
                 member=world.north_head,
-                party=key,
-                key=position,
-                stated_on=dt.date(2024, 1, 30),
-                summary="s",
-                source="src",
-                actor="envoy",
+                command=RecordPosition(
+                    party=key,
+                    key=position,
+                    stated_on=dt.date(2024, 1, 30),
+                    summary="s",
+                    source="src",
+                    actor="envoy",
+                ),
                 now=PROJECTS_AT,
             )
-        actions.record_external_event(
+        third_parties.record_external_event(
             member=world.north_head,
-            party=key,
-            key="visit",
-            title="Visit",
-            on=dt.date(2024, 3, 1),
-            status="expected",
-            source="src",
-            actor="envoy",
+            command=RecordExternalEvent(
+                party=key,
+                key="visit",
+                title="Visit",
+                on=dt.date(2024, 3, 1),
+                status="expected",
+                source="src",
+                actor="envoy",
+            ),
             now=PROJECTS_AT,
         )
-        actions.save_project_draft(
+        drafts.save_project_draft(
             member=world.south_staff,
-            key=f"project-{number}",
-            base_revision=0,
-            kind="works",
-            title="t",
-            leads=["south"],
+            command=SaveDraft(
+                key=f"project-{number}", base_revision=0, kind="works", title="t", leads=["south"]
+            ),
             now=PROJECTS_AT,
         )
-        actions.propose_project(
+        drafts.propose_project(
             member=world.south_head, command=ProposeDraft(key=f"project-{number}"), now=PROJECTS_AT
         )
-        actions.open_blocker(
+        blockers.open_blocker(
             member=world.south_head,
-            project=f"project-{number}",
-            key="b",
-            kind="third_party",
-            description="d",
-            opened_on=dt.date(2024, 1, 30),
-            position=f"{key}/a",
+            command=OpenBlocker(
+                project=f"project-{number}",
+                key="b",
+                kind="third_party",
+                description="d",
+                opened_on=dt.date(2024, 1, 30),
+                position=f"{key}/a",
+            ),
             now=PROJECTS_AT,
         )
     client = api_as("observer")

@@ -10,6 +10,7 @@ from liaison.meetings import proposing
 from liaison.meetings.commands import ProposeSession
 from liaison.meetings.models import Proposal
 from liaison.records import commitments, minutes
+from liaison.records.commands import MakeCommitment, ProposeMinutes, SaveMinutes
 from liaison.signing import checkpoints
 from liaison.signing.models import Checkpoint
 from liaison.testing import FIRST_START, World, hold
@@ -30,9 +31,13 @@ def minutes_proposed(world: World, week: int) -> str:
     hold(world, key, start)
     after = start + dt.timedelta(hours=1)
     minutes.save_minutes(
-        member=world.north_staff, session=key, base_version=0, text=f"Week {week}.", now=after
+        member=world.north_staff,
+        command=SaveMinutes(session=key, base_version=0, text=f"Week {week}."),
+        now=after,
     )
-    minutes.propose_minutes(member=world.south_head, session=key, version=1, now=after)
+    minutes.propose_minutes(
+        member=world.south_head, command=ProposeMinutes(session=key, version=1), now=after
+    )
     return key
 
 
@@ -62,7 +67,9 @@ def commitment(
     world: World, key: str, due_on: dt.date | None, owners: list[str], now: dt.datetime
 ) -> None:
     commitments.make_commitment(
-        member=world.south_head, key=key, text=f"Do {key}", owners=owners, due_on=due_on, now=now
+        member=world.south_head,
+        command=MakeCommitment(key=key, text=f"Do {key}", owners=owners, due_on=due_on),
+        now=now,
     )
 
 

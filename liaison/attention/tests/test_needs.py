@@ -16,6 +16,12 @@ from liaison.channel import actions as channel
 from liaison.meetings import answering
 from liaison.meetings.commands import DeclineProposal
 from liaison.records import commitments, minutes
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    ProposeMinutes,
+    SaveMinutes,
+    SignMinutes,
+)
 from liaison.testing import FIRST_SESSION, FIRST_START, World, weekly
 
 from .helpers import commitment, minutes_proposed, notice, proposal, refused
@@ -46,11 +52,15 @@ def test_a_head_sees_the_minutes_awaiting_his_signature_until_he_signs(cadenced)
     assert item.link == f"/offices/testoffice/sessions/{FIRST_SESSION}/minutes/"
     assert item.due is None
 
-    minutes.sign_minutes(member=world.south_head, session=FIRST_SESSION, version=1, now=AFTER)
+    minutes.sign_minutes(
+        member=world.south_head, command=SignMinutes(session=FIRST_SESSION, version=1), now=AFTER
+    )
     assert needs_for(world.south_head, AFTER).total == 0
     # The other head still has to sign it; once he has, it waits on nobody.
     assert _kinds(world, "north_head") == ["minutes"]
-    minutes.sign_minutes(member=world.north_head, session=FIRST_SESSION, version=1, now=AFTER)
+    minutes.sign_minutes(
+        member=world.north_head, command=SignMinutes(session=FIRST_SESSION, version=1), now=AFTER
+    )
     assert _kinds(world, "north_head") == []
 
 
@@ -58,10 +68,16 @@ def test_minutes_superseded_by_a_new_version_wait_on_nobody_until_proposed_again
     world = cadenced
     minutes_proposed(world, 0)
     minutes.save_minutes(
-        member=world.south_staff, session=FIRST_SESSION, base_version=1, text="V2.", now=AFTER
+        member=world.south_staff,
+        command=SaveMinutes(session=FIRST_SESSION, base_version=1, text="V2."),
+        now=AFTER,
     )
     assert _kinds(world, "south_head") == _kinds(world, "north_head") == []
-    minutes.propose_minutes(member=world.north_deputy, session=FIRST_SESSION, version=2, now=AFTER)
+    minutes.propose_minutes(
+        member=world.north_deputy,
+        command=ProposeMinutes(session=FIRST_SESSION, version=2),
+        now=AFTER,
+    )
     (item,) = needs_for(world.south_head, AFTER).items
     assert item.title.startswith("Version 2 of the minutes")
 
@@ -154,7 +170,9 @@ def test_a_commitment_is_due_from_seven_days_before_its_day_office_time_and_over
     # Months later it still waits, overdue, until its status changes.
     late = _seoul(DUE + dt.timedelta(days=90))
     assert needs_for(head, late).rows[0].overdue
-    commitments.change_commitment_status(member=head, key="survey", status="done", now=late)
+    commitments.change_commitment_status(
+        member=head, command=ChangeCommitmentStatus(key="survey", status="done"), now=late
+    )
     assert needs_for(head, late).total == 0
 
 
@@ -172,11 +190,15 @@ def test_only_the_owning_sides_open_commitments_wait_on_it(world):
     commitment(world, "undated", None, ["south", "north"], FIRST_START)
     commitment(world, "going", DUE, ["south"], FIRST_START)
     commitments.change_commitment_status(
-        member=world.south_deputy, key="going", status="in_progress", now=FIRST_START
+        member=world.south_deputy,
+        command=ChangeCommitmentStatus(key="going", status="in_progress"),
+        now=FIRST_START,
     )
     commitment(world, "disputed", DUE, ["south"], FIRST_START)
     commitments.change_commitment_status(
-        member=world.north_head, key="disputed", status="disputed", reason="No.", now=FIRST_START
+        member=world.north_head,
+        command=ChangeCommitmentStatus(key="disputed", status="disputed", reason="No."),
+        now=FIRST_START,
     )
     at = _seoul(DUE)
 

@@ -6,6 +6,7 @@ from typing import Any
 from liaison.channel import actions as channel
 from liaison.ledger import log
 from liaison.records import minutes
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.signing import checkpoints
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 
@@ -15,11 +16,17 @@ MINUTES = "1. Both sides reaffirmed the declaration.\n2. The rail study starts i
 
 def agreed_minutes(world: World) -> None:
     minutes.save_minutes(
-        member=world.south_staff, session=FIRST_SESSION, base_version=0, text=MINUTES, now=LATER
+        member=world.south_staff,
+        command=SaveMinutes(session=FIRST_SESSION, base_version=0, text=MINUTES),
+        now=LATER,
     )
-    minutes.propose_minutes(member=world.south_head, session=FIRST_SESSION, version=1, now=LATER)
+    minutes.propose_minutes(
+        member=world.south_head, command=ProposeMinutes(session=FIRST_SESSION, version=1), now=LATER
+    )
     for head in (world.south_head, world.north_head):
-        minutes.sign_minutes(member=head, session=FIRST_SESSION, version=1, now=LATER)
+        minutes.sign_minutes(
+            member=head, command=SignMinutes(session=FIRST_SESSION, version=1), now=LATER
+        )
 
 
 def busy_office(world: World, *, messages: int, changes: int) -> None:

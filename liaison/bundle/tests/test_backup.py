@@ -22,8 +22,10 @@ from liaison.channel.attachments import Upload
 from liaison.channel.models import PrivateNote
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
-from liaison.projects import actions as projects
+from liaison.projects import drafts
+from liaison.projects.commands import SaveDraft
 from liaison.records import readouts
+from liaison.records.commands import SaveReadoutDraft
 
 from .conftest import LATER, busy_office
 
@@ -51,20 +53,24 @@ def office(world):
     )
     readouts.save_readout_draft(
         member=world.north_staff,
-        session="weekly-20240105T1000",
-        base_revision=0,
-        title="Our account",
-        source="KCNA",
-        body="A draft not yet published.",
+        command=SaveReadoutDraft(
+            session="weekly-20240105T1000",
+            base_revision=0,
+            title="Our account",
+            source="KCNA",
+            body="A draft not yet published.",
+        ),
         now=LATER,
     )
-    projects.save_project_draft(
+    drafts.save_project_draft(
         member=world.south_staff,
-        key="concert",
-        base_revision=0,
-        kind="event",
-        title="A concert in Seoul",
-        leads=["south"],
+        command=SaveDraft(
+            key="concert",
+            base_revision=0,
+            kind="event",
+            title="A concert in Seoul",
+            leads=["south"],
+        ),
         now=LATER,
     )
     return world

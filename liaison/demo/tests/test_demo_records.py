@@ -14,6 +14,7 @@ from django.core.management import call_command
 from liaison.demo import build as demo
 from liaison.offices.models import Member
 from liaison.records import minutes
+from liaison.records.commands import SignMinutes
 from liaison.records.models import MeetingRecord, Minutes, MinutesStatus
 from liaison.records.overview import commitments_of, draft_for, readouts_of
 
@@ -66,7 +67,9 @@ def test_the_heads_can_sign_the_proposed_minutes_in_the_demo(kaesong, scratch_al
         head = Member.objects.select_related("office", "side").get(
             office=kaesong, username=username
         )
-        minutes.sign_minutes(member=head, session=demo.MEETING, version=1, now=EVENING)
+        minutes.sign_minutes(
+            member=head, command=SignMinutes(session=demo.MEETING, version=1), now=EVENING
+        )
     assert Minutes.objects.get(office=kaesong).status == MinutesStatus.AGREED
     assert verify("kaesong") == []
 

@@ -14,7 +14,7 @@ from liaison.meetings import attending, calling_off
 from liaison.meetings import standing as standing_module
 from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence
 from liaison.meetings.standing import compute
-from liaison.projects.commands import ProposeDraft
+from liaison.projects.commands import ProposeDraft, SaveDraft, StateStatus
 from liaison.testing import agreed_session, weekly
 
 MINUTE = dt.timedelta(minutes=1)
@@ -231,24 +231,22 @@ def test_status_as_of_the_calendars_first_day_answers(record):
 
 
 def test_projects_by_status_counts_each_projects_status_at_the_day(world):
-    from liaison.projects import actions as projects
+    from liaison.projects import drafts, plans
 
     def propose(key: str, now: dt.datetime) -> None:
-        projects.save_project_draft(
+        drafts.save_project_draft(
             member=world.south_head,
-            key=key,
-            base_revision=0,
-            kind="event",
-            title=key,
-            leads=["south"],
+            command=SaveDraft(key=key, base_revision=0, kind="event", title=key, leads=["south"]),
             now=now,
         )
-        projects.propose_project(member=world.south_head, command=ProposeDraft(key=key), now=now)
+        drafts.propose_project(member=world.south_head, command=ProposeDraft(key=key), now=now)
 
     propose("concert", utc(2024, 1, 2))
     propose("visit", utc(2024, 1, 2))
-    projects.state_status(
-        member=world.north_head, key="concert", status="postponed", now=utc(2024, 1, 10)
+    plans.state_status(
+        member=world.north_head,
+        command=StateStatus(key="concert", status="postponed"),
+        now=utc(2024, 1, 10),
     )
     propose("study", utc(2024, 1, 20))
     before = compute(world.office, utc(2024, 1, 5), with_projects=True).projects_by_status

@@ -10,8 +10,21 @@ import pytest
 
 from liaison.ledger.models import Event
 from liaison.lib.errors import Conflict, NotAllowed, NotFound, Refused
-from liaison.projects import actions
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, drafts, plans, third_parties
+from liaison.projects.commands import (
+    AddActor,
+    AddCondition,
+    AddDependency,
+    OpenBlocker,
+    ProposeDraft,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+    Replan,
+    ResolveBlocker,
+    SaveDraft,
+    StateStatus,
+)
 from liaison.projects.models import Project, ProjectDraft
 from liaison.projects.overview import board, counts_by_status, projects_of
 from liaison.testing import T0, World
@@ -38,10 +51,10 @@ def propose(world: World, key: str = "rail-study", member: str = "south_head", *
         "end": dt.date(2024, 3, 31),
     }
     values.update(kw)
-    actions.save_project_draft(
-        member=world.members[member], key=key, base_revision=0, now=NOW, **values
+    drafts.save_project_draft(
+        member=world.members[member], command=SaveDraft(key=key, base_revision=0, **values), now=NOW
     )
-    return actions.propose_project(
+    return drafts.propose_project(
         member=world.members[member], command=ProposeDraft(key=key), now=NOW
     )
 
@@ -49,27 +62,31 @@ def propose(world: World, key: str = "rail-study", member: str = "south_head", *
 def state(
     world: World, status: str, member: str = "south_head", key: str = "rail-study", **kw
 ) -> Project:
-    return actions.state_status(member=world.members[member], key=key, status=status, now=NOW, **kw)
+    return plans.state_status(
+        member=world.members[member], command=StateStatus(key=key, status=status, **kw), now=NOW
+    )
 
 
 def test_a_draft_is_private_until_proposed(world):
     before = Event.objects.count()
-    actions.save_project_draft(
+    drafts.save_project_draft(
         member=world.south_staff,
-        key="concert",
-        base_revision=0,
-        kind="event",
-        title="Art troupe performance in Seoul",
-        leads=["north"],
+        command=SaveDraft(
+            key="concert",
+            base_revision=0,
+            kind="event",
+            title="Art troupe performance in Seoul",
+            leads=["north"],
+        ),
         now=NOW,
     )
     assert Event.objects.count() == before
     # The other side's draft reads as one that does not exist.
     with refused("Your side has no such draft project", NotFound):
-        actions.propose_project(
+        drafts.propose_project(
             member=world.north_head, command=ProposeDraft(key="concert"), now=NOW
         )
-    project = actions.propose_project(
+    project = drafts.propose_project(
         member=world.south_deputy, command=ProposeDraft(key="concert"), now=NOW
     )
     assert (project.status, project.original_start) == ("proposed", None)
@@ -77,21 +94,29 @@ def test_a_draft_is_private_until_proposed(world):
 
 
 def test_two_saves_of_a_draft_from_one_revision_conflict(world):
-    args = {"key": "visit", "kind": "visit", "title": "Visit", "leads": ["south"], "now": NOW}
-    actions.save_project_draft(member=world.south_staff, base_revision=0, **args)
-    actions.save_project_draft(member=world.south_head, base_revision=1, **args)
+    args = {"key": "visit", "kind": "visit", "title": "Visit", "leads": ["south"]}
+    drafts.save_project_draft(
+        member=world.south_staff, command=SaveDraft(base_revision=0, **args), now=NOW
+    )
+    drafts.save_project_draft(
+        member=world.south_head, command=SaveDraft(base_revision=1, **args), now=NOW
+    )
     with pytest.raises(Conflict, match="saved revision 2"):
-        actions.save_project_draft(member=world.south_deputy, base_revision=1, **args)
+        drafts.save_project_draft(
+            member=world.south_deputy, command=SaveDraft(base_revision=1, **args), now=NOW
+        )
 
 
 def test_the_original_plan_is_kept_and_the_slip_is_shown(world):
     propose(world)
-    moved = actions.replan_project(
+    moved = plans.replan_project(
         member=world.north_head,
-        key="rail-study",
-        start=dt.date(2024, 5, 1),
-        end=dt.date(2024, 6, 30),
-        reason="Sanctions review",
+        command=Replan(
+            key="rail-study",
+            start=dt.date(2024, 5, 1),
+            end=dt.date(2024, 6, 30),
+            reason="Sanctions review",
+        ),
         now=NOW,
     )
     assert (moved.original_start, moved.original_end) == (dt.date(2024, 3, 1), dt.date(2024, 3, 31))
@@ -104,33 +129,32 @@ def test_the_original_plan_is_kept_and_the_slip_is_shown(world):
 def test_a_plan_that_ends_before_it_starts_is_refused(world):
     propose(world)
     with refused("the plan ends .2024-04-01. before it starts .2024-04-30."):
-        actions.replan_project(
+        plans.replan_project(
             member=world.north_head,
-            key="rail-study",
-            start=dt.date(2024, 4, 30),
-            end=dt.date(2024, 4, 1),
-            reason="x",
+            command=Replan(
+                key="rail-study", start=dt.date(2024, 4, 30), end=dt.date(2024, 4, 1), reason="x"
+            ),
             now=NOW,
         )
     with refused("say why the plan changes"):
-        actions.replan_project(
+        plans.replan_project(
             member=world.north_head,
-            key="rail-study",
-            start=dt.date(2024, 4, 1),
-            end=dt.date(2024, 4, 30),
+            command=Replan(key="rail-study", start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30)),
             now=NOW,
         )
 
 
 def test_status_follows_the_machine_and_keeps_who_when_why_which_blockers(world):
     propose(world)
-    actions.open_blocker(
+    blockers.open_blocker(
         member=world.south_head,
-        project="rail-study",
-        key="sanctions",
-        kind="sanctions",
-        description="UN sanctions on rail equipment",
-        opened_on=TODAY,
+        command=OpenBlocker(
+            project="rail-study",
+            key="sanctions",
+            kind="sanctions",
+            description="UN sanctions on rail equipment",
+            opened_on=TODAY,
+        ),
         now=NOW,
     )
     state(world, "agreed")
@@ -167,19 +191,27 @@ def test_a_dependency_cycle_is_refused_naming_it(world):
     propose(world, "rail-study")
     propose(world, "groundbreaking", kind="ceremony", title="Groundbreaking")
     propose(world, "survey", title="Survey")
-    actions.add_dependency(
-        member=world.south_head, project="groundbreaking", depends_on="rail-study", now=NOW
+    blockers.add_dependency(
+        member=world.south_head,
+        command=AddDependency(project="groundbreaking", depends_on="rail-study"),
+        now=NOW,
     )
-    actions.add_dependency(
-        member=world.south_head, project="rail-study", depends_on="survey", now=NOW
+    blockers.add_dependency(
+        member=world.south_head,
+        command=AddDependency(project="rail-study", depends_on="survey"),
+        now=NOW,
     )
     with refused("that would make a cycle: survey → groundbreaking → rail-study → survey"):
-        actions.add_dependency(
-            member=world.north_head, project="survey", depends_on="groundbreaking", now=NOW
+        blockers.add_dependency(
+            member=world.north_head,
+            command=AddDependency(project="survey", depends_on="groundbreaking"),
+            now=NOW,
         )
     with refused("that would make a cycle: survey → survey"):
-        actions.add_dependency(
-            member=world.north_head, project="survey", depends_on="survey", now=NOW
+        blockers.add_dependency(
+            member=world.north_head,
+            command=AddDependency(project="survey", depends_on="survey"),
+            now=NOW,
         )
     views = {v.project.key: v for v in projects_of(world.office, TODAY)}
     assert [p.key for p in views["groundbreaking"].waiting_on] == ["rail-study"]
@@ -187,29 +219,33 @@ def test_a_dependency_cycle_is_refused_naming_it(world):
 
 def test_a_blocker_resolved_before_it_opened_is_refused(world):
     propose(world)
-    actions.open_blocker(
+    blockers.open_blocker(
         member=world.south_head,
-        project="rail-study",
-        key="funding",
-        kind="funding",
-        description="No budget",
-        opened_on=dt.date(2024, 1, 20),
+        command=OpenBlocker(
+            project="rail-study",
+            key="funding",
+            kind="funding",
+            description="No budget",
+            opened_on=dt.date(2024, 1, 20),
+        ),
         now=NOW,
     )
     with refused("cannot be resolved .2024-01-10. before it opened .2024-01-20."):
-        actions.resolve_blocker(
+        blockers.resolve_blocker(
             member=world.north_head,
-            project="rail-study",
-            key="funding",
-            resolved_on=dt.date(2024, 1, 10),
+            command=ResolveBlocker(
+                project="rail-study", key="funding", resolved_on=dt.date(2024, 1, 10)
+            ),
             now=NOW,
         )
-    actions.resolve_blocker(
+    blockers.resolve_blocker(
         member=world.north_head,
-        project="rail-study",
-        key="funding",
-        resolved_on=dt.date(2024, 1, 25),
-        resolution="Budget passed",
+        command=ResolveBlocker(
+            project="rail-study",
+            key="funding",
+            resolved_on=dt.date(2024, 1, 25),
+            resolution="Budget passed",
+        ),
         now=NOW,
     )
     (view,) = projects_of(world.office, TODAY)
@@ -217,62 +253,71 @@ def test_a_blocker_resolved_before_it_opened_is_refused(world):
 
 
 def test_third_parties_with_actors_positions_and_events(world):
-    actions.record_third_party(member=world.south_head, key="us", name="United States", now=NOW)
-    actions.add_actor(
+    third_parties.record_third_party(
+        member=world.south_head, command=RecordThirdParty(key="us", name="United States"), now=NOW
+    )
+    third_parties.add_actor(
         member=world.south_head,
-        party="us",
-        key="envoy",
-        name="Envoy",
-        title="Special Representative",
+        command=AddActor(party="us", key="envoy", name="Envoy", title="Special Representative"),
         now=NOW,
     )
-    position = actions.record_position(
+    position = third_parties.record_position(
         member=world.north_deputy,
-        party="us",
-        key="pace",
-        actor="envoy",
-        stated_on=TODAY,
-        summary="Inter-Korean steps should go with denuclearization",
-        source="Press",
+        command=RecordPosition(
+            party="us",
+            key="pace",
+            actor="envoy",
+            stated_on=TODAY,
+            summary="Inter-Korean steps should go with denuclearization",
+            source="Press",
+        ),
         now=NOW,
     )
     propose(world)
-    actions.open_blocker(
+    blockers.open_blocker(
         member=world.south_head,
-        project="rail-study",
-        key="us-pace",
-        kind="third_party",
-        description="Washington's concern",
-        opened_on=TODAY,
-        position="us/pace",
+        command=OpenBlocker(
+            project="rail-study",
+            key="us-pace",
+            kind="third_party",
+            description="Washington's concern",
+            opened_on=TODAY,
+            position="us/pace",
+        ),
         now=NOW,
     )
     assert position.blockers.get().project.key == "rail-study"
-    event = actions.record_external_event(
+    event = third_parties.record_external_event(
         member=world.south_head,
-        party="us",
-        key="summit",
-        title="Second summit",
-        on=dt.date(2024, 3, 1),
-        status="expected",
-        source="Press",
-        now=NOW,
-    )
-    assert event.status == "expected"
-    with refused("cannot be dated after today"):
-        actions.record_external_event(
-            member=world.south_head,
+        command=RecordExternalEvent(
             party="us",
             key="summit",
             title="Second summit",
             on=dt.date(2024, 3, 1),
-            status="happened",
+            status="expected",
             source="Press",
+        ),
+        now=NOW,
+    )
+    assert event.status == "expected"
+    with refused("cannot be dated after today"):
+        third_parties.record_external_event(
+            member=world.south_head,
+            command=RecordExternalEvent(
+                party="us",
+                key="summit",
+                title="Second summit",
+                on=dt.date(2024, 3, 1),
+                status="happened",
+                source="Press",
+            ),
             now=NOW,
         )
     with refused("there is no position 'us/nothing'"):
-        actions.add_condition(
-            member=world.south_head, project="rail-study", position="us/nothing", now=NOW
+        blockers.add_condition(
+            member=world.south_head,
+            command=AddCondition(project="rail-study", position="us/nothing"),
+            now=NOW,
         )
 
 
@@ -303,31 +348,29 @@ def test_the_record_verifies_after_every_kind_of_change(world, scratch_allowed):
 
     test_third_parties_with_actors_positions_and_events(world)
     state(world, "pending", reason="Waiting", blockers=["us-pace"])
-    actions.add_condition(
-        member=world.north_head, project="rail-study", position="us/pace", now=NOW
+    blockers.add_condition(
+        member=world.north_head,
+        command=AddCondition(project="rail-study", position="us/pace"),
+        now=NOW,
     )
     assert verify("testoffice") == []
 
 
 def test_reserved_keys_and_long_texts_are_refused_before_anything_is_written(world):
     with refused("“drafts” names a page of its own"):
-        actions.save_project_draft(
+        drafts.save_project_draft(
             member=world.south_head,
-            key="drafts",
-            base_revision=0,
-            kind="study",
-            title="T",
-            leads=["south"],
+            command=SaveDraft(
+                key="drafts", base_revision=0, kind="study", title="T", leads=["south"]
+            ),
             now=NOW,
         )
     with refused("the title is longer than 200 characters"):
-        actions.save_project_draft(
+        drafts.save_project_draft(
             member=world.south_head,
-            key="long",
-            base_revision=0,
-            kind="study",
-            title="T" * 201,
-            leads=["south"],
+            command=SaveDraft(
+                key="long", base_revision=0, kind="study", title="T" * 201, leads=["south"]
+            ),
             now=NOW,
         )
     assert not ProjectDraft.objects.exists()
@@ -338,20 +381,22 @@ def test_reserved_keys_and_long_texts_are_refused_before_anything_is_written(wor
 
 def test_a_status_cites_open_blockers_only(world):
     propose(world)
-    actions.open_blocker(
+    blockers.open_blocker(
         member=world.south_head,
-        project="rail-study",
-        key="funding",
-        kind="funding",
-        description="No budget",
-        opened_on=dt.date(2024, 1, 20),
+        command=OpenBlocker(
+            project="rail-study",
+            key="funding",
+            kind="funding",
+            description="No budget",
+            opened_on=dt.date(2024, 1, 20),
+        ),
         now=NOW,
     )
-    actions.resolve_blocker(
+    blockers.resolve_blocker(
         member=world.north_head,
-        project="rail-study",
-        key="funding",
-        resolved_on=dt.date(2024, 1, 25),
+        command=ResolveBlocker(
+            project="rail-study", key="funding", resolved_on=dt.date(2024, 1, 25)
+        ),
         now=NOW,
     )
     with refused("blocker 'funding' was resolved on 2024-01-25; cite open ones"):

@@ -10,13 +10,25 @@ from collections.abc import Iterator
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.lib.errors import Conflict, NotAllowed, Refused
+from liaison.lib.errors import Conflict, NotAllowed, NotFound, Refused
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.records import commitments, frameworks, meeting_records, readouts
 from liaison.records import minutes as minutes_actions
-from liaison.records.frameworks import ClauseIn
-from liaison.records.meeting_records import OutcomeIn, ParticipantIn
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    ClauseIn,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    PublishReadout,
+    RecordFramework,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+    SignMinutes,
+)
 from liaison.records.models import (
     Commitment,
     MeetingRecord,
@@ -56,13 +68,17 @@ def record(world: World, member: str = "south_staff", **changes: object) -> Meet
         ],
         "topics": ["Rail study", "  ", "Next meetings"],
         "outcomes": [
-            OutcomeIn("reaffirmation", "Both implement the declaration."),
-            OutcomeIn("next_step", "Prepare more meetings."),
+            OutcomeIn(kind="reaffirmation", text="Both implement the declaration."),
+            OutcomeIn(kind="next_step", text="Prepare more meetings."),
         ],
-        "now": LATER,
     }
     values.update(changes)
-    return meeting_records.save_record(member=world.members[member], **values)  # type: ignore[arg-type]
+    now = values.pop("now", LATER)
+    return meeting_records.save_record(
+        member=world.members[member],
+        command=SaveRecord(**values),  # type: ignore[arg-type]
+        now=now,  # type: ignore[arg-type]
+    )
 
 
 # Meeting records.
@@ -87,9 +103,9 @@ def test_a_revision_keeps_outcome_keys_and_history(held):
         "north_deputy",
         base_revision=1,
         outcomes=[
-            OutcomeIn("next_step", "Prepare more meetings at the office.", key="o2"),
-            OutcomeIn("agreement", "Consult closely.", key=""),
-            OutcomeIn("reaffirmation", "Both implement the declaration.", key="o1"),
+            OutcomeIn(kind="next_step", text="Prepare more meetings at the office.", key="o2"),
+            OutcomeIn(kind="agreement", text="Consult closely.", key=""),
+            OutcomeIn(kind="reaffirmation", text="Both implement the declaration.", key="o1"),
         ],
     )
     assert revised.revision == 2
@@ -101,11 +117,16 @@ def test_a_revision_keeps_outcome_keys_and_history(held):
 
 def test_a_new_outcome_never_takes_the_key_of_a_dropped_one(held):
     record(held)
-    record(held, base_revision=1, outcomes=[OutcomeIn("reaffirmation", "Both.", key="o1")])
+    record(
+        held, base_revision=1, outcomes=[OutcomeIn(kind="reaffirmation", text="Both.", key="o1")]
+    )
     revised = record(
         held,
         base_revision=2,
-        outcomes=[OutcomeIn("reaffirmation", "Both.", key="o1"), OutcomeIn("agreement", "New.")],
+        outcomes=[
+            OutcomeIn(kind="reaffirmation", text="Both.", key="o1"),
+            OutcomeIn(kind="agreement", text="New."),
+        ],
     )
     assert [o.key for o in revised.outcomes.all()] == ["o1", "o3"]
 
@@ -129,7 +150,8 @@ def test_a_record_for_a_session_not_held_is_refused(held):
 
 
 def test_a_record_for_an_unknown_session_is_refused(held):
-    with refused("has no session 'weekly-20240105T1100'"):
+    # One lookup for the pages, the API and the action: the 404 of a missing session.
+    with refused("No such session", NotFound):
         record(held, session="weekly-20240105T1100")
 
 
@@ -149,7 +171,7 @@ def test_a_participant_from_neither_side_is_kept_by_name(held):
         held,
         participants=[
             ParticipantIn(member=held.south_head.username),
-            ParticipantIn("", "Kim", "UN"),
+            ParticipantIn(member="", name="Kim", affiliation="UN"),
         ],
     )
     guest = saved.participants.get(position=2)
@@ -169,9 +191,12 @@ def test_a_participant_from_neither_side_is_kept_by_name(held):
         ({"place": "  "}, "say where"),
         ({"duration_minutes": 0}, "between 1 minute and 24 hours"),
         ({"started_at": FIRST_START + dt.timedelta(hours=13)}, "more than 12 hours"),
-        ({"outcomes": [OutcomeIn("promise", "x")]}, "kind must be one of"),
-        ({"outcomes": [OutcomeIn("agreement", " ")]}, "outcome 1 has no text"),
-        ({"outcomes": [OutcomeIn("agreement", "x", key="o9")]}, "outcome key 'o9' is not"),
+        ({"outcomes": [OutcomeIn(kind="promise", text="x")]}, "kind must be one of"),
+        ({"outcomes": [OutcomeIn(kind="agreement", text=" ")]}, "outcome 1 has no text"),
+        (
+            {"outcomes": [OutcomeIn(kind="agreement", text="x", key="o9")]},
+            "outcome key 'o9' is not",
+        ),
         ({"base_revision": 3}, "no record yet"),
     ],
 )
@@ -184,14 +209,13 @@ def test_an_outcome_cited_by_a_commitment_cannot_be_dropped(held):
     record(held)
     commitments.make_commitment(
         member=held.north_head,
-        key="meet",
-        text="Meet",
-        owners=["north"],
-        source_outcome=f"{S}/o2",
+        command=MakeCommitment(key="meet", text="Meet", owners=["north"], source_outcome=f"{S}/o2"),
         now=LATER,
     )
     with refused("outcome o2 is the source of commitment 'meet'"):
-        record(held, base_revision=1, outcomes=[OutcomeIn("reaffirmation", "x", key="o1")])
+        record(
+            held, base_revision=1, outcomes=[OutcomeIn(kind="reaffirmation", text="x", key="o1")]
+        )
 
 
 def test_observers_do_not_write_records(held):
@@ -207,11 +231,13 @@ def draft(
 ) -> ReadoutDraft:
     return readouts.save_readout_draft(
         member=world.members[member],
-        session=S,
-        base_revision=base,
-        title="Readout",
-        source="Ministry of Unification",
-        body=body,
+        command=SaveReadoutDraft(
+            session=S,
+            base_revision=base,
+            title="Readout",
+            source="Ministry of Unification",
+            body=body,
+        ),
         now=LATER,
     )
 
@@ -237,13 +263,19 @@ def test_two_members_saving_one_draft_conflict_with_the_difference(held):
 
 def test_publishing_puts_the_text_in_the_log_and_a_revision_is_the_next_version(held):
     draft(held)
-    first = readouts.publish_readout(member=held.south_deputy, session=S, now=LATER)
+    first = readouts.publish_readout(
+        member=held.south_deputy, command=PublishReadout(session=S), now=LATER
+    )
     assert (first.version, first.body, first.side.key) == (1, "We met.", "south")
     assert Event.objects.filter(type="readout.published").count() == 1
     with refused("already published"):
-        readouts.publish_readout(member=held.south_head, session=S, now=LATER)
+        readouts.publish_readout(
+            member=held.south_head, command=PublishReadout(session=S), now=LATER
+        )
     draft(held, base=1, body="We met for an hour.")
-    second = readouts.publish_readout(member=held.south_head, session=S, now=LATER)
+    second = readouts.publish_readout(
+        member=held.south_head, command=PublishReadout(session=S), now=LATER
+    )
     assert second.version == 2
     assert list(Readout.objects.values_list("version", "body")) == [
         (1, "We met."),
@@ -254,38 +286,46 @@ def test_publishing_puts_the_text_in_the_log_and_a_revision_is_the_next_version(
 def test_publishing_the_other_sides_readout_is_not_allowed(held):
     draft(held, "north_staff")
     with refused("only for your own side", NotAllowed):
-        readouts.publish_readout(member=held.south_head, session=S, side="north", now=LATER)
+        readouts.publish_readout(
+            member=held.south_head, command=PublishReadout(session=S, side="north"), now=LATER
+        )
 
 
 def test_staff_draft_but_do_not_publish(held):
     draft(held)
     with refused("only your side's head or deputy", NotAllowed):
-        readouts.publish_readout(member=held.south_staff, session=S, now=LATER)
+        readouts.publish_readout(
+            member=held.south_staff, command=PublishReadout(session=S), now=LATER
+        )
 
 
 def test_publishing_a_draft_that_changed_since_it_was_read_is_a_conflict(held):
     draft(held)
     draft(held, "south_staff", base=1, body="Changed.")
     with refused("you started from revision 1.*Nothing was published", Conflict) as info:
-        readouts.publish_readout(member=held.south_head, session=S, draft_revision=1, now=LATER)
+        readouts.publish_readout(
+            member=held.south_head, command=PublishReadout(session=S, draft_revision=1), now=LATER
+        )
     assert info.value.field == "draft_revision"
     assert "at 05 Jan 2024 12:00 KST" in info.value.message
 
 
 def test_nothing_to_publish_and_not_before_the_session(held):
     with refused("no draft readout"):
-        readouts.publish_readout(member=held.south_head, session=S, now=LATER)
+        readouts.publish_readout(
+            member=held.south_head, command=PublishReadout(session=S), now=LATER
+        )
     readouts.save_readout_draft(
         member=held.south_staff,
-        session=SECOND,
-        base_revision=0,
-        title="T",
-        source="M",
-        body="Planned.",
+        command=SaveReadoutDraft(
+            session=SECOND, base_revision=0, title="T", source="M", body="Planned."
+        ),
         now=LATER,
     )
     with refused("after the session has begun"):
-        readouts.publish_readout(member=held.south_head, session=SECOND, now=LATER)
+        readouts.publish_readout(
+            member=held.south_head, command=PublishReadout(session=SECOND), now=LATER
+        )
 
 
 # Minutes.
@@ -296,24 +336,23 @@ def minutes(
 ):
     return minutes_actions.save_minutes(
         member=world.members[member],
-        session=S,
-        base_version=base,
-        text=text,
+        command=SaveMinutes(session=S, base_version=base, text=text, **kw),  # type: ignore[arg-type]
         now=LATER,
-        **kw,  # type: ignore[arg-type]
     )
 
 
 def sign(world: World, member: str, version: int = 1):
     return minutes_actions.sign_minutes(
-        member=world.members[member], session=S, version=version, now=LATER
+        member=world.members[member], command=SignMinutes(session=S, version=version), now=LATER
     )
 
 
 def test_minutes_bind_when_both_heads_signed_the_proposed_version(held):
     saved = minutes(held)
     assert saved.content_hash == minutes_actions.content_hash("Minutes v1")
-    minutes_actions.propose_minutes(member=held.south_deputy, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.south_deputy, command=ProposeMinutes(session=S, version=1), now=LATER
+    )
     assert Minutes.objects.get().status == MinutesStatus.PROPOSED
     assert not sign(held, "south_head").agreed
     agreed = sign(held, "north_head")
@@ -331,7 +370,9 @@ def test_signing_before_proposal_twice_superseded_or_as_non_head_is_refused(held
     minutes(held)
     with refused("has not been proposed"):
         sign(held, "south_head")
-    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.north_head, command=ProposeMinutes(session=S, version=1), now=LATER
+    )
     with refused("only the heads", NotAllowed):
         sign(held, "south_deputy")
     with refused("only the heads", NotAllowed):
@@ -348,7 +389,9 @@ def test_signing_before_proposal_twice_superseded_or_as_non_head_is_refused(held
 
 def test_a_new_version_withdraws_the_proposal(held):
     minutes(held)
-    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.north_head, command=ProposeMinutes(session=S, version=1), now=LATER
+    )
     minutes(held, base=1, text="Minutes v2")
     assert Minutes.objects.get().status == MinutesStatus.DRAFT
     with refused("has not been proposed"):
@@ -357,7 +400,9 @@ def test_a_new_version_withdraws_the_proposal(held):
 
 def test_agreed_minutes_cannot_be_edited_only_corrected_and_signed_again(held):
     minutes(held)
-    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.north_head, command=ProposeMinutes(session=S, version=1), now=LATER
+    )
     sign(held, "south_head")
     sign(held, "north_head")
     with refused("version 1 is agreed: both heads signed it and it cannot be edited"):
@@ -367,7 +412,9 @@ def test_agreed_minutes_cannot_be_edited_only_corrected_and_signed_again(held):
     row = Minutes.objects.get()
     # Version 1 stays binding until both heads sign the correction.
     assert (row.status, row.agreed_version) == (MinutesStatus.DRAFT, 1)
-    minutes_actions.propose_minutes(member=held.south_head, session=S, version=2, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.south_head, command=ProposeMinutes(session=S, version=2), now=LATER
+    )
     sign(held, "north_head", 2)
     sign(held, "south_head", 2)
     assert Minutes.objects.get().agreed_version == 2
@@ -397,15 +444,21 @@ def test_unchanged_minutes_and_empty_minutes_are_refused(held):
 
 def test_proposing_twice_or_an_old_version_is_refused(held):
     minutes(held)
-    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.north_head, command=ProposeMinutes(session=S, version=1), now=LATER
+    )
     with refused("already proposed"):
-        minutes_actions.propose_minutes(member=held.south_head, session=S, version=1, now=LATER)
+        minutes_actions.propose_minutes(
+            member=held.south_head, command=ProposeMinutes(session=S, version=1), now=LATER
+        )
     with (
         refused("proposed", NotAllowed)
         if False
         else refused("only your side's head or deputy", NotAllowed)
     ):
-        minutes_actions.propose_minutes(member=held.south_staff, session=S, version=1, now=LATER)
+        minutes_actions.propose_minutes(
+            member=held.south_staff, command=ProposeMinutes(session=S, version=1), now=LATER
+        )
 
 
 def test_a_head_whose_membership_ended_cannot_sign(held):
@@ -413,12 +466,16 @@ def test_a_head_whose_membership_ended_cannot_sign(held):
     from liaison.testing import OPERATOR
 
     minutes(held)
-    minutes_actions.propose_minutes(member=held.north_head, session=S, version=1, now=LATER)
+    minutes_actions.propose_minutes(
+        member=held.north_head, command=ProposeMinutes(session=S, version=1), now=LATER
+    )
     ended = offices.end_membership(
         member=held.south_head, active_until=dt.date(2024, 1, 4), actor=OPERATOR, now=LATER
     )
     with refused("not active", NotAllowed):
-        minutes_actions.sign_minutes(member=ended, session=S, version=1, now=LATER)
+        minutes_actions.sign_minutes(
+            member=ended, command=SignMinutes(session=S, version=1), now=LATER
+        )
 
 
 # Frameworks and commitments.
@@ -429,12 +486,18 @@ def framework(
 ):
     return frameworks.record_framework(
         member=world.members[member],
-        key="pyongyang-2018",
-        base_revision=base,
-        title="Pyongyang Declaration",
-        adopted_on=dt.date(2018, 9, 19),
-        summary="",
-        clauses=clauses or [ClauseIn("1", "End military hostility."), ClauseIn("2", "Exchanges.")],
+        command=RecordFramework(
+            key="pyongyang-2018",
+            base_revision=base,
+            title="Pyongyang Declaration",
+            adopted_on=dt.date(2018, 9, 19),
+            summary="",
+            clauses=clauses
+            or [
+                ClauseIn(number="1", text="End military hostility."),
+                ClauseIn(number="2", text="Exchanges."),
+            ],
+        ),
         now=LATER,
     )
 
@@ -444,7 +507,11 @@ def test_a_framework_keeps_its_clauses_in_order_and_revisions(held):
     revised = framework(
         held,
         1,
-        [ClauseIn("1", "End hostility."), ClauseIn("1.1", "A"), ClauseIn("2", "B")],
+        [
+            ClauseIn(number="1", text="End hostility."),
+            ClauseIn(number="1.1", text="A"),
+            ClauseIn(number="2", text="B"),
+        ],
         "north_deputy",
     )
     assert revised.revision == 2
@@ -458,9 +525,12 @@ def test_a_framework_keeps_its_clauses_in_order_and_revisions(held):
 @pytest.mark.parametrize(
     ("clauses", "message"),
     [
-        ([ClauseIn("1", "a"), ClauseIn("1", "b")], "two clauses are numbered 1"),
-        ([ClauseIn("", "a")], "clause 1 needs a number"),
-        ([ClauseIn("2", " ")], "clause 2 has no text"),
+        (
+            [ClauseIn(number="1", text="a"), ClauseIn(number="1", text="b")],
+            "two clauses are numbered 1",
+        ),
+        ([ClauseIn(number="", text="a")], "clause 1 needs a number"),
+        ([ClauseIn(number="2", text=" ")], "clause 2 has no text"),
     ],
 )
 def test_bad_clauses_are_refused(held, clauses, message):
@@ -472,12 +542,14 @@ def test_a_framework_cannot_take_the_key_of_the_page_that_records_one(held):
     with refused("“record” names a page of its own"):
         frameworks.record_framework(
             member=held.south_head,
-            key="record",
-            base_revision=0,
-            title="T",
-            adopted_on=dt.date(2018, 9, 19),
-            summary="",
-            clauses=[ClauseIn("1", "x")],
+            command=RecordFramework(
+                key="record",
+                base_revision=0,
+                title="T",
+                adopted_on=dt.date(2018, 9, 19),
+                summary="",
+                clauses=[ClauseIn(number="1", text="x")],
+            ),
             now=LATER,
         )
 
@@ -498,10 +570,13 @@ def commit(world: World, **kw: object) -> Commitment:
         "owners": ["south", "north"],
         "source_clause": "pyongyang-2018/2",
         "due_on": dt.date(2024, 2, 1),
-        "now": LATER,
     }
     values.update(kw)
-    return commitments.make_commitment(member=world.north_deputy, **values)  # type: ignore[arg-type]
+    return commitments.make_commitment(
+        member=world.north_deputy,
+        command=MakeCommitment(**values),  # type: ignore[arg-type]
+        now=LATER,
+    )
 
 
 def test_a_commitment_cites_its_clause_and_opens(held):
@@ -534,17 +609,21 @@ def test_either_side_disputes_with_a_reason_and_both_views_are_kept(held):
     framework(held)
     commit(held)
     commitments.change_commitment_status(
-        member=held.north_head, key="rail-study", status="done", now=LATER
+        member=held.north_head,
+        command=ChangeCommitmentStatus(key="rail-study", status="done"),
+        now=LATER,
     )
     with refused("say why your side disputes it"):
         commitments.change_commitment_status(
-            member=held.south_head, key="rail-study", status="disputed", now=LATER
+            member=held.south_head,
+            command=ChangeCommitmentStatus(key="rail-study", status="disputed"),
+            now=LATER,
         )
     commitments.change_commitment_status(
         member=held.south_head,
-        key="rail-study",
-        status="disputed",
-        reason="No survey yet.",
+        command=ChangeCommitmentStatus(
+            key="rail-study", status="disputed", reason="No survey yet."
+        ),
         now=LATER,
     )
     (view,) = commitments_of(held.office, dt.date(2024, 1, 5))
@@ -560,23 +639,33 @@ def test_leaving_a_settled_status_needs_a_reason(held):
     framework(held)
     commit(held)
     commitments.change_commitment_status(
-        member=held.north_head, key="rail-study", status="done", now=LATER
+        member=held.north_head,
+        command=ChangeCommitmentStatus(key="rail-study", status="done"),
+        now=LATER,
     )
     with refused("the commitment is done; say why it changes"):
         commitments.change_commitment_status(
-            member=held.south_head, key="rail-study", status="open", now=LATER
+            member=held.south_head,
+            command=ChangeCommitmentStatus(key="rail-study", status="open"),
+            now=LATER,
         )
     with refused("already done"):
         commitments.change_commitment_status(
-            member=held.south_head, key="rail-study", status="done", reason="x", now=LATER
+            member=held.south_head,
+            command=ChangeCommitmentStatus(key="rail-study", status="done", reason="x"),
+            now=LATER,
         )
     with refused("status must be one of"):
         commitments.change_commitment_status(
-            member=held.south_head, key="rail-study", status="finished", now=LATER
+            member=held.south_head,
+            command=ChangeCommitmentStatus(key="rail-study", status="finished"),
+            now=LATER,
         )
     with refused("only your side's head or deputy", NotAllowed):
         commitments.change_commitment_status(
-            member=held.south_staff, key="rail-study", status="lapsed", now=LATER
+            member=held.south_staff,
+            command=ChangeCommitmentStatus(key="rail-study", status="lapsed"),
+            now=LATER,
         )
 
 
@@ -586,6 +675,8 @@ def test_an_open_commitment_past_its_due_date_is_overdue(held):
     assert not commitments_of(held.office, dt.date(2024, 2, 1))[0].overdue
     assert commitments_of(held.office, dt.date(2024, 2, 2))[0].overdue
     commitments.change_commitment_status(
-        member=held.north_head, key="rail-study", status="done", now=LATER
+        member=held.north_head,
+        command=ChangeCommitmentStatus(key="rail-study", status="done"),
+        now=LATER,
     )
     assert not commitments_of(held.office, dt.date(2024, 2, 2))[0].overdue

@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.test import Client
 
 from liaison.records import readouts
+from liaison.records.commands import SaveReadoutDraft
 from liaison.records.models import Minutes, ReadoutDraft
 from liaison.testing import FIRST_SESSION, FIRST_START, OPERATOR
 
@@ -15,11 +16,13 @@ from liaison.testing import FIRST_SESSION, FIRST_START, OPERATOR
 def test_drafts_are_not_in_the_admin_and_minutes_cannot_be_changed_there(held):
     readouts.save_readout_draft(
         member=held.north_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        title="Private",
-        source="KCNA",
-        body="Not for the operator.",
+        command=SaveReadoutDraft(
+            session=FIRST_SESSION,
+            base_revision=0,
+            title="Private",
+            source="KCNA",
+            body="Not for the operator.",
+        ),
         now=FIRST_START + dt.timedelta(hours=1),
     )
     assert ReadoutDraft not in admin.site._registry

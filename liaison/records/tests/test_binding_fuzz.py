@@ -40,6 +40,7 @@ from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.offices.models import Member
 from liaison.records import minutes as minutes_actions
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.records.models import Minutes, MinutesStatus, MinutesVersion
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 
@@ -179,10 +180,9 @@ class Binding(RuleBasedStateMachine):
             "minutes.saved",
             lambda: minutes_actions.save_minutes(
                 member=self.member(actor),
-                session=FIRST_SESSION,
-                base_version=base,
-                text=text,
-                correction_reason=reason,
+                command=SaveMinutes(
+                    session=FIRST_SESSION, base_version=base, text=text, correction_reason=reason
+                ),
                 now=self.now,
             ),
         )
@@ -197,7 +197,9 @@ class Binding(RuleBasedStateMachine):
             allowed,
             "minutes.proposed",
             lambda: minutes_actions.propose_minutes(
-                member=self.member(actor), session=FIRST_SESSION, version=version, now=self.now
+                member=self.member(actor),
+                command=ProposeMinutes(session=FIRST_SESSION, version=version),
+                now=self.now,
             ),
         )
         if allowed:
@@ -211,7 +213,9 @@ class Binding(RuleBasedStateMachine):
             allowed,
             "minutes.signed",
             lambda: minutes_actions.sign_minutes(
-                member=self.member(actor), session=FIRST_SESSION, version=version, now=self.now
+                member=self.member(actor),
+                command=SignMinutes(session=FIRST_SESSION, version=version),
+                now=self.now,
             ),
         )
         if allowed:

@@ -14,6 +14,7 @@ from liaison.ledger.canonical import digest, encode
 from liaison.ledger.models import Event, Log
 from liaison.ledger.tests.tampering import tampering
 from liaison.records import minutes
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.testing import FIRST_SESSION, FIRST_START
 
 LATER = FIRST_START + dt.timedelta(hours=2)
@@ -26,14 +27,20 @@ def signed(held, scratch_allowed):
     north#4): South's events refer across to north#3."""
     minutes.save_minutes(
         member=held.north_staff,
-        session=FIRST_SESSION,
-        base_version=0,
-        text="The two sides met for an hour.",
+        command=SaveMinutes(
+            session=FIRST_SESSION, base_version=0, text="The two sides met for an hour."
+        ),
         now=LATER,
     )
-    minutes.propose_minutes(member=held.south_deputy, session=FIRST_SESSION, version=1, now=LATER)
+    minutes.propose_minutes(
+        member=held.south_deputy,
+        command=ProposeMinutes(session=FIRST_SESSION, version=1),
+        now=LATER,
+    )
     for head in (held.south_head, held.north_head):
-        minutes.sign_minutes(member=head, session=FIRST_SESSION, version=1, now=LATER)
+        minutes.sign_minutes(
+            member=head, command=SignMinutes(session=FIRST_SESSION, version=1), now=LATER
+        )
     return held
 
 

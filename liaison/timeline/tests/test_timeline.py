@@ -13,8 +13,30 @@ from django.core.management import CommandError, call_command
 
 from liaison.meetings import attending, calling_off
 from liaison.meetings.commands import CheckInTo, NoticeOfAbsence, PostponeSession
-from liaison.projects.commands import ProposeDraft
+from liaison.projects.commands import (
+    AddActor,
+    OpenBlocker,
+    ProposeDraft,
+    RecordExternalEvent,
+    RecordPosition,
+    RecordThirdParty,
+    Replan,
+    SaveDraft,
+    StateStatus,
+)
 from liaison.records import commitments, meeting_records, minutes, readouts
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    PublishReadout,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+    SignMinutes,
+)
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold, weekly
 from liaison.timeline.build import timeline
 
@@ -32,47 +54,59 @@ def history(world: World) -> World:
     after = FIRST_START + 2 * HOUR
     meeting_records.save_record(
         member=world.south_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        place="Kaesong",
-        started_at=FIRST_START,
-        duration_minutes=60,
-        participants=[meeting_records.ParticipantIn(member=world.south_head.username)],
-        topics=[],
-        outcomes=[meeting_records.OutcomeIn("agreement", "Meet weekly.")],
+        command=SaveRecord(
+            session=FIRST_SESSION,
+            base_revision=0,
+            place="Kaesong",
+            started_at=FIRST_START,
+            duration_minutes=60,
+            participants=[ParticipantIn(member=world.south_head.username)],
+            topics=[],
+            outcomes=[OutcomeIn(kind="agreement", text="Meet weekly.")],
+        ),
         now=after,
     )
     readouts.save_readout_draft(
         member=world.south_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        title="Talks held",
-        source="Ministry",
-        body="We met.",
+        command=SaveReadoutDraft(
+            session=FIRST_SESSION,
+            base_revision=0,
+            title="Talks held",
+            source="Ministry",
+            body="We met.",
+        ),
         now=after,
     )
-    readouts.publish_readout(member=world.south_head, session=FIRST_SESSION, now=after + HOUR)
+    readouts.publish_readout(
+        member=world.south_head, command=PublishReadout(session=FIRST_SESSION), now=after + HOUR
+    )
     minutes.save_minutes(
         member=world.north_staff,
-        session=FIRST_SESSION,
-        base_version=0,
-        text="Minutes.",
+        command=SaveMinutes(session=FIRST_SESSION, base_version=0, text="Minutes."),
         now=after,
     )
-    minutes.propose_minutes(member=world.north_head, session=FIRST_SESSION, version=1, now=after)
+    minutes.propose_minutes(
+        member=world.north_head, command=ProposeMinutes(session=FIRST_SESSION, version=1), now=after
+    )
     # Both heads sign at the same instant: the order on one instant is fixed.
     minutes.sign_minutes(
-        member=world.north_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
+        member=world.north_head,
+        command=SignMinutes(session=FIRST_SESSION, version=1),
+        now=after + 2 * HOUR,
     )
     minutes.sign_minutes(
-        member=world.south_head, session=FIRST_SESSION, version=1, now=after + 2 * HOUR
+        member=world.south_head,
+        command=SignMinutes(session=FIRST_SESSION, version=1),
+        now=after + 2 * HOUR,
     )
     commitments.make_commitment(
         member=world.north_head,
-        key="weekly",
-        text="Meet every week",
-        owners=["north", "south"],
-        source_outcome=f"{FIRST_SESSION}/o1",
+        command=MakeCommitment(
+            key="weekly",
+            text="Meet every week",
+            owners=["north", "south"],
+            source_outcome=f"{FIRST_SESSION}/o1",
+        ),
         now=after + 3 * HOUR,
     )
     attending.check_in(
@@ -82,9 +116,9 @@ def history(world: World) -> World:
     )
     commitments.change_commitment_status(
         member=world.south_head,
-        key="weekly",
-        status="disputed",
-        reason="The North stayed away.",
+        command=ChangeCommitmentStatus(
+            key="weekly", status="disputed", reason="The North stayed away."
+        ),
         now=FIRST_START + WEEK + 2 * HOUR,
     )
     attending.give_notice_of_absence(
@@ -157,11 +191,9 @@ def test_items_say_what_happened_and_link_to_it(history):
 def test_drafts_never_appear(history):
     readouts.save_readout_draft(
         member=history.north_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        title="Secret",
-        source="KCNA",
-        body="Private.",
+        command=SaveReadoutDraft(
+            session=FIRST_SESSION, base_revision=0, title="Secret", source="KCNA", body="Private."
+        ),
         now=NOW,
     )
     assert "Secret" not in json.dumps(
@@ -219,15 +251,12 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
     for n in range(20):
         commitments.make_commitment(
             member=history.south_head,
-            key=f"c{n}",
-            text=f"Promise {n}",
-            owners=["south"],
+            command=MakeCommitment(key=f"c{n}", text=f"Promise {n}", owners=["south"]),
             now=NOW - HOUR,
         )
         commitments.change_commitment_status(
             member=history.north_head,
-            key=f"c{n}",
-            status="in_progress",
+            command=ChangeCommitmentStatus(key=f"c{n}", status="in_progress"),
             now=NOW - HOUR,
         )
     # sides, cadences, session rows, check-ins, notices, records, readouts, signatures,
@@ -239,64 +268,77 @@ def test_the_timeline_reads_in_a_fixed_number_of_queries(history, django_assert_
 
 
 def test_projects_blockers_and_third_parties_join_the_timeline(history, django_assert_num_queries):
-    from liaison.projects import actions as projects
+    from liaison.projects import blockers, drafts, plans, third_parties
 
     day = FIRST_START + 2 * WEEK  # Friday 19 Jan
-    projects.record_third_party(member=history.south_head, key="us", name="United States", now=day)
-    projects.add_actor(
-        member=history.south_head, party="us", key="envoy", name="The Envoy", title="", now=day
+    third_parties.record_third_party(
+        member=history.south_head, command=RecordThirdParty(key="us", name="United States"), now=day
     )
-    projects.record_position(
+    third_parties.add_actor(
         member=history.south_head,
-        party="us",
-        key="pace",
-        actor="envoy",
-        stated_on=dt.date(2024, 1, 18),
-        summary="Go slower",
-        source="Press",
+        command=AddActor(party="us", key="envoy", name="The Envoy", title=""),
         now=day,
     )
-    projects.record_external_event(
+    third_parties.record_position(
+        member=history.south_head,
+        command=RecordPosition(
+            party="us",
+            key="pace",
+            actor="envoy",
+            stated_on=dt.date(2024, 1, 18),
+            summary="Go slower",
+            source="Press",
+        ),
+        now=day,
+    )
+    third_parties.record_external_event(
         member=history.north_head,
-        party="us",
-        key="summit",
-        title="Summit",
-        on=dt.date(2024, 3, 1),
-        status="expected",
-        source="Press",
+        command=RecordExternalEvent(
+            party="us",
+            key="summit",
+            title="Summit",
+            on=dt.date(2024, 3, 1),
+            status="expected",
+            source="Press",
+        ),
         now=day,
     )
-    projects.save_project_draft(
+    drafts.save_project_draft(
         member=history.south_head,
-        key="rail",
-        base_revision=0,
-        kind="study",
-        title="Rail study",
-        leads=["south", "north"],
-        start=dt.date(2024, 2, 1),
-        end=dt.date(2024, 2, 29),
+        command=SaveDraft(
+            key="rail",
+            base_revision=0,
+            kind="study",
+            title="Rail study",
+            leads=["south", "north"],
+            start=dt.date(2024, 2, 1),
+            end=dt.date(2024, 2, 29),
+        ),
         now=day,
     )
-    projects.propose_project(member=history.south_head, command=ProposeDraft(key="rail"), now=day)
-    projects.open_blocker(
+    drafts.propose_project(member=history.south_head, command=ProposeDraft(key="rail"), now=day)
+    blockers.open_blocker(
         member=history.north_head,
-        project="rail",
-        key="pace",
-        kind="third_party",
-        description="Washington's pace",
-        opened_on=dt.date(2024, 1, 19),
-        position="us/pace",
+        command=OpenBlocker(
+            project="rail",
+            key="pace",
+            kind="third_party",
+            description="Washington's pace",
+            opened_on=dt.date(2024, 1, 19),
+            position="us/pace",
+        ),
         now=day,
     )
-    projects.state_status(
-        member=history.north_head, key="rail", status="pending", blockers=["pace"], now=day
+    plans.state_status(
+        member=history.north_head,
+        command=StateStatus(key="rail", status="pending", blockers=["pace"]),
+        now=day,
     )
-    projects.replan_project(
+    plans.replan_project(
         member=history.south_head,
-        key="rail",
-        start=dt.date(2024, 4, 1),
-        end=dt.date(2024, 4, 30),
-        reason="Waiting",
+        command=Replan(
+            key="rail", start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30), reason="Waiting"
+        ),
         now=day,
     )
     kinds = [

@@ -9,8 +9,17 @@ import time_machine
 from django.test import Client
 from django.urls import reverse
 
-from liaison.projects import actions
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import blockers, drafts, plans, third_parties
+from liaison.projects.commands import (
+    AddActor,
+    AddDependency,
+    OpenBlocker,
+    ProposeDraft,
+    RecordPosition,
+    RecordThirdParty,
+    SaveDraft,
+    StateStatus,
+)
 from liaison.projects.models import Project
 from liaison.testing import T0, World
 
@@ -42,63 +51,73 @@ def propose(
     start: dt.date | None = dt.date(2024, 3, 1),
     end: dt.date | None = dt.date(2024, 3, 31),
 ) -> Project:
-    actions.save_project_draft(
+    drafts.save_project_draft(
         member=world.members[member],
-        key=key,
-        base_revision=0,
-        kind=kind,
-        title=title,
-        leads=["south", "north"],
-        start=start,
-        end=end,
+        command=SaveDraft(
+            key=key,
+            base_revision=0,
+            kind=kind,
+            title=title,
+            leads=["south", "north"],
+            start=start,
+            end=end,
+        ),
         now=NOW,
     )
-    return actions.propose_project(
+    return drafts.propose_project(
         member=world.members[member], command=ProposeDraft(key=key), now=NOW
     )
 
 
 def state(world: World, key: str, status: str, member: str = "south_head", **kw: object) -> None:
-    actions.state_status(
-        member=world.members[member],
-        key=key,
-        status=status,
-        now=NOW,
-        **kw,  # type: ignore[arg-type]
+    plans.state_status(
+        member=world.members[member], command=StateStatus(key=key, status=status, **kw), now=NOW
     )
 
 
 def third_party(world: World) -> None:
     """The U.S. with an envoy and a position the projects can cite."""
     head = world.north_head
-    actions.record_third_party(member=head, key="us", name="The United States", now=NOW)
-    actions.add_actor(
-        member=head, party="us", key="envoy", name="Stephen Biegun", title="Envoy", now=NOW
+    third_parties.record_third_party(
+        member=head, command=RecordThirdParty(key="us", name="The United States"), now=NOW
     )
-    actions.record_position(
+    third_parties.add_actor(
         member=head,
-        party="us",
-        key="sanctions-first",
-        stated_on=dt.date(2024, 1, 20),
-        summary="Inter-Korean projects must not get ahead of denuclearisation.",
-        source="State Department briefing",
-        actor="envoy",
+        command=AddActor(party="us", key="envoy", name="Stephen Biegun", title="Envoy"),
+        now=NOW,
+    )
+    third_parties.record_position(
+        member=head,
+        command=RecordPosition(
+            party="us",
+            key="sanctions-first",
+            stated_on=dt.date(2024, 1, 20),
+            summary="Inter-Korean projects must not get ahead of denuclearisation.",
+            source="State Department briefing",
+            actor="envoy",
+        ),
         now=NOW,
     )
 
 
 def blocker(world: World, project: str, key: str = "sanctions", position: str = "") -> None:
-    actions.open_blocker(
+    blockers.open_blocker(
         member=world.south_head,
-        project=project,
-        key=key,
-        kind="sanctions" if not position else "third_party",
-        description="UN sanctions bar shipping the survey equipment.",
-        opened_on=dt.date(2024, 1, 25),
-        position=position,
+        command=OpenBlocker(
+            project=project,
+            key=key,
+            kind="sanctions" if not position else "third_party",
+            description="UN sanctions bar shipping the survey equipment.",
+            opened_on=dt.date(2024, 1, 25),
+            position=position,
+        ),
         now=NOW,
     )
 
 
 def depend(world: World, project: str, depends_on: str) -> None:
-    actions.add_dependency(member=world.south_head, project=project, depends_on=depends_on, now=NOW)
+    blockers.add_dependency(
+        member=world.south_head,
+        command=AddDependency(project=project, depends_on=depends_on),
+        now=NOW,
+    )

@@ -10,6 +10,13 @@ from django.test import Client
 from django.urls import reverse
 
 from liaison.records import meeting_records, readouts
+from liaison.records.commands import (
+    OutcomeIn,
+    ParticipantIn,
+    PublishReadout,
+    SaveReadoutDraft,
+    SaveRecord,
+)
 from liaison.records.overview import draft_for
 from liaison.testing import FIRST_SESSION, FIRST_START, World
 
@@ -64,17 +71,19 @@ def record_data(world: World, **changes: object) -> dict[str, object]:
 def save_record(world: World, member: str = "south_staff") -> None:
     meeting_records.save_record(
         member=world.members[member],
-        session=KEY,
-        base_revision=0,
-        place="Office building, Kaesong",
-        started_at=FIRST_START,
-        duration_minutes=60,
-        participants=[
-            meeting_records.ParticipantIn(member=world.south_head.username),
-            meeting_records.ParticipantIn(member=world.north_head.username),
-        ],
-        topics=["Rail study"],
-        outcomes=[meeting_records.OutcomeIn("next_step", "Prepare a business visit.")],
+        command=SaveRecord(
+            session=KEY,
+            base_revision=0,
+            place="Office building, Kaesong",
+            started_at=FIRST_START,
+            duration_minutes=60,
+            participants=[
+                ParticipantIn(member=world.south_head.username),
+                ParticipantIn(member=world.north_head.username),
+            ],
+            topics=["Rail study"],
+            outcomes=[OutcomeIn(kind="next_step", text="Prepare a business visit.")],
+        ),
         now=LATER,
     )
 
@@ -85,11 +94,13 @@ def publish(world: World, side: str, body: str, at: dt.datetime = LATER) -> None
     draft = draft_for(head, KEY)
     readouts.save_readout_draft(
         member=head,
-        session=KEY,
-        base_revision=draft.revision if draft else 0,
-        title=f"{head.side} readout",
-        source=f"{head.side} ministry",
-        body=body,
+        command=SaveReadoutDraft(
+            session=KEY,
+            base_revision=draft.revision if draft else 0,
+            title=f"{head.side} readout",
+            source=f"{head.side} ministry",
+            body=body,
+        ),
         now=at,
     )
-    readouts.publish_readout(member=head, session=KEY, now=at)
+    readouts.publish_readout(member=head, command=PublishReadout(session=KEY), now=at)

@@ -21,9 +21,10 @@ from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
 from liaison.meetings import proposing
 from liaison.meetings.commands import ProposeSession
-from liaison.projects import actions as projects
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import drafts, third_parties
+from liaison.projects.commands import ProposeDraft, RecordThirdParty, SaveDraft
 from liaison.records import frameworks
+from liaison.records.commands import ClauseIn, RecordFramework
 from liaison.testing import make_world
 from liaison.web import urls
 
@@ -220,12 +221,14 @@ def _framework(world) -> None:
     """The framework the "framework" rows address."""
     frameworks.record_framework(
         member=world.south_head,
-        key=FRAMEWORK,
-        base_revision=0,
-        title="Accord",
-        adopted_on=dt.date(2023, 12, 1),
-        summary="",
-        clauses=[frameworks.ClauseIn("1", "Meet every week.")],
+        command=RecordFramework(
+            key=FRAMEWORK,
+            base_revision=0,
+            title="Accord",
+            adopted_on=dt.date(2023, 12, 1),
+            summary="",
+            clauses=[ClauseIn(number="1", text="Meet every week.")],
+        ),
         now=BEFORE,
     )
 
@@ -235,26 +238,24 @@ PROJECT, DRAFT, PARTY = "rail", "secret-draft", "us"
 
 def _projects(world) -> None:
     """The project, the South's draft and the third party the project rows address."""
-    projects.save_project_draft(
+    drafts.save_project_draft(
         member=world.south_head,
-        key=PROJECT,
-        base_revision=0,
-        kind="study",
-        title="Rail study",
-        leads=["south"],
+        command=SaveDraft(
+            key=PROJECT, base_revision=0, kind="study", title="Rail study", leads=["south"]
+        ),
         now=BEFORE,
     )
-    projects.propose_project(member=world.south_head, command=ProposeDraft(key=PROJECT), now=BEFORE)
-    projects.save_project_draft(
+    drafts.propose_project(member=world.south_head, command=ProposeDraft(key=PROJECT), now=BEFORE)
+    drafts.save_project_draft(
         member=world.south_staff,
-        key=DRAFT,
-        base_revision=0,
-        kind="visit",
-        title="Secret visit",
-        leads=["south"],
+        command=SaveDraft(
+            key=DRAFT, base_revision=0, kind="visit", title="Secret visit", leads=["south"]
+        ),
         now=BEFORE,
     )
-    projects.record_third_party(member=world.north_head, key=PARTY, name="The U.S.", now=BEFORE)
+    third_parties.record_third_party(
+        member=world.north_head, command=RecordThirdParty(key=PARTY, name="The U.S."), now=BEFORE
+    )
 
 
 CHANNEL_ARGS = ("message", "attachment", "note")

@@ -44,8 +44,10 @@ from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.meetings import proposing
 from liaison.meetings.commands import ProposeSession
-from liaison.projects import actions as projects
+from liaison.projects import drafts
+from liaison.projects.commands import SaveDraft
 from liaison.records import minutes, readouts
+from liaison.records.commands import SaveMinutes, SaveReadoutDraft
 from liaison.testing import OPERATOR, PASSWORD, World, hold, make_world
 
 pytestmark = pytest.mark.django_db
@@ -102,16 +104,20 @@ def build() -> Matrix:
     hold(world, SECOND, api.FIRST_START + dt.timedelta(days=7))
     second = api.FIRST_START + dt.timedelta(days=7, hours=2)
     minutes.save_minutes(
-        member=world.south_staff, session=SECOND, base_version=0, text="Brief.", now=second
+        member=world.south_staff,
+        command=SaveMinutes(session=SECOND, base_version=0, text="Brief."),
+        now=second,
     )
     for side in SIDES:
         readouts.save_readout_draft(
             member=world.members[f"{side}_staff"],
-            session=FIRST,
-            base_revision=2,
-            title="Readout",
-            source="Ministry",
-            body=f"Draft 3: {SECRET[side]}",
+            command=SaveReadoutDraft(
+                session=FIRST,
+                base_revision=2,
+                title="Readout",
+                source="Ministry",
+                body=f"Draft 3: {SECRET[side]}",
+            ),
             now=second,
         )
     api.planned(world)
@@ -131,13 +137,15 @@ def build() -> Matrix:
     tokens: dict[str, str] = {}
     for side in SIDES:
         staff, head = world.members[f"{side}_staff"], world.members[f"{side}_head"]
-        projects.save_project_draft(
+        drafts.save_project_draft(
             member=staff,
-            key=f"{side}-secret",
-            base_revision=0,
-            kind="visit",
-            title=f"Visit {SECRET[side]}",
-            leads=[side],
+            command=SaveDraft(
+                key=f"{side}-secret",
+                base_revision=0,
+                kind="visit",
+                title=f"Visit {SECRET[side]}",
+                leads=[side],
+            ),
             now=at,
         )
         note = channel.add_note(

@@ -21,6 +21,7 @@ from liaison.channel.attachments import Upload
 from liaison.channel.models import Message, NotificationPreference, PrivateNote, Receipt
 from liaison.ledger.models import Event
 from liaison.records import commitments, minutes
+from liaison.records.commands import MakeCommitment, SaveMinutes
 from liaison.testing import World, hold, make_world
 
 pytestmark = pytest.mark.django_db
@@ -516,10 +517,9 @@ def test_the_register_shows_each_commitments_notes_in_its_row(office, as_user):
     hold(office)
     commitments.make_commitment(
         member=office.south_head,
-        key="rail-study",
-        text="Study the rail link.",
-        owners=["south", "north"],
-        due_on=None,
+        command=MakeCommitment(
+            key="rail-study", text="Study the rail link.", owners=["south", "north"], due_on=None
+        ),
         now=LATER,
     )
     actions.add_note(
@@ -546,7 +546,9 @@ def test_notes_appear_on_the_session_record_and_minutes_pages(office, as_user):
         if kind == "minutes":
             hold(office)
             minutes.save_minutes(
-                member=office.south_staff, session=key, base_version=0, text="Met.", now=LATER
+                member=office.south_staff,
+                command=SaveMinutes(session=key, base_version=0, text="Met."),
+                now=LATER,
             )
         actions.add_note(
             member=office.north_staff,

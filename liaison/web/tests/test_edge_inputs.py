@@ -12,8 +12,8 @@ import time_machine
 from django.test import Client
 
 from liaison.channel.models import PrivateNote
-from liaison.projects import actions as projects
-from liaison.projects.commands import ProposeDraft
+from liaison.projects import drafts, shared
+from liaison.projects.commands import ProposeDraft, SaveDraft
 from liaison.projects.models import Project, ProjectDraft
 from liaison.testing import T0, World
 
@@ -71,7 +71,7 @@ def test_a_draft_key_with_a_percent_sign_is_a_form_error(world, key: str):
             },
         )
         assert response.status_code == 400, base_revision
-        assert "Use lowercase letters, digits and hyphens." in response.text
+        assert "must be lowercase letters, digits and hyphens" in response.text
     assert not ProjectDraft.objects.exists()
 
 
@@ -104,20 +104,22 @@ def test_a_plan_in_an_absurd_year_is_refused_at_entry(world, start: str, end: st
 
 def test_a_stored_plan_ending_in_december_9999_still_draws_the_chart(world, monkeypatch):
     # Stored before plans were held to a range of years: the chart still draws.
-    monkeypatch.setattr(projects, "PLAN_YEARS", range(1, 10_000))
+    monkeypatch.setattr(shared, "PLAN_YEARS", range(1, 10_000))
     head = world.south_head
-    projects.save_project_draft(
+    drafts.save_project_draft(
         member=head,
-        key="forever",
-        base_revision=0,
-        kind="study",
-        title="A study that never ends",
-        leads=["south"],
-        start=dt.date(2024, 3, 1),
-        end=dt.date(9999, 12, 31),
+        command=SaveDraft(
+            key="forever",
+            base_revision=0,
+            kind="study",
+            title="A study that never ends",
+            leads=["south"],
+            start=dt.date(2024, 3, 1),
+            end=dt.date(9999, 12, 31),
+        ),
         now=NOW,
     )
-    projects.propose_project(member=head, command=ProposeDraft(key="forever"), now=NOW)
+    drafts.propose_project(member=head, command=ProposeDraft(key="forever"), now=NOW)
     assert Project.objects.get().current_end == dt.date(9999, 12, 31)
     for who in ("south_head", "north_staff", "observer"):
         chart = at_now(member_client(world, who).get, f"{OFFICE}/projects/chart/")

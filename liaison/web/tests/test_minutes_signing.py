@@ -19,6 +19,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from liaison.ledger.models import Event
 from liaison.offices import reauth
 from liaison.records import minutes
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.records.models import MinutesSignature
 from liaison.testing import PASSWORD, World, hold
 
@@ -39,25 +40,30 @@ def proposed(office: World) -> World:
     """Version 1 saved by the South's staff and proposed by the North's deputy."""
     hold(office)
     minutes.save_minutes(
-        member=office.south_staff, session=KEY, base_version=0, text=TEXT, now=LATER
+        member=office.south_staff,
+        command=SaveMinutes(session=KEY, base_version=0, text=TEXT),
+        now=LATER,
     )
-    minutes.propose_minutes(member=office.north_deputy, session=KEY, version=1, now=LATER)
+    minutes.propose_minutes(
+        member=office.north_deputy, command=ProposeMinutes(session=KEY, version=1), now=LATER
+    )
     return office
 
 
 def _correction_proposed(world: World) -> None:
     """Version 1 agreed by both heads, then version 2 (a correction) proposed."""
     for head in (world.south_head, world.north_head):
-        minutes.sign_minutes(member=head, session=KEY, version=1, now=LATER)
+        minutes.sign_minutes(member=head, command=SignMinutes(session=KEY, version=1), now=LATER)
     minutes.save_minutes(
         member=world.north_staff,
-        session=KEY,
-        base_version=1,
-        text=CORRECTED,
-        correction_reason="the study moved",
+        command=SaveMinutes(
+            session=KEY, base_version=1, text=CORRECTED, correction_reason="the study moved"
+        ),
         now=LATER,
     )
-    minutes.propose_minutes(member=world.south_deputy, session=KEY, version=2, now=LATER)
+    minutes.propose_minutes(
+        member=world.south_deputy, command=ProposeMinutes(session=KEY, version=2), now=LATER
+    )
 
 
 def signatures() -> int:
@@ -133,9 +139,13 @@ def test_a_stale_page_signs_nothing_and_shows_the_version_proposed_now(proposed,
     head = as_user(proposed.south_head)
     get(head, url(proposed, "session-minutes-sign-confirm"))  # the head reads version 1
     minutes.save_minutes(
-        member=proposed.north_staff, session=KEY, base_version=1, text=CORRECTED, now=LATER
+        member=proposed.north_staff,
+        command=SaveMinutes(session=KEY, base_version=1, text=CORRECTED),
+        now=LATER,
     )
-    minutes.propose_minutes(member=proposed.north_head, session=KEY, version=2, now=LATER)
+    minutes.propose_minutes(
+        member=proposed.north_head, command=ProposeMinutes(session=KEY, version=2), now=LATER
+    )
     before = Event.objects.count()
     response = post(head, url(proposed, "session-minutes-sign"), confirm(1))
     assert response.status_code == 400
@@ -264,12 +274,14 @@ def test_the_confirmation_page_reads_as_many_queries_with_one_version_as_with_ma
     for version in range(2, 12):
         minutes.save_minutes(
             member=proposed.south_staff,
-            session=KEY,
-            base_version=version,
-            text=f"{CORRECTED}\n{version}. More.",
+            command=SaveMinutes(
+                session=KEY, base_version=version, text=f"{CORRECTED}\n{version}. More."
+            ),
             now=LATER,
         )
-    minutes.propose_minutes(member=proposed.south_head, session=KEY, version=12, now=LATER)
+    minutes.propose_minutes(
+        member=proposed.south_head, command=ProposeMinutes(session=KEY, version=12), now=LATER
+    )
     assert _queries(head, address) == few
     # The session and the user, the office and the membership, the session's attendance,
     # the sides, the minutes with their versions and signatures, the members: the page's

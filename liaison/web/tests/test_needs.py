@@ -22,6 +22,7 @@ from liaison.attention.tests.helpers import (
 from liaison.channel import actions as channel
 from liaison.channel.models import Receipt
 from liaison.records import minutes, readouts
+from liaison.records.commands import SaveReadoutDraft, SignMinutes
 from liaison.testing import FIRST_SESSION, FIRST_START, World
 from liaison.web import context_processors
 
@@ -61,7 +62,9 @@ def test_a_head_sees_the_minutes_awaiting_his_signature_and_the_count_until_he_s
     assert "since Fri 5 Jan 2024, 11:00 KST" in page  # proposed then, in his zone (Seoul)
     assert _nav_count(page) == 1
 
-    minutes.sign_minutes(member=office.south_head, session=FIRST_SESSION, version=1, now=AFTER)
+    minutes.sign_minutes(
+        member=office.south_head, command=SignMinutes(session=FIRST_SESSION, version=1), now=AFTER
+    )
     with time_machine.travel(AFTER, tick=False):
         page = client.get(_dashboard(office)).content.decode()
     assert _panel(page) == []
@@ -85,11 +88,9 @@ def test_the_other_sides_head_sees_his_own_items_and_none_of_this_sides_private_
     )
     readouts.save_readout_draft(
         member=office.south_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        title="Readout",
-        source="Ministry",
-        body=SECRET,
+        command=SaveReadoutDraft(
+            session=FIRST_SESSION, base_revision=0, title="Readout", source="Ministry", body=SECRET
+        ),
         now=AFTER,
     )
     with time_machine.travel(AFTER, tick=False):

@@ -10,7 +10,8 @@ import re
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.projects import actions
+from liaison.projects import blockers, drafts, plans
+from liaison.projects.commands import Replan, ResolveBlocker, SaveDraft
 from liaison.projects.models import Project, ProjectDraft, Status
 from liaison.testing import World
 
@@ -37,12 +38,14 @@ def projects(office: World) -> World:
     waits on it; a concert the sides disagree on; and the South's private draft."""
     third_party(office)
     propose(office, "rail-study", "Joint rail study")
-    actions.replan_project(
+    plans.replan_project(
         member=office.north_head,
-        key="rail-study",
-        start=dt.date(2024, 3, 22),
-        end=dt.date(2024, 4, 21),
-        reason="Survey trains need clearance",
+        command=Replan(
+            key="rail-study",
+            start=dt.date(2024, 3, 22),
+            end=dt.date(2024, 4, 21),
+            reason="Survey trains need clearance",
+        ),
         now=NOW,
     )
     blocker(office, "rail-study")
@@ -52,13 +55,11 @@ def projects(office: World) -> World:
     propose(office, "concert", "Art troupe performance", kind="event", start=None, end=None)
     state(office, "concert", "agreed", member="south_head")
     state(office, "concert", "pending", member="north_head", reason="Waiting for a venue")
-    actions.save_project_draft(
+    drafts.save_project_draft(
         member=office.south_staff,
-        key="secret",
-        base_revision=0,
-        kind="event",
-        title=SECRET,
-        leads=["south"],
+        command=SaveDraft(
+            key="secret", base_revision=0, kind="event", title=SECRET, leads=["south"]
+        ),
         now=NOW,
     )
     return office
@@ -173,11 +174,11 @@ def test_a_refusal_is_a_form_error_and_writes_nothing(projects, as_user, name, d
 
 
 def test_the_status_form_offers_only_open_blockers(projects, as_user):
-    actions.resolve_blocker(
+    blockers.resolve_blocker(
         member=projects.south_head,
-        project="rail-study",
-        key="sanctions",
-        resolved_on=dt.date(2024, 1, 30),
+        command=ResolveBlocker(
+            project="rail-study", key="sanctions", resolved_on=dt.date(2024, 1, 30)
+        ),
         now=NOW,
     )
     html = get(as_user(projects.south_head), url(projects, "office-project", "rail-study")).text

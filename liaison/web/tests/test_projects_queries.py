@@ -9,7 +9,8 @@ import datetime as dt
 import pytest
 from django.urls import reverse
 
-from liaison.projects import actions
+from liaison.projects import blockers, drafts, plans, third_parties
+from liaison.projects.commands import AddCondition, RecordExternalEvent, Replan, SaveDraft
 from liaison.testing import World
 
 from .conftest import NEEDS_QUERIES
@@ -39,44 +40,45 @@ QUERIES = {
 
 def _office(world: World, count: int) -> World:
     third_party(world)
-    actions.record_external_event(
+    third_parties.record_external_event(
         member=world.south_head,
-        party="us",
-        key="summit",
-        title="Summit",
-        on=dt.date(2024, 2, 27),
-        status="expected",
-        source="White House",
-        actor="envoy",
+        command=RecordExternalEvent(
+            party="us",
+            key="summit",
+            title="Summit",
+            on=dt.date(2024, 2, 27),
+            status="expected",
+            source="White House",
+            actor="envoy",
+        ),
         now=NOW,
     )
     for n in range(count):
         key = f"p{n:02d}"
         propose(world, key, f"Project {n}", start=dt.date(2024, 3, 1) + dt.timedelta(days=n))
-        actions.replan_project(
+        plans.replan_project(
             member=world.north_head,
-            key=key,
-            start=dt.date(2024, 4, 1),
-            end=dt.date(2024, 4, 30),
-            reason="Later",
+            command=Replan(
+                key=key, start=dt.date(2024, 4, 1), end=dt.date(2024, 4, 30), reason="Later"
+            ),
             now=NOW,
         )
         blocker(world, key)
         blocker(world, key, key="us", position="us/sanctions-first")
-        actions.add_condition(
-            member=world.south_head, project=key, position="us/sanctions-first", now=NOW
+        blockers.add_condition(
+            member=world.south_head,
+            command=AddCondition(project=key, position="us/sanctions-first"),
+            now=NOW,
         )
         state(world, key, "postponed", blockers=["sanctions"])
         state(world, key, "pending", member="north_head", reason="Waiting")
         if n:
             depend(world, key, f"p{n - 1:02d}")
-    actions.save_project_draft(
+    drafts.save_project_draft(
         member=world.south_staff,
-        key="draft",
-        base_revision=0,
-        kind="event",
-        title="Draft",
-        leads=["south"],
+        command=SaveDraft(
+            key="draft", base_revision=0, kind="event", title="Draft", leads=["south"]
+        ),
         now=NOW,
     )
     return world

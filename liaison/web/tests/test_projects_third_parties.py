@@ -120,7 +120,7 @@ def test_a_party_cannot_take_the_forms_address_as_key(office, as_user):
         {"key": "new", "name": "New"},
     )
     assert response.status_code == 400
-    assert "is the address of this form" in response.text
+    assert "“new” names a page of its own" in response.text
     assert not ThirdParty.objects.exists()
 
 

@@ -12,6 +12,7 @@ from liaison.ledger.models import Event
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.records import minutes
+from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
 from liaison.records.models import Minutes, MinutesStatus
 from liaison.testing import World, hold
 
@@ -93,11 +94,15 @@ def test_draft_propose_and_both_heads_sign_through_the_pages(held, as_user):
 
 def _agreed(world: World) -> None:
     minutes.save_minutes(
-        member=world.south_staff, session=KEY, base_version=0, text=TEXT, now=LATER
+        member=world.south_staff,
+        command=SaveMinutes(session=KEY, base_version=0, text=TEXT),
+        now=LATER,
     )
-    minutes.propose_minutes(member=world.south_head, session=KEY, version=1, now=LATER)
+    minutes.propose_minutes(
+        member=world.south_head, command=ProposeMinutes(session=KEY, version=1), now=LATER
+    )
     for head in (world.south_head, world.north_head):
-        minutes.sign_minutes(member=head, session=KEY, version=1, now=LATER)
+        minutes.sign_minutes(member=head, command=SignMinutes(session=KEY, version=1), now=LATER)
 
 
 def test_agreed_minutes_take_a_correction_with_a_reason(held, as_user):
@@ -128,10 +133,14 @@ def test_agreed_minutes_take_a_correction_with_a_reason(held, as_user):
 
 def test_every_version_is_listed_with_its_hash(held, as_user):
     minutes.save_minutes(
-        member=held.south_staff, session=KEY, base_version=0, text="One.", now=LATER
+        member=held.south_staff,
+        command=SaveMinutes(session=KEY, base_version=0, text="One."),
+        now=LATER,
     )
     minutes.save_minutes(
-        member=held.north_staff, session=KEY, base_version=1, text="Two.", now=LATER
+        member=held.north_staff,
+        command=SaveMinutes(session=KEY, base_version=1, text="Two."),
+        now=LATER,
     )
     shown = page(as_user(held.observer), held)
     assert "Earlier versions" in shown
@@ -143,7 +152,9 @@ def test_every_version_is_listed_with_its_hash(held, as_user):
 
 def test_two_saves_from_the_same_version_show_the_diff(held, as_user):
     minutes.save_minutes(
-        member=held.south_staff, session=KEY, base_version=0, text="One.", now=LATER
+        member=held.south_staff,
+        command=SaveMinutes(session=KEY, base_version=0, text="One."),
+        now=LATER,
     )
     post(
         as_user(held.south_head),
@@ -183,9 +194,13 @@ def test_minutes_of_a_session_not_held_are_refused(held, as_user):
 
 def test_proposing_twice_is_refused_with_a_message(held, as_user):
     minutes.save_minutes(
-        member=held.south_staff, session=KEY, base_version=0, text="One.", now=LATER
+        member=held.south_staff,
+        command=SaveMinutes(session=KEY, base_version=0, text="One."),
+        now=LATER,
     )
-    minutes.propose_minutes(member=held.south_head, session=KEY, version=1, now=LATER)
+    minutes.propose_minutes(
+        member=held.south_head, command=ProposeMinutes(session=KEY, version=1), now=LATER
+    )
     before = Event.objects.count()
     response = post(as_user(held.north_head), url(held, "session-minutes-propose"), {"version": 1})
     assert response.status_code == 400

@@ -9,6 +9,19 @@ import pytest
 from django.urls import reverse
 
 from liaison.records import commitments, frameworks, meeting_records, minutes, readouts
+from liaison.records.commands import (
+    ChangeCommitmentStatus,
+    ClauseIn,
+    MakeCommitment,
+    OutcomeIn,
+    ParticipantIn,
+    ProposeMinutes,
+    RecordFramework,
+    SaveMinutes,
+    SaveReadoutDraft,
+    SaveRecord,
+    SignMinutes,
+)
 from liaison.testing import World, hold
 
 from .conftest import NEEDS_QUERIES
@@ -45,12 +58,14 @@ def _framework(world: World, revisions: int) -> None:
     for revision in range(revisions):
         frameworks.record_framework(
             member=world.south_head,
-            key="pyongyang",
-            base_revision=revision,
-            title="Pyongyang Declaration",
-            adopted_on=dt.date(2018, 9, 19),
-            summary=f"Revision {revision + 1}",
-            clauses=[frameworks.ClauseIn(str(n), f"Clause {n}.") for n in range(1, 11)],
+            command=RecordFramework(
+                key="pyongyang",
+                base_revision=revision,
+                title="Pyongyang Declaration",
+                adopted_on=dt.date(2018, 9, 19),
+                summary=f"Revision {revision + 1}",
+                clauses=[ClauseIn(number=str(n), text=f"Clause {n}.") for n in range(1, 11)],
+            ),
             now=LATER,
         )
 
@@ -59,15 +74,21 @@ def _minutes(world: World, versions: int) -> None:
     for version in range(versions):
         minutes.save_minutes(
             member=world.south_staff if version % 2 else world.north_staff,
-            session=KEY,
-            base_version=version,
-            text=f"Minutes, version {version + 1}.",
+            command=SaveMinutes(
+                session=KEY, base_version=version, text=f"Minutes, version {version + 1}."
+            ),
             now=LATER,
         )
         minutes.propose_minutes(
-            member=world.south_head, session=KEY, version=version + 1, now=LATER
+            member=world.south_head,
+            command=ProposeMinutes(session=KEY, version=version + 1),
+            now=LATER,
         )
-        minutes.sign_minutes(member=world.south_head, session=KEY, version=version + 1, now=LATER)
+        minutes.sign_minutes(
+            member=world.south_head,
+            command=SignMinutes(session=KEY, version=version + 1),
+            now=LATER,
+        )
 
 
 def _record_revisions(world: World, revisions: int) -> None:
@@ -75,16 +96,16 @@ def _record_revisions(world: World, revisions: int) -> None:
     for revision in range(1, revisions):
         meeting_records.save_record(
             member=world.north_staff,
-            session=KEY,
-            base_revision=revision,
-            place=f"Place {revision}",
-            started_at=world_start(),
-            duration_minutes=60,
-            participants=[meeting_records.ParticipantIn(member=world.north_head.username)],
-            topics=[f"Topic {revision}"],
-            outcomes=[
-                meeting_records.OutcomeIn("next_step", "Prepare a business visit.", key="o1")
-            ],
+            command=SaveRecord(
+                session=KEY,
+                base_revision=revision,
+                place=f"Place {revision}",
+                started_at=world_start(),
+                duration_minutes=60,
+                participants=[ParticipantIn(member=world.north_head.username)],
+                topics=[f"Topic {revision}"],
+                outcomes=[OutcomeIn(kind="next_step", text="Prepare a business visit.", key="o1")],
+            ),
             now=LATER,
         )
 
@@ -99,19 +120,25 @@ def _commitments(world: World, count: int) -> None:
         source = {"source_clause": "pyongyang/1"} if n % 2 else {"source_outcome": f"{KEY}/o1"}
         commitments.make_commitment(
             member=world.north_head,
-            key=key,
-            text=f"Commitment {n}",
-            owners=["south", "north"],
-            due_on=dt.date(2024, 1, 10),
+            command=MakeCommitment(
+                key=key,
+                text=f"Commitment {n}",
+                owners=["south", "north"],
+                due_on=dt.date(2024, 1, 10),
+                **source,
+            ),
             now=LATER,
-            **source,
         )
         if n % 3 == 0:
             commitments.change_commitment_status(
-                member=world.south_head, key=key, status="done", reason="Done", now=LATER
+                member=world.south_head,
+                command=ChangeCommitmentStatus(key=key, status="done", reason="Done"),
+                now=LATER,
             )
             commitments.change_commitment_status(
-                member=world.north_head, key=key, status="disputed", reason="Not done", now=LATER
+                member=world.north_head,
+                command=ChangeCommitmentStatus(key=key, status="disputed", reason="Not done"),
+                now=LATER,
             )
 
 
@@ -128,11 +155,13 @@ def history(request, office: World) -> World:
     _commitments(office, 30 if many else 1)
     readouts.save_readout_draft(
         member=office.south_staff,
-        session=KEY,
-        base_revision=office_draft_revision(office),
-        title="Draft",
-        source="Ministry",
-        body="Draft text.",
+        command=SaveReadoutDraft(
+            session=KEY,
+            base_revision=office_draft_revision(office),
+            title="Draft",
+            source="Ministry",
+            body="Draft text.",
+        ),
         now=LATER,
     )
     return office

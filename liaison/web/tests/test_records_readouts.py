@@ -7,6 +7,7 @@ import pytest
 
 from liaison.ledger.models import Event
 from liaison.records import readouts as readouts_actions
+from liaison.records.commands import SaveReadoutDraft
 from liaison.records.models import Readout
 from liaison.testing import World, hold
 
@@ -99,20 +100,12 @@ def test_a_staff_member_drafts_and_the_deputy_publishes(held, as_user):
 def test_publishing_a_revision_one_has_not_read_is_refused(held, as_user):
     readouts_actions.save_readout_draft(
         member=held.south_staff,
-        session=KEY,
-        base_revision=0,
-        title="t",
-        source="s",
-        body="b",
+        command=SaveReadoutDraft(session=KEY, base_revision=0, title="t", source="s", body="b"),
         now=LATER,
     )
     readouts_actions.save_readout_draft(
         member=held.south_staff,
-        session=KEY,
-        base_revision=1,
-        title="t",
-        source="s",
-        body="b2",
+        command=SaveReadoutDraft(session=KEY, base_revision=1, title="t", source="s", body="b2"),
         now=LATER,
     )
     before = Event.objects.count()
@@ -127,11 +120,9 @@ def test_publishing_a_revision_one_has_not_read_is_refused(held, as_user):
 def test_two_draft_saves_from_the_same_revision_show_the_diff(held, as_user):
     readouts_actions.save_readout_draft(
         member=held.south_staff,
-        session=KEY,
-        base_revision=0,
-        title="t",
-        source="s",
-        body="Line one.",
+        command=SaveReadoutDraft(
+            session=KEY, base_revision=0, title="t", source="s", body="Line one."
+        ),
         now=LATER,
     )
     data = {"base_revision": 1, "title": "t", "source": "s"}
@@ -164,11 +155,9 @@ def test_no_page_shows_a_draft_to_the_other_side_or_an_observer(held, as_user, r
     save_record(held)
     readouts_actions.save_readout_draft(
         member=held.south_staff,
-        session=KEY,
-        base_revision=0,
-        title="Secret title",
-        source="Secret source",
-        body=SECRET,
+        command=SaveReadoutDraft(
+            session=KEY, base_revision=0, title="Secret title", source="Secret source", body=SECRET
+        ),
         now=LATER,
     )
     client = as_user(getattr(held, reader))
@@ -188,11 +177,9 @@ def test_no_page_shows_a_draft_to_the_other_side_or_an_observer(held, as_user, r
 def test_the_north_publishing_shows_nothing_of_the_souths_draft(held, as_user):
     readouts_actions.save_readout_draft(
         member=held.south_staff,
-        session=KEY,
-        base_revision=0,
-        title="Secret title",
-        source="Secret source",
-        body=SECRET,
+        command=SaveReadoutDraft(
+            session=KEY, base_revision=0, title="Secret title", source="Secret source", body=SECRET
+        ),
         now=LATER,
     )
     publish(held, "north", SHARED)

@@ -11,6 +11,7 @@ import time_machine
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.records import commitments, meeting_records
+from liaison.records.commands import MakeCommitment, ParticipantIn, SaveRecord
 from liaison.testing import FIRST_SESSION, FIRST_START, World, hold
 
 from .conftest import NEEDS_QUERIES
@@ -25,14 +26,16 @@ def history(office: World) -> World:
     hold(office)
     meeting_records.save_record(
         member=office.north_staff,
-        session=FIRST_SESSION,
-        base_revision=0,
-        place="Kaesong",
-        started_at=FIRST_START,
-        duration_minutes=60,
-        participants=[meeting_records.ParticipantIn(member=office.north_head.username)],
-        topics=[],
-        outcomes=[],
+        command=SaveRecord(
+            session=FIRST_SESSION,
+            base_revision=0,
+            place="Kaesong",
+            started_at=FIRST_START,
+            duration_minutes=60,
+            participants=[ParticipantIn(member=office.north_head.username)],
+            topics=[],
+            outcomes=[],
+        ),
         now=FIRST_START + dt.timedelta(hours=2),
     )
     attending.check_in(
@@ -88,9 +91,7 @@ def test_the_page_reads_in_a_fixed_number_of_queries(
     for n in range(15):
         commitments.make_commitment(
             member=history.south_head,
-            key=f"c{n}",
-            text=f"Promise {n}",
-            owners=["south"],
+            command=MakeCommitment(key=f"c{n}", text=f"Promise {n}", owners=["south"]),
             now=NOW - dt.timedelta(hours=1),
         )
     # session and user, membership, the timeline's seventeen reads; what waits on the viewer.
