@@ -13,6 +13,7 @@ from django.db import connection
 from liaison.bundle.audit import verify
 from liaison.ledger.models import Event
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.offices.models import Member, Office
 from liaison.testing import OPERATOR, T0, World, WorldRows, make_world
 
@@ -87,11 +88,13 @@ def test_new_rows_after_the_world_get_fresh_keys(db, django_db_setup):
     newcomer = get_user_model().objects.create_user(username="newcomer")
     offices.add_member(
         office=world.office,
-        username=newcomer.username,
-        full_name="New Comer",
-        role="staff",
-        side="south",
-        title="Staff",
+        command=AddMember(
+            username=newcomer.username,
+            full_name="New Comer",
+            role="staff",
+            side="south",
+            title="Staff",
+        ),
         actor=OPERATOR,
         now=T0,
     )

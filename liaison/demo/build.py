@@ -35,6 +35,7 @@ from liaison.ledger import log
 from liaison.lib.timezones import localize
 from liaison.meetings import actions as meetings
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember, CharterOffice, CharterSide
 from liaison.offices.models import Member, Office, Role
 from liaison.projects import blockers as blockers_actions
 from liaison.projects import drafts, plans, third_parties
@@ -150,29 +151,43 @@ def build(password: str) -> Office:
     _ensure_accounts(password)
     launch = _at("2018-09-14", "09:00")  # ILLUSTRATIVE hour of the launch
     office = offices.charter_office(
-        slug=SLUG,
-        name="Inter-Korean Joint Liaison Office",
-        place="Kaesong",
-        time_zone=ZONE,
-        launched_on=dt.date(2018, 9, 14),
-        sides=(
-            offices.SideSpec("south", "South Korea (Republic of Korea)", "ko", "Asia/Seoul"),
-            offices.SideSpec("north", "North Korea (DPRK)", "ko", "Asia/Pyongyang"),
+        command=CharterOffice(
+            slug=SLUG,
+            name="Inter-Korean Joint Liaison Office",
+            place="Kaesong",
+            time_zone=ZONE,
+            launched_on=dt.date(2018, 9, 14),
+            sides=(
+                CharterSide(
+                    key="south",
+                    name="South Korea (Republic of Korea)",
+                    language="ko",
+                    time_zone="Asia/Seoul",
+                ),
+                CharterSide(
+                    key="north",
+                    name="North Korea (DPRK)",
+                    language="ko",
+                    time_zone="Asia/Pyongyang",
+                ),
+            ),
+            min_notice_minutes=24 * 60,  # ILLUSTRATIVE: a day's notice, five minutes' grace
+            min_grace_minutes=5,
         ),
         actor=OPERATOR,
         now=launch,
-        min_notice_minutes=24 * 60,  # ILLUSTRATIVE: a day's notice, five minutes' grace
-        min_grace_minutes=5,
     )
     for account in ACCOUNTS:
         offices.add_member(
             office=office,
-            username=account.username,
-            full_name=account.full_name,
-            title=account.title,
-            role=account.role,
-            side=account.side,
-            active_from=dt.date(2018, 9, 14),
+            command=AddMember.build(
+                username=account.username,
+                full_name=account.full_name,
+                title=account.title,
+                role=account.role,
+                side=account.side,
+                active_from=dt.date(2018, 9, 14),
+            ),
             actor=OPERATOR,
             now=launch,
         )

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from liaison.lib.errors import Refused
-from liaison.lib.fields import TEXT_PATTERNS, text_problem
+from liaison.lib.fields import STATED, TEXT_PATTERNS, text_problem
 
 
 class Invalid(Refused):
@@ -89,6 +89,8 @@ def say(error: ErrorDetails, label: str) -> str:
         if one_line is not None:
             return f"{label} {text_problem(error['input'], one_line=one_line)}"
         return f"{label} is not in the expected form"
+    if kind == STATED:
+        return error["msg"]
     if kind == "value_error":
         return f"{label} {ctx['error']}"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:

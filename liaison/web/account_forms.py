@@ -21,9 +21,12 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from liaison.api.models import PREFIX_LENGTH
+from liaison.api.commands import RevokeToken
+from liaison.offices.commands import SavePreferences
 from liaison.offices.models import Language
 from liaison.web.backends import address_locked, failures
+from liaison.web.command_fields import field_for
+from liaison.web.forms import ActionForm
 
 
 def locked_until(request: HttpRequest, username: str) -> tuple[dt.datetime, bool] | None:
@@ -183,9 +186,12 @@ class ReauthForm(forms.Form):
         return data
 
 
-class RevokeTokenForm(forms.Form):
+class RevokeTokenForm(ActionForm):
     # A token is named by its prefix (not a field called ``prefix``: forms have one).
-    token = forms.CharField(min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH)
+    token = field_for(RevokeToken, "token", label="Token")
+
+    def command(self) -> RevokeToken:
+        return RevokeToken(token=self.cleaned_data["token"])
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
@@ -223,6 +229,9 @@ def zone_choices() -> list[tuple[str, str]]:
     return [("", "As each office shows it"), ("UTC", "UTC"), *((z, z) for z in zones)]
 
 
-class PreferencesForm(forms.Form):
-    language = forms.ChoiceField(choices=Language.choices)
-    time_zone = forms.ChoiceField(choices=zone_choices, required=False, label="Time zone")
+class PreferencesForm(ActionForm):
+    language = field_for(SavePreferences, "language", label="Language", choices=Language.choices)
+    time_zone = field_for(SavePreferences, "time_zone", label="Time zone", choices=zone_choices())
+
+    def command(self) -> SavePreferences:
+        return SavePreferences(**self.cleaned_data)

@@ -39,6 +39,7 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.api.commands import PREFIX_LENGTH
 from liaison.api.models import ApiToken, revoke_token
 from liaison.lib import clock
 from liaison.lib.errors import Refused
@@ -242,11 +243,9 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _account_page(request, 400, preferences_form=form)
     try:
-        found = account_settings.save_preferences(
-            user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
-        )
+        found = account_settings.save_preferences(user, command=form.command())
     except Refused as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form.add_refusal(exc)
         return _account_page(request, 400, preferences_form=form)
     account_settings.remember_in_session(request, found)
     zone = found.time_zone or "each office's own choice"
@@ -258,11 +257,13 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
 @login_required
 def token_revoke(request: HttpRequest) -> HttpResponse:
     form = RevokeTokenForm(request.POST)
-    if not form.is_valid():
-        return _account_page(request, 400, "Name a token by its first 8 characters.")
-    token = ApiToken.objects.filter(
-        user_id=request.user.pk or 0, prefix=form.cleaned_data["token"]
-    ).first()
+    try:
+        command = form.command() if form.is_valid() else None
+    except Refused:
+        command = None
+    if command is None:
+        return _account_page(request, 400, f"Name a token by its first {PREFIX_LENGTH} characters.")
+    token = ApiToken.objects.filter(user_id=request.user.pk or 0, prefix=command.token).first()
     if token is None:  # another user's token reads as no token
         return render(request, "404.html", status=404)
     if revoke_token(token, now=clock.now()):

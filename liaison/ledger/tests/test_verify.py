@@ -17,6 +17,7 @@ from liaison.ledger.models import Event
 from liaison.ledger.tests.tampering import tampering
 from liaison.meetings import actions
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.testing import OPERATOR, T0, make_user, make_world, weekly
 
 OFFICE = "testoffice"
@@ -260,10 +261,9 @@ def test_a_cleanly_truncated_charter_log_is_reported_not_a_crash(busy):
     make_user("late-deputy")
     offices.add_member(
         office=busy.office,
-        username="late-deputy",
-        full_name="Late Deputy",
-        role="deputy",
-        side="south",
+        command=AddMember(
+            username="late-deputy", full_name="Late Deputy", role="deputy", side="south"
+        ),
         actor=OPERATOR,
         now=T0,
     )

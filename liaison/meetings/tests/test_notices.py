@@ -18,6 +18,7 @@ from liaison.meetings import actions
 from liaison.meetings.models import Proposal, ScheduleNotice
 from liaison.offices import accounts
 from liaison.offices import actions as offices
+from liaison.offices.commands import EndMembership, SavePreferences
 from liaison.testing import FIRST_SESSION, OPERATOR, T0, World, make_world, weekly
 
 NOW = T0 + dt.timedelta(hours=1)  # Mon 1 Jan 2024 10:00 in Seoul
@@ -127,7 +128,9 @@ def test_the_proposal_mail_says_what_when_and_what_the_member_can_do(emailed):
 
 
 def test_times_are_also_given_in_the_members_own_zone(emailed):
-    accounts.save_preferences(emailed.north_head.user, language="en", time_zone="Europe/London")
+    accounts.save_preferences(
+        emailed.north_head.user, command=SavePreferences(language="en", time_zone="Europe/London")
+    )
     propose_ad_hoc(emailed)
     body = notice("testoffice-north-head").body
     assert "on Wed 10 Jan 2024 14:00 KST (Wed 10 Jan 2024 05:00 GMT your time)," in body
@@ -242,7 +245,10 @@ def test_no_mail_for_who_turned_it_off_has_no_address_or_left(emailed):
     emailed.north_deputy.user.email = ""
     emailed.north_deputy.user.save()
     offices.end_membership(
-        member=emailed.north_staff, active_until=T0.date(), actor=OPERATOR, now=NOW
+        member=emailed.north_staff,
+        command=EndMembership(active_until=T0.date()),
+        actor=OPERATOR,
+        now=NOW,
     )
     propose_ad_hoc(emailed, now=NOW + dt.timedelta(days=1))  # the staff member has left
     assert owed() == []

@@ -36,6 +36,7 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from liaison.api.commands import IssueToken
 from liaison.api.models import issue_token
 from liaison.api.tests import conftest as api
 from liaison.channel import actions as channel
@@ -155,7 +156,7 @@ def build() -> Matrix:
             now=at,
         )
         notes[side] = note.key
-        token, _key = issue_token(head, name="script", now=at)
+        token, _key = issue_token(head, command=IssueToken(name="script"), now=at)
         tokens[side] = token.prefix
     proposals: dict[str, str] = {}
     for side, day in (("south", 20), ("north", 21)):

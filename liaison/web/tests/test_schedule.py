@@ -19,6 +19,7 @@ from liaison.ledger.models import Event
 from liaison.meetings import actions
 from liaison.meetings.models import PROPOSAL_TYPES, Proposal
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.testing import (
     OPERATOR,
     agreed_cadence,
@@ -620,11 +621,13 @@ def test_the_month_is_the_viewers(office, as_user):
     make_user("analyst")
     analyst = offices.add_member(
         office=office.office,
-        username="analyst",
-        full_name="Analyst in London",
-        role="observer",
-        side=None,
-        time_zone="UTC",
+        command=AddMember(
+            username="analyst",
+            full_name="Analyst in London",
+            role="observer",
+            side=None,
+            time_zone="UTC",
+        ),
         actor=OPERATOR,
         now=BEFORE,
     )
