@@ -103,3 +103,15 @@ class SavePreferences(Command):
 
     language: Language
     time_zone: ZoneOrEmpty = ""
+
+
+CODE_LENGTH = 6
+
+
+class SecondFactorCode(Command):
+    """The code the person's authenticator app shows now (to confirm or turn off their
+    second factor)."""
+
+    labels = {"code": "the code"}
+
+    code: line(CODE_LENGTH, min_length=CODE_LENGTH)  # type: ignore[valid-type]

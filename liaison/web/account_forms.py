@@ -22,7 +22,9 @@ from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.api.commands import RevokeToken
-from liaison.offices.commands import SavePreferences
+from liaison.lib.errors import Refused
+from liaison.offices import second_factor
+from liaison.offices.commands import SavePreferences, SecondFactorCode
 from liaison.offices.models import Language
 from liaison.web.backends import address_locked, failures
 from liaison.web.command_fields import field_for
@@ -100,26 +102,12 @@ def code_field() -> forms.CharField:
 
 
 def check_code(devices: list[TOTPDevice], code: str) -> TOTPDevice:
-    """The device that accepts ``code``, or a ValidationError that says why not.
-
-    django-otp throttles each device: after a wrong code the next try must wait 1, 2,
-    4 … seconds, and a code is accepted once only."""
-    for device in devices:
-        allowed, data = device.verify_is_allowed()
-        if not allowed:
-            until = (data or {}).get("locked_until")
-            wait = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
-            raise forms.ValidationError(
-                f"Too many wrong codes: wait {wait} second{'s' if wait != 1 else ''}, then "
-                "enter the code your app shows now.",
-                code="throttled",
-            )
-        if device.verify_token(code):
-            return device
-    raise forms.ValidationError(
-        "That code is not right: enter the 6-digit code your authenticator app shows now.",
-        code="wrong_code",
-    )
+    """The device that accepts ``code``, or a ValidationError that says why not (the
+    rule is ``offices.second_factor``'s)."""
+    try:
+        return second_factor.check_code(devices, code)
+    except Refused as exc:
+        raise forms.ValidationError(exc.message, code="wrong_code") from None
 
 
 class CodeForm(forms.Form):
@@ -184,6 +172,22 @@ class ReauthForm(forms.Form):
             except forms.ValidationError as exc:
                 self.add_error("code", exc)
         return data
+
+
+class SecondFactorForm(ActionForm):
+    """A code to confirm or turn off one's second factor (the action checks it)."""
+
+    code = field_for(
+        SecondFactorCode,
+        "code",
+        label="Code from your authenticator app",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def command(self) -> SecondFactorCode:
+        return SecondFactorCode(code=self.cleaned_data["code"])
 
 
 class RevokeTokenForm(ActionForm):

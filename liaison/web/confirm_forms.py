@@ -23,9 +23,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.lib import clock
 from liaison.offices import reauth
+from liaison.offices.second_factor import confirmed_devices
 from liaison.signing.formats import ROTATION_REASON_MAX
 from liaison.web.account_forms import ReauthForm
-from liaison.web.accounts import confirmed_devices
 from liaison.web.forms import ActionForm
 
 REAUTH_DUE = "Enter your password: it was last given more than {minutes} minutes ago."
