@@ -10,8 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, Field, ValidationError
 
 from liaison.lib.commands import Command, say
-from liaison.lib.fields import TITLE_MAX, Key, Title, Username, ZoneOrEmpty, line
-from liaison.lib.fields import TimeZone as Zone
+from liaison.lib.fields import TITLE_MAX, Key, TimeZone, Title, Username, ZoneOrEmpty, line
 from liaison.offices.models import Language
 
 # A new office's rules for proposals unless its charter says otherwise.
@@ -34,7 +33,7 @@ class CharterSide(BaseModel):
     key: Key
     name: Title
     language: line(LANGUAGE_MAX, min_length=2)  # type: ignore[valid-type]
-    time_zone: Zone
+    time_zone: TimeZone
 
 
 class CharterOffice(Command):
@@ -49,7 +48,7 @@ class CharterOffice(Command):
     slug: Key
     name: Title
     place: Title
-    time_zone: Zone
+    time_zone: TimeZone
     launched_on: dt.date
     sides: tuple[CharterSide, CharterSide]
     min_notice_minutes: int = Field(default=DEFAULT_MIN_NOTICE_MINUTES, ge=0, le=MAX_NOTICE_MINUTES)
