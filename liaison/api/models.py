@@ -23,7 +23,8 @@ from django.db import models, transaction
 from django.dispatch import receiver
 
 from liaison.api.commands import NAME_MAX, PREFIX_LENGTH, IssueToken
-from liaison.lib.errors import Refused
+from liaison.lib.errors import NotFound, Refused
+from liaison.offices.access import refuse
 from liaison.offices.accounts import operator_set_password
 from liaison.offices.actions import record_operator_act
 from liaison.offices.models import Member
@@ -121,6 +122,19 @@ def issue_operator_token(
             body={"token": token.prefix},
         )
     return token, key
+
+
+NO_TOKEN = "No such token."  # noqa: S105 - a message, not a secret
+
+
+def own_token_for(user: AbstractBaseUser, prefix: str) -> ApiToken:
+    """The user's own token ``prefix``; another user's reads as none (``NotFound``,
+    logged here)."""
+    token = ApiToken.objects.filter(user_id=user.pk or 0, prefix=prefix).first()
+    if token is None:
+        refuse(user, f"API token {prefix}", "not the user's own")
+        raise NotFound(NO_TOKEN)
+    return token
 
 
 def revoke_token(token: ApiToken, *, now: dt.datetime) -> bool:

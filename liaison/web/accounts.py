@@ -40,9 +40,9 @@ from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from liaison.api.commands import PREFIX_LENGTH
-from liaison.api.models import ApiToken, revoke_token
+from liaison.api.models import ApiToken, own_token_for, revoke_token
 from liaison.lib import clock
-from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.errors import NotAllowed, NotFound, Refused
 from liaison.offices import accounts as account_settings
 from liaison.offices import reauth
 from liaison.offices.commands import SecondFactorCode
@@ -254,16 +254,16 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
     form = RevokeTokenForm(request.POST)
     try:
-        command = form.command() if form.is_valid() else None
+        token = own_token_for(user, form.command().token) if form.is_valid() else None
     except Refused:
-        command = None
-    if command is None:
-        return _account_page(request, 400, f"Name a token by its first {PREFIX_LENGTH} characters.")
-    token = ApiToken.objects.filter(user_id=request.user.pk or 0, prefix=command.token).first()
-    if token is None:  # another user's token reads as no token
+        token = None
+    except NotFound:  # another user's token reads as no token
         return render(request, "404.html", status=404)
+    if token is None:
+        return _account_page(request, 400, f"Name a token by its first {PREFIX_LENGTH} characters.")
     if revoke_token(token, now=clock.now()):
         logger.info("%s revoked API token %s", request.user.get_username(), token.prefix)
         messages.success(request, f"Token {token.prefix} is revoked: it no longer works.")
