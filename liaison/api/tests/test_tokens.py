@@ -80,6 +80,13 @@ def test_bad_input_is_one_line_command_error(world, args, message):
     assert "\n" not in str(raised.value)
 
 
+def test_a_name_too_long_is_the_commands_refusal_on_one_line_and_issues_nothing(world):
+    with pytest.raises(CommandError, match="the name is longer than 100 characters") as raised:
+        run("create", world.south_head.username, "--name", "x" * 101)
+    assert "\n" not in str(raised.value)
+    assert not ApiToken.objects.exists()
+
+
 def test_revoking_twice_is_an_error(world):
     key = create(world.south_head.username)
     run("revoke", key[:8])

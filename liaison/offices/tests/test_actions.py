@@ -82,6 +82,13 @@ def test_charter_office_refuses_bad_settings(world, overrides, message, field):
     assert list(Office.objects.values_list("id", flat=True)) == ["testoffice"]
 
 
+def test_a_sides_refusal_names_the_side(world):
+    bad = _side("North", "The North", "Asia/Pyongyang")
+    with refused("the second side's key must be lowercase letters") as info:
+        _charter(sides=(_side("south", "The South", "Asia/Seoul"), bad))
+    assert info.value.field == "sides"
+
+
 def _add(world, **overrides):
     arguments = {
         "username": "newcomer",
