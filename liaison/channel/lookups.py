@@ -85,9 +85,7 @@ def own_note_for(member: Member, key: str) -> PrivateNote:
     """The member's own side's private note ``key`` (observers keep none)."""
     note = None
     if member.side_id is not None and not _no_line(key):
-        note = PrivateNote.objects.filter(
-            key=key, office_id=member.office_id, side_id=member.side_id
-        ).first()
+        note = PrivateNote.objects.of_side(member).filter(key=key).first()
     if note is None:
         refuse(member.user, f"note {key!r}", "not own side's note")
         raise NotFound(NO_NOTE)

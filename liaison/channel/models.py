@@ -14,7 +14,7 @@ from django.db import models
 
 from liaison.ledger.projection import Projection, ProjectionQuerySet
 from liaison.lib.fields import text_problem
-from liaison.offices.models import Office, Side
+from liaison.offices.models import Member, Office, Side
 
 
 class MessageKind(models.TextChoices):
@@ -145,6 +145,13 @@ def new_note_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+class PrivateNoteQuerySet(models.QuerySet):
+    def of_side(self, member: Member) -> PrivateNoteQuerySet:
+        """The notes of the member's own side, in its office: nobody else's, ever (an
+        observer, on no side, has none)."""
+        return self.filter(office_id=member.office_id, side_id=member.side_id)
+
+
 class PrivateNote(models.Model):
     """A side's own note on any record: only members of that side ever see it.
 
@@ -161,6 +168,8 @@ class PrivateNote(models.Model):
     body = models.TextField()
     author = models.CharField(max_length=150)
     created_at = models.DateTimeField()
+
+    objects = PrivateNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

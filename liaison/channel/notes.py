@@ -66,12 +66,7 @@ def notes_for(member: Member, target_kind: str, target_key: str) -> list[Private
     if text_problem(target_key, one_line=True):  # no record has such a key
         return []
     return list(
-        PrivateNote.objects.filter(
-            office_id=member.office_id,
-            side_id=member.side_id,
-            target_kind=target_kind,
-            target_key=target_key,
-        )
+        PrivateNote.objects.of_side(member).filter(target_kind=target_kind, target_key=target_key)
     )
 
 
@@ -85,11 +80,8 @@ def notes_on(
         return {}
     keys = [key for key in target_keys if not text_problem(key, one_line=True)]
     notes: dict[str, list[PrivateNote]] = {}
-    for note in PrivateNote.objects.filter(
-        office_id=member.office_id,
-        side_id=member.side_id,
-        target_kind=target_kind,
-        target_key__in=keys,
+    for note in PrivateNote.objects.of_side(member).filter(
+        target_kind=target_kind, target_key__in=keys
     ):
         notes.setdefault(note.target_key, []).append(note)
     return notes
