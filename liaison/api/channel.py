@@ -43,7 +43,14 @@ from liaison.api.channel_schemas import (
 from liaison.api.schemas import ErrorOut
 from liaison.channel import attachments as files
 from liaison.channel import lookups, messages, notes, notify, overview, receipts
-from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SendMessage, SetDelivery
+from liaison.channel.commands import (
+    TARGET_KEY_MAX,
+    Acknowledge,
+    AddNote,
+    DeleteNote,
+    SendMessage,
+    SetDelivery,
+)
 from liaison.channel.models import Message, PrivateNote, Receipt
 from liaison.lib import clock
 from liaison.lib.errors import Refused
@@ -320,7 +327,7 @@ def list_notes(
     request: HttpRequest,
     slug: str,
     target_kind: QueryEx[TargetKindName, P()],
-    target_key: QueryEx[str, P(max_length=100)],
+    target_key: QueryEx[str, P(max_length=TARGET_KEY_MAX)],
 ) -> list[dict[str, Any]]:
     """Your own side's private notes on one record, oldest first. The other side never
     sees them; an observer, on no side, has none (an empty list)."""

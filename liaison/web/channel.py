@@ -27,7 +27,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.channel import lookups, notes, notify, overview, receipts
-from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SetDelivery
+from liaison.channel.commands import SUBJECT_MAX, Acknowledge, AddNote, DeleteNote, SetDelivery
 from liaison.channel.models import Message, Receipt, TargetKind
 from liaison.lib import clock
 from liaison.lib.errors import Refused
@@ -168,7 +168,7 @@ def _thread_page(
         subject = last.subject if last.subject.startswith("Re: ") else f"Re: {last.subject}"
         reply = cf.ReplyForm(
             keys=[m.key for m in thread],
-            initial={"in_reply_to": last.key, "subject": subject[:200]},
+            initial={"in_reply_to": last.key, "subject": subject[:SUBJECT_MAX]},
         )
     by_pk = {m.pk: m for m in thread}
     projects = dict(

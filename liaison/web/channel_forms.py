@@ -15,7 +15,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from liaison.channel import attachments as files
-from liaison.channel.commands import Acknowledge, AddNote, SendMessage
+from liaison.channel.commands import TARGET_KEY_MAX, Acknowledge, AddNote, SendMessage
 from liaison.channel.models import Delivery, MessageKind, TargetKind
 from liaison.lib.errors import Refused
 from liaison.web import outbox
@@ -225,7 +225,7 @@ class NoteTargetForm(forms.Form):
     """Removing a note: the record it is on (hidden), to return to its page."""
 
     target_kind = forms.ChoiceField(choices=TargetKind.choices, widget=forms.HiddenInput)
-    target_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    target_key = forms.CharField(max_length=TARGET_KEY_MAX, widget=forms.HiddenInput)
 
 
 class NotificationsForm(ActionForm):
