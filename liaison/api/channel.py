@@ -43,14 +43,8 @@ from liaison.api.channel_schemas import (
 from liaison.api.schemas import ErrorOut
 from liaison.channel import attachments as files
 from liaison.channel import lookups, messages, notes, notify, overview, receipts
-from liaison.channel.commands import (
-    TARGET_KEY_MAX,
-    Acknowledge,
-    AddNote,
-    DeleteNote,
-    SendMessage,
-    SetDelivery,
-)
+from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SendMessage, SetDelivery
+from liaison.channel.fields import TARGET_KEY_MAX
 from liaison.channel.models import Message, PrivateNote, Receipt
 from liaison.lib import clock
 from liaison.lib.errors import Refused

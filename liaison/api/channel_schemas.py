@@ -1,8 +1,9 @@
 """What the channel endpoints take and give: messages with their receipts and files,
 private notes and notification settings. Same conventions as ``schemas``: instants out
-in UTC. What a payload may hold is the commands' (``channel.commands``): the kinds and
-limits are theirs, and the operation builds the command from the payload, which checks
-the rest (an empty subject, a control character) as a 400 naming the field.
+in UTC. The kinds and limits are the channel's field types (``channel.fields``), which
+the commands (``channel.commands``) share; the operation builds the command from the
+payload, which checks the rest (an empty subject, a control character) as a 400 naming
+the field.
 """
 
 from __future__ import annotations
@@ -11,16 +12,16 @@ from ninja import Field, Schema
 from pydantic import StrictBool
 
 from liaison.api.schemas import UtcInstant
-from liaison.channel.commands import (
+from liaison.channel.fields import (
     ATTACHMENTS_MAX,
     BODY_MAX,
     SESSION_KEY_MAX,
     SUBJECT_MAX,
     TARGET_KEY_MAX,
     DeliveryName,
+    MessageKindName,
     TargetKindName,
 )
-from liaison.channel.events import MessageKindName
 from liaison.lib.fields import KEY_MAX, REASON_MAX
 
 # Messages

@@ -2,39 +2,31 @@
 message or a reply with its files, acknowledging one, a side's private notes, and how a
 member hears of new messages.
 
-The limits are the event schemas' (``channel.events``) and the columns'; the rules that
+The field types are the channel's (``channel.fields``), which the event schemas and the
+columns share; the rules that
 need the office's state (the message answered exists, the note's record exists, the
 same message was not sent a moment ago) are the actions', inside the office's lock.
 """
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
-
 from pydantic import Field
 
 from liaison.channel.attachments import Upload
-from liaison.channel.events import MessageKindName
+from liaison.channel.fields import (
+    ATTACHMENTS_MAX,
+    DeliveryName,
+    MessageKindName,
+    MessageText,
+    NoteText,
+    ProjectKey,
+    SessionKey,
+    Subject,
+    TargetKey,
+    TargetKindName,
+)
 from liaison.lib.commands import Command
-from liaison.lib.fields import KEY_MAX, Line, Reason, Text
-
-SUBJECT_MAX = 200
-BODY_MAX = 50_000
-# A session's key is longer than a key: "weekly-20240105T1000".
-SESSION_KEY_MAX = 100
-# What a note may be on is named by a key a page or a caller gives.
-TARGET_KEY_MAX = 100
-ATTACHMENTS_MAX = 20
-
-TargetKindName = Literal["session", "record", "minutes", "project", "message", "commitment"]
-DeliveryName = Literal["immediately", "daily", "none"]
-
-Subject = Annotated[Line, Field(min_length=1, max_length=SUBJECT_MAX)]
-MessageText = Annotated[Text, Field(min_length=1, max_length=BODY_MAX)]
-NoteText = Annotated[Text, Field(min_length=1, max_length=BODY_MAX)]
-SessionKey = Annotated[Line, Field(max_length=SESSION_KEY_MAX)]
-ProjectKey = Annotated[Line, Field(max_length=KEY_MAX)]
-TargetKey = Annotated[Line, Field(max_length=TARGET_KEY_MAX)]
+from liaison.lib.fields import Line, Reason
 
 
 class SendMessage(Command):

@@ -27,7 +27,8 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from liaison.channel import lookups, notes, notify, overview, receipts
-from liaison.channel.commands import SUBJECT_MAX, Acknowledge, AddNote, DeleteNote, SetDelivery
+from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SetDelivery
+from liaison.channel.fields import SUBJECT_MAX
 from liaison.channel.models import Message, Receipt, TargetKind
 from liaison.lib import clock
 from liaison.lib.errors import Refused

@@ -15,7 +15,8 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from liaison.channel import attachments as files
-from liaison.channel.commands import TARGET_KEY_MAX, Acknowledge, AddNote, SendMessage
+from liaison.channel.commands import Acknowledge, AddNote, SendMessage
+from liaison.channel.fields import TARGET_KEY_MAX
 from liaison.channel.models import Delivery, MessageKind, TargetKind
 from liaison.lib.errors import Refused
 from liaison.web import outbox
