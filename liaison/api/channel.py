@@ -109,7 +109,7 @@ def message_data(message: Message) -> dict[str, Any]:
 
 
 def _shown(member: Member, shown: list[Message], *, opened: bool) -> list[Message]:
-    """Record that ``messages`` are shown to ``member``, then give them back with their
+    """Record that ``shown`` are shown to ``member``, then give them back with their
     receipts as they now stand (one more query, only when one was written), so the
     answer includes the delivery or reading this very call recorded."""
     if receipts.mark_shown(member, shown, opened=opened, now=clock.now()):
