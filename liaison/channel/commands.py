@@ -39,6 +39,7 @@ class SendMessage(Command):
         "in_reply_to": "the message answered",
         "about_session": "the session",
         "about_project": "the project",
+        "attachments": "the list of attachments",
     }
     empty = {"subject": "a message needs a subject", "body": "the message is empty: write its text"}
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from liaison.channel.attachments import Upload
 from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SendMessage, SetDelivery
 from liaison.channel.events import About, MessageAcknowledged, MessageSent
 from liaison.channel.models import Message, PrivateNote
@@ -100,6 +101,8 @@ def test_text_is_stripped_and_a_kind_is_one_of_the_kinds() -> None:
         SendMessage(kind="notice", subject="S", body="x", about_project="rail\x00")
     with pytest.raises(Invalid, match="how you hear of new messages must be one of"):
         SetDelivery(delivery="weekly")
+    with pytest.raises(Invalid, match=r"^the list of attachments holds more than 20 items$"):
+        SendMessage(kind="notice", subject="S", body="x", attachments=[Upload("a.txt", b"a")] * 21)
     assert Acknowledge(message="south-1").note == ""
     assert DeleteNote(note="abc").note == "abc"
     assert SignCheckpoint() == SignCheckpoint()
