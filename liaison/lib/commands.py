@@ -41,6 +41,8 @@ class Command(BaseModel):
 
     # How a field is named in a message when "the <field name>" does not read well.
     labels: ClassVar[dict[str, str]] = {}
+    # What to say when a field is missing or empty, when "<label> is empty" does not do.
+    empty: ClassVar[dict[str, str]] = {}
 
     def __init__(self, **values: Any) -> None:
         try:
@@ -62,8 +64,18 @@ class Command(BaseModel):
         for error in exc.errors():
             loc = error["loc"]
             field = str(loc[0]) if loc else ""
+            if field in cls.empty and _is_empty(error):
+                errors.setdefault(field, []).append(cls.empty[field])
+                continue
             errors.setdefault(field, []).append(say(error, cls.label(field) if field else ""))
         return errors
+
+
+def _is_empty(error: ErrorDetails) -> bool:
+    ctx = error.get("ctx") or {}
+    return error["type"] == "missing" or (
+        error["type"] == "string_too_short" and ctx.get("min_length") == 1
+    )
 
 
 def say(error: ErrorDetails, label: str) -> str:

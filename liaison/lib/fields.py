@@ -43,7 +43,9 @@ ZONE_MAX = 64  # the longest IANA name is 32; room to spare, as the columns have
 INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$"
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
-KEY_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{KEY_MAX - 1}}}$"
+# A key inside a larger pattern (a live cursor's "north:12"); KEY_PATTERN is it whole.
+KEY_FRAGMENT = rf"[a-z0-9][a-z0-9-]{{0,{KEY_MAX - 1}}}"
+KEY_PATTERN = rf"^{KEY_FRAGMENT}$"
 KEY_RULE = "must be lowercase letters, digits and hyphens, at most 64"
 _INSTANT = re.compile(INSTANT_PATTERN)
 _DAY = re.compile(DAY_PATTERN)

@@ -24,6 +24,7 @@ from liaison.lib.errors import Refused
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.signing import checkpoints, keys
+from liaison.signing.commands import RotateKey, SignCheckpoint
 from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
 from liaison.web.confirm_forms import KeyRotationForm
 from liaison.web.pages import office_page, run_form
@@ -91,7 +92,9 @@ def office_checkpoints_download(
 def office_checkpoint_sign(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     access.require_side_speaker(member)
     try:
-        checkpoint = checkpoints.sign_on_demand(member=member, now=clock.now())
+        checkpoint = checkpoints.sign_on_demand(
+            member=member, command=SignCheckpoint(), now=clock.now()
+        )
     except Refused as exc:
         flash.error(request, exc.message)
     else:
@@ -153,8 +156,9 @@ def office_key_rotate(request: HttpRequest, office: Office, member: Member) -> H
     form = KeyRotationForm(request.POST, request=request)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
+        command = RotateKey(reason=data["reason"])
         form.stamp()
-        key = keys.rotate(member=member, reason=data["reason"], now=clock.now())
+        key = keys.rotate(member=member, command=command, now=clock.now())
         return (
             f"Your side's new key is {key.fingerprint[:16]}…; the old key signed the change.",
             reverse("office-checkpoints", args=[office.slug]),

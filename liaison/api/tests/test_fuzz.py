@@ -50,7 +50,8 @@ from liaison.api.tests.conftest import (
     proposed,
 )
 from liaison.api.urls import api
-from liaison.channel import actions as channel
+from liaison.channel import notes
+from liaison.channel.commands import AddNote
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.testing import World
@@ -131,11 +132,11 @@ def fuzz_world(world: World, wsgi_keeps_test_transaction: None) -> Iterator[str]
         .order_by("sent_at")
         .values_list("key", flat=True)
     )
-    note = channel.add_note(
+    note = notes.add_note(
         member=world.south_head,
-        target_kind="message",
-        target_key=REAL["message"][0],
-        body="The South head's own note.",
+        command=AddNote(
+            target_kind="message", target_key=REAL["message"][0], body="The South head's own note."
+        ),
         now=CHANNEL_AT,
     )
     REAL["note_id"] = [note.pk]

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from liaison.channel import actions as channel
-from liaison.channel import notify
+from liaison.channel import messages, notify
+from liaison.channel.commands import SendMessage, SetDelivery
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.meetings import actions
@@ -241,7 +241,7 @@ def test_calling_a_session_off_is_mailed_to_the_other_side_only(emailed, verb):
 
 
 def test_no_mail_for_who_turned_it_off_has_no_address_or_left(emailed):
-    notify.set_delivery(emailed.north_head, "none")
+    notify.set_delivery(member=emailed.north_head, command=SetDelivery(delivery="none"))
     emailed.north_deputy.user.email = ""
     emailed.north_deputy.user.save()
     offices.end_membership(
@@ -252,7 +252,9 @@ def test_no_mail_for_who_turned_it_off_has_no_address_or_left(emailed):
     )
     propose_ad_hoc(emailed, now=NOW + dt.timedelta(days=1))  # the staff member has left
     assert owed() == []
-    notify.set_delivery(emailed.north_head, "daily")  # a digest is still an email
+    notify.set_delivery(
+        member=emailed.north_head, command=SetDelivery(delivery="daily")
+    )  # a digest is still an email
     actions.postpone_session(
         member=emailed.south_head, key=FIRST_SESSION, reason="x", now=NOW + dt.timedelta(days=1)
     )
@@ -318,7 +320,7 @@ def test_the_worker_sends_each_once_with_the_office_in_the_subject(emailed):
 
 def test_a_choice_made_after_queueing_is_honoured_when_sending(emailed):
     propose_ad_hoc(emailed)
-    notify.set_delivery(emailed.north_staff, "none")
+    notify.set_delivery(member=emailed.north_staff, command=SetDelivery(delivery="none"))
     outcome = notify.run_once(NOW)
     assert (outcome.sent, outcome.skipped) == (2, 1)
     assert notice("testoffice-north-staff").status == "skipped"
@@ -339,9 +341,11 @@ def test_a_failing_mail_server_keeps_the_notice_for_a_retry(emailed, monkeypatch
 
 
 def test_the_daily_digest_carries_schedule_updates_with_messages(emailed):
-    notify.set_delivery(emailed.south_staff, "daily")
-    channel.send_message(
-        member=emailed.north_head, kind="notice", subject="Agenda", body="Rail.", now=NOW
+    notify.set_delivery(member=emailed.south_staff, command=SetDelivery(delivery="daily"))
+    messages.send_message(
+        member=emailed.north_head,
+        command=SendMessage(kind="notice", subject="Agenda", body="Rail."),
+        now=NOW,
     )
     propose_new_time(emailed)
     actions.postpone_session(

@@ -10,6 +10,7 @@ import pytest
 from django.core import mail
 
 from liaison.channel import notify
+from liaison.channel.commands import SetDelivery
 from liaison.offices import actions
 from liaison.offices.commands import ChangeMember
 from liaison.offices.models import ActNotice
@@ -70,7 +71,7 @@ def test_membership_acts_are_told_too_and_an_observer_concerns_no_side(emailed):
 
 
 def test_a_failing_mail_server_keeps_the_notice_for_a_retry(emailed, monkeypatch):
-    notify.set_delivery(emailed.south_deputy, "none")
+    notify.set_delivery(member=emailed.south_deputy, command=SetDelivery(delivery="none"))
     reset(emailed)
 
     def broken(*args: object, **kwargs: object) -> None:
