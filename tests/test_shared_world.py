@@ -46,7 +46,11 @@ def _built(rows: WorldRows) -> dict[str, list[dict[str, Any]]]:
 def _restart_sequences(rows: WorldRows) -> None:
     # Numbered keys start again at 1 on the empty tables, as when the world was built and
     # as after a flush with reset_sequences (PostgreSQL's sequences do not roll back).
-    statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rows.rows])
+    # By name, as a flush does: SQLite keeps its counters in sqlite_sequence, which
+    # sequence_reset_sql (setting them to the tables' maximum) leaves as they are.
+    tables = {m._meta.db_table for m, _ in rows.rows}
+    sequences = [s for s in connection.introspection.sequence_list() if s["table"] in tables]
+    statements = connection.ops.sequence_reset_by_name_sql(no_style(), sequences)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)

@@ -123,5 +123,5 @@ def list_keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
             "retired_at": key.retired_at,
             "reason": key.reason,
         }
-        for key in SideKey.objects.filter(office=office).select_related("side")
+        for key in SideKey.objects.for_office(office).select_related("side")
     ]

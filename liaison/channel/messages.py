@@ -162,7 +162,7 @@ def check_message(*, member: Member, command: SendMessage, now: dt.datetime) -> 
     require_active(member, now)
     checked = [files.check(upload) for upload in command.attachments]
     parent = _answered(member, command.in_reply_to)
-    to = Side.objects.filter(office=office).exclude(pk=member.side_id).get()
+    to = Side.objects.for_office(office).exclude(pk=member.side_id).get()
     return Outgoing(
         kind=command.kind,
         subject=command.subject,

@@ -27,9 +27,6 @@ class MessageKind(models.TextChoices):
 
 
 class MessageQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> MessageQuerySet:
-        return self.filter(office=office)
-
     def to_side(self, side: Side) -> MessageQuerySet:
         return self.exclude(side=side)
 

@@ -47,7 +47,7 @@ def latest(office: str, side: str) -> Checkpoint | None:
 
 
 def _other_side(office: Office, side: str) -> Side:
-    return Side.objects.filter(office=office).exclude(key=side).get()
+    return Side.objects.for_office(office).exclude(key=side).get()
 
 
 def _has_news(office: str, side: str, since: int) -> bool:

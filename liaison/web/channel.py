@@ -245,7 +245,7 @@ def office_message_acknowledge(
 
 
 def _projects(office: Office) -> list[tuple[str, str]]:
-    return list(Project.objects.filter(office=office).order_by("key").values_list("key", "title"))
+    return list(Project.objects.for_office(office).order_by("key").values_list("key", "title"))
 
 
 def _new_page(

@@ -154,7 +154,7 @@ def _preview_page(
             "nav": "messages",
             "draft": draft,
             "kind": MessageKind(draft.kind).label,
-            "to": Side.objects.filter(office=office).exclude(pk=member.side_id).first(),
+            "to": Side.objects.for_office(office).exclude(pk=member.side_id).first(),
             "parent": parent,
             "project": project,
             "duplicate": duplicate,

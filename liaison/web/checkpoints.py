@@ -40,8 +40,8 @@ class Row:
 
 
 def _rows(office: Office, names: dict[str, str]) -> list[Row]:
-    cosigned = {(c.side, c.size, c.root): c for c in Cosignature.objects.filter(office=office)}
-    refused = {(r.side, r.size, r.root): r for r in Refusal.objects.filter(office=office)}
+    cosigned = {(c.side, c.size, c.root): c for c in Cosignature.objects.for_office(office)}
+    refused = {(r.side, r.size, r.root): r for r in Refusal.objects.for_office(office)}
     rows = Checkpoint.objects.filter(office=office.id).order_by("-at", "-pk")[:200]
     return [
         Row(
@@ -66,9 +66,9 @@ def office_checkpoints(request: HttpRequest, office: Office, member: Member) -> 
             "member": member,
             "nav": "checkpoints",
             "names": names,
-            "keys": SideKey.objects.filter(office=office).select_related("side"),
+            "keys": SideKey.objects.for_office(office).select_related("side"),
             "rows": _rows(office, names),
-            "refusals": Refusal.objects.filter(office=office).select_related("witness"),
+            "refusals": Refusal.objects.for_office(office).select_related("witness"),
             "can_act": member.can_act_for_side,
         },
     )

@@ -197,7 +197,7 @@ def _sources(office: Office) -> list[Any]:
         Outcome.objects.for_office(office).select_related("record").order_by("record", "position")
     )
     clauses = list(
-        Clause.objects.filter(office=office)
+        Clause.objects.for_office(office)
         .select_related("framework")
         .order_by("framework", "position")
     )

@@ -46,7 +46,7 @@ class Command(BaseCommand):
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"{key.side.key}: new key {key.fingerprint}")
             return
-        rows = SideKey.objects.filter(office=office).select_related("side")
+        rows = SideKey.objects.for_office(office).select_related("side")
         if not rows:
             self.stdout.write("no keys yet: the first checkpoint makes them")
         for key in rows:
