@@ -28,7 +28,8 @@ from bench.merkle import bench_merkle
 from bench.signing import bench_signing
 from bench.stats import percentile, rate, summary_ms
 from liaison.bundle.audit import verify
-from liaison.channel import actions as channel
+from liaison.channel import messages
+from liaison.channel.commands import SendMessage
 from liaison.channel.overview import Receipts, inbox, thread
 from liaison.ledger import log
 from liaison.ledger.canonical import digest, encode
@@ -513,12 +514,14 @@ def bench_channel(db: str, world: World, runs: int) -> dict[str, Any]:
         member = world.south_head if n % 2 == 0 else world.north_head
         reply_to = keys[-1] if n % 10 == 9 else ""
         t0 = time.perf_counter()
-        message = channel.send_message(
+        message = messages.send_message(
             member=member,
-            kind="reply" if reply_to else "notice",
-            subject=f"Notice {n}",
-            body=f"Text of notice {n} about the rail study",
-            in_reply_to=reply_to,
+            command=SendMessage(
+                kind="reply" if reply_to else "notice",
+                subject=f"Notice {n}",
+                body=f"Text of notice {n} about the rail study",
+                in_reply_to=reply_to,
+            ),
             now=start + dt.timedelta(hours=n),
         )
         sent_s.append(time.perf_counter() - t0)

@@ -31,6 +31,7 @@ from liaison.meetings.commands import (
 from liaison.meetings.models import Cadence, Proposal
 from liaison.meetings.schedule import SessionInfo, find_session
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember, CharterOffice, CharterSide
 from liaison.offices.models import Member, Office
 
 PASSWORD = "correct horse battery staple"  # noqa: S105 - test accounts only
@@ -82,19 +83,21 @@ def make_office(
     if not get_user_model().objects.filter(username=OPERATOR).exists():
         make_user(OPERATOR, superuser=True)
     return offices.charter_office(
-        slug=slug,
-        name=f"Office {slug}",
-        place="Panmunjom",
-        time_zone=time_zone,
-        launched_on=now.astimezone(dt.UTC).date(),
-        sides=(
-            offices.SideSpec("south", "The South", "ko", south_zone),
-            offices.SideSpec("north", "The North", "ko", north_zone),
+        command=CharterOffice(
+            slug=slug,
+            name=f"Office {slug}",
+            place="Panmunjom",
+            time_zone=time_zone,
+            launched_on=now.astimezone(dt.UTC).date(),
+            sides=(
+                CharterSide(key="south", name="The South", language="ko", time_zone=south_zone),
+                CharterSide(key="north", name="The North", language="ko", time_zone=north_zone),
+            ),
+            min_notice_minutes=min_notice_minutes,
+            min_grace_minutes=min_grace_minutes,
         ),
         actor=OPERATOR,
         now=now,
-        min_notice_minutes=min_notice_minutes,
-        min_grace_minutes=min_grace_minutes,
     )
 
 
@@ -128,11 +131,13 @@ def make_world(
         make_user(username)
         members[name] = offices.add_member(
             office=office,
-            username=username,
-            full_name=name.replace("_", " ").title(),
-            role=role,
-            side=side,
-            title=role.title(),
+            command=AddMember.build(
+                username=username,
+                full_name=name.replace("_", " ").title(),
+                role=role,
+                side=side,
+                title=role.title(),
+            ),
             actor=OPERATOR,
             now=now,
         )

@@ -13,6 +13,7 @@ from django.db import connection
 from liaison.bundle.audit import verify
 from liaison.ledger.models import Event
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.offices.models import Member, Office
 from liaison.testing import OPERATOR, T0, World, WorldRows, make_world
 
@@ -45,7 +46,11 @@ def _built(rows: WorldRows) -> dict[str, list[dict[str, Any]]]:
 def _restart_sequences(rows: WorldRows) -> None:
     # Numbered keys start again at 1 on the empty tables, as when the world was built and
     # as after a flush with reset_sequences (PostgreSQL's sequences do not roll back).
-    statements = connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rows.rows])
+    # By name, as a flush does: SQLite keeps its counters in sqlite_sequence, which
+    # sequence_reset_sql (setting them to the tables' maximum) leaves as they are.
+    tables = {m._meta.db_table for m, _ in rows.rows}
+    sequences = [s for s in connection.introspection.sequence_list() if s["table"] in tables]
+    statements = connection.ops.sequence_reset_by_name_sql(no_style(), sequences)
     with connection.cursor() as cursor:
         for statement in statements:
             cursor.execute(statement)
@@ -87,11 +92,13 @@ def test_new_rows_after_the_world_get_fresh_keys(db, django_db_setup):
     newcomer = get_user_model().objects.create_user(username="newcomer")
     offices.add_member(
         office=world.office,
-        username=newcomer.username,
-        full_name="New Comer",
-        role="staff",
-        side="south",
-        title="Staff",
+        command=AddMember(
+            username=newcomer.username,
+            full_name="New Comer",
+            role="staff",
+            side="south",
+            title="Staff",
+        ),
         actor=OPERATOR,
         now=T0,
     )

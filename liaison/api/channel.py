@@ -1,26 +1,27 @@
 """The channel: official messages between the sides with their receipts and files, each
 side's private notes, and how a member hears of new messages.
 
-Every write calls one function of ``channel.actions`` (or ``notify.set_delivery``) with
-the caller's membership and ``clock.now()``; reads go through ``channel.overview``, as
-the pages do. Showing messages is itself recorded: every read that returns messages
-passes them to ``actions.mark_shown`` (a list delivers them to the receiving side, a
-thread is read by the caller), which leaves nothing for the sender's side or observers.
-A message is looked up only within the caller's office, so another office's message is
-as unknown (404) as a missing one. Private notes are read only through
-``actions.notes_for``, which takes the caller's side.
+Every write builds the action's command (``channel.commands``) from the path and the
+payload and calls one action (``channel.messages``, ``receipts``, ``notes``, or
+``notify.set_delivery``) with the caller's membership and ``clock.now()``; reads go
+through ``channel.overview``, as the pages do. Showing messages is itself recorded:
+every read that returns messages passes them to ``receipts.mark_shown`` (a list delivers
+them to the receiving side, a thread is read by the caller), which leaves nothing for
+the sender's side or observers. A message, a file or a note is found by
+``channel.lookups``, only within the caller's office (and for a note, side), so another
+office's message is as unknown (404) as a missing one. Private notes are read only
+through ``notes.notes_for``, which takes the caller's side.
 """
 
 from __future__ import annotations
 
 import base64
 import binascii
-import re
 from typing import Any
 
 from django.core.paginator import Page
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from ninja import P, QueryEx, Router, Status
 
@@ -40,20 +41,20 @@ from liaison.api.channel_schemas import (
     ThreadOut,
 )
 from liaison.api.schemas import ErrorOut
-from liaison.channel import actions, notify, overview
 from liaison.channel import attachments as files
-from liaison.channel.models import Attachment, Message, PrivateNote, Receipt
+from liaison.channel import lookups, messages, notes, notify, overview, receipts
+from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SendMessage, SetDelivery
+from liaison.channel.fields import TARGET_KEY_MAX
+from liaison.channel.models import Message, PrivateNote, Receipt
 from liaison.lib import clock
-from liaison.lib.errors import NotAllowed, Refused
-from liaison.offices.access import refuse
+from liaison.lib.errors import Refused
+from liaison.offices import access
 from liaison.offices.models import Member
 
 router = Router(tags=["channel"])
-_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 READ_ERRORS: dict[int, Any] = {404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut}
-NO_MESSAGE = "No such message."
 
 
 def _key(message_id: str) -> str:
@@ -73,7 +74,7 @@ def _receipt(receipt: Receipt | None, *, note: bool = False) -> dict[str, Any] |
 
 def message_data(message: Message) -> dict[str, Any]:
     """One message; its side, receipts and attachments must be loaded already."""
-    receipts = overview.Receipts.of(message)
+    got = overview.Receipts.of(message)
     base = f"/api/offices/{message.office_id}/messages/{message.key}/attachments"  # same router
     return {
         "key": message.key,
@@ -100,43 +101,35 @@ def message_data(message: Message) -> dict[str, Any]:
             for a in message.attachments.all()
         ],
         "receipts": {
-            "delivered": _receipt(receipts.delivered),
-            "reads": [_receipt(r) for r in receipts.reads],
-            "acknowledged": _receipt(receipts.acknowledged, note=True),
+            "delivered": _receipt(got.delivered),
+            "reads": [_receipt(r) for r in got.reads],
+            "acknowledged": _receipt(got.acknowledged, note=True),
         },
     }
 
 
-def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Message]:
-    """Record that ``messages`` are shown to ``member``, then give them back with their
+def _shown(member: Member, shown: list[Message], *, opened: bool) -> list[Message]:
+    """Record that ``shown`` are shown to ``member``, then give them back with their
     receipts as they now stand (one more query, only when one was written), so the
     answer includes the delivery or reading this very call recorded."""
-    if actions.mark_shown(member, messages, opened=opened, now=clock.now()):
-        for message in messages:
+    if receipts.mark_shown(member, shown, opened=opened, now=clock.now()):
+        for message in shown:
             # Drop the receipts read before ``mark_shown`` so the prefetch reads them again.
             getattr(message, "_prefetched_objects_cache", {}).pop("receipts", None)
         prefetch_related_objects(
-            messages, Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind"))
+            shown, Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind"))
         )
-    return messages
+    return shown
 
 
 def _page(member: Member, page: Page[Message]) -> dict[str, Any]:
-    messages = _shown(member, list(page.object_list), opened=False)
+    shown = _shown(member, list(page.object_list), opened=False)
     return {
-        "items": [message_data(m) for m in messages],
+        "items": [message_data(m) for m in shown],
         "page": page.number,
         "pages": page.paginator.num_pages,
         "count": page.paginator.count,
     }
-
-
-def _message(member: Member, key: str) -> Message:
-    """The office's message ``key``, or 404 (the action logs the refusal)."""
-    try:
-        return actions.message_for(member, key)
-    except Refused:
-        raise Http404(NO_MESSAGE) from None
 
 
 def _loaded(member: Member, key: str) -> dict[str, Any]:
@@ -203,13 +196,13 @@ def list_awaiting_messages(request: HttpRequest, slug: str) -> list[dict[str, An
     office, member = member_for(request, slug)
     now = clock.now()
     waiting = overview.awaiting(office, member.side_id, now) if member.side_id else []
-    messages = [w.message for w in waiting]
+    waiting_messages = [w.message for w in waiting]
     prefetch_related_objects(
-        messages,
+        waiting_messages,
         Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind")),
         "attachments",
     )
-    _shown(member, messages, opened=False)  # the caller's own side's: no receipts
+    _shown(member, waiting_messages, opened=False)  # the caller's own side's: no receipts
     return [
         {**message_data(w.message), "waiting_seconds": int(w.waiting.total_seconds())}
         for w in waiting
@@ -237,29 +230,18 @@ def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[
     answer is a 409 whose ``duplicate`` names the message sent (``key``, ``sent_at``).
     Send it again with ``"confirm_duplicate": true``."""
     _office, member = member_for(request, slug)
-    uploads = _decoded(payload)
+    # Who may send is the answer before what was sent is read (403, not 400).
+    access.require_side_speaker(member)
+    command = SendMessage.build(
+        **payload.model_dump(exclude={"attachments", "in_reply_to"}),
+        in_reply_to=payload.in_reply_to or "",
+        attachments=_decoded(payload),
+    )
     try:
-        message = actions.send_message(
-            member=member,
-            kind=payload.kind,
-            subject=payload.subject,
-            body=payload.body,
-            in_reply_to=payload.in_reply_to or "",
-            about_session=payload.about_session,
-            about_project=payload.about_project,
-            uploads=uploads,
-            confirm_duplicate=payload.confirm_duplicate,
-            now=clock.now(),
-        )
-    except actions.Duplicate as exc:
+        message = messages.send_message(member=member, command=command, now=clock.now())
+    except messages.Duplicate as exc:
         sent = {"key": exc.original.key, "sent_at": exc.original.sent_at}
         return Status(409, {"detail": exc.message, "field": exc.field, "duplicate": sent})
-    except Refused as exc:
-        # The only message the action looks up is the one replied to: a wrong value of
-        # ``in_reply_to`` (400), not a 404 for the path.
-        if isinstance(exc, NotAllowed) or exc.field != "message":
-            raise
-        raise Refused(exc.message, field="in_reply_to") from exc
     return Status(201, _loaded(member, message.key))
 
 
@@ -267,12 +249,12 @@ def send_message(request: HttpRequest, slug: str, payload: MessageIn) -> Status[
 def get_thread(request: HttpRequest, slug: str, key: str) -> dict[str, Any]:
     """The whole thread the message belongs to, oldest first, with files and receipts.
     Opening it records that you read each message in it sent to your side."""
-    office, member = member_for(request, slug)
-    found = _message(member, key)
-    messages = _shown(member, overview.thread(office, key), opened=True)
+    _office, member = member_for(request, slug)
+    found, thread = lookups.thread_for(member, key)
+    shown = _shown(member, thread, opened=True)
     return {
         "thread": _key(found.thread_id) if found.thread_id else found.key,
-        "messages": [message_data(m) for m in messages],
+        "messages": [message_data(m) for m in shown],
     }
 
 
@@ -286,17 +268,9 @@ def acknowledge_message(
     with an optional ``note``. Your own side's message is a 400; a second
     acknowledgement a 409."""
     _office, member = member_for(request, slug)
-    message = _message(member, key)
-    try:
-        actions.acknowledge(
-            member=member, key=key, note=payload.note if payload else "", now=clock.now()
-        )
-    except Refused as exc:
-        # Acknowledging your own side's message is a wrong request, not a state of the
-        # office that may change: a 400 naming the message.
-        if isinstance(exc, NotAllowed) or exc.field or message.side_id != member.side_id:
-            raise
-        raise Refused(exc.message, field="message") from exc
+    lookups.message_for(member, key)
+    command = Acknowledge(message=key, note=payload.note if payload else "")
+    receipts.acknowledge(member=member, command=command, now=clock.now())
     return _loaded(member, key)
 
 
@@ -317,23 +291,9 @@ def acknowledge_message(
 def get_attachment(request: HttpRequest, slug: str, key: str, sha256: str) -> HttpResponse:
     """A file sent with the message, served with the type its content was checked to be."""
     _office, member = member_for(request, slug)
-    message = _message(member, key)
-    # Only a hash is looked up: a NUL in a query is PostgreSQL's error, not a miss.
-    attachment = (
-        Attachment.objects.filter(message=message, sha256=sha256).first()
-        if _SHA256.fullmatch(sha256)
-        else None
-    )
-    if attachment is None:
-        refuse(member.user, f"attachment {key}/{sha256}", "no such attachment")
-        raise Http404("No such attachment.")
-    try:
-        data = files.read(attachment.sha256)
-    except FileNotFoundError:
-        # The event names the file but the store lost it: ``verify`` is the place to
-        # report that; here it is simply not there.
-        refuse(member.user, f"attachment {key}/{sha256}", "file missing from the store")
-        raise Http404("No such attachment.") from None
+    attachment = lookups.attachment_for(member, key, sha256)
+    with lookups.attachment_file(member, attachment) as stream:
+        data = stream.read()
     response = HttpResponse(data, content_type=attachment.content_type)
     # Always a download, never rendered in the API's origin.
     response["Content-Disposition"] = content_disposition_header(True, attachment.name)
@@ -361,14 +321,14 @@ def list_notes(
     request: HttpRequest,
     slug: str,
     target_kind: QueryEx[TargetKindName, P()],
-    target_key: QueryEx[str, P(max_length=100)],
+    target_key: QueryEx[str, P(max_length=TARGET_KEY_MAX)],
 ) -> list[dict[str, Any]]:
     """Your own side's private notes on one record, oldest first. The other side never
     sees them; an observer, on no side, has none (an empty list)."""
     _office, member = member_for(request, slug)
     side = member.side_key
-    notes = actions.notes_for(member, target_kind, target_key)
-    return [note_data(n, side) for n in notes] if side else []
+    found = notes.notes_for(member, target_kind, target_key)
+    return [note_data(n, side) for n in found] if side else []
 
 
 @router.post("/offices/{slug}/notes", response={201: NoteOut, **WRITE_ERRORS})
@@ -376,13 +336,9 @@ def add_note(request: HttpRequest, slug: str, payload: NoteIn) -> Status[Any]:
     """A private note of your side's on a record (any member of a side). It enters no
     log: the other side never receives it, in this API, the pages or an export."""
     _office, member = member_for(request, slug)
-    note = actions.add_note(
-        member=member,
-        target_kind=payload.target_kind,
-        target_key=payload.target_key,
-        body=payload.body,
-        now=clock.now(),
-    )
+    access.require_side_member(member)
+    command = AddNote(**payload.model_dump())
+    note = notes.add_note(member=member, command=command, now=clock.now())
     return Status(201, note_data(note, member.side_key or ""))
 
 
@@ -391,12 +347,9 @@ def delete_note(request: HttpRequest, slug: str, note_id: str) -> Status[None]:
     """Remove a note you wrote. Another side's note is as unknown (404) as a missing one;
     another member's note of your side is a 403."""
     _office, member = member_for(request, slug)
-    try:
-        actions.delete_note(member=member, key=note_id, now=clock.now())
-    except Refused as exc:
-        if isinstance(exc, NotAllowed) or exc.field != "note":
-            raise
-        raise Http404("No such note.") from exc
+    access.require_side_member(member)
+    lookups.own_note_for(member, note_id)
+    notes.delete_note(member=member, command=DeleteNote(note=note_id), now=clock.now())
     return Status(204, None)
 
 
@@ -415,5 +368,6 @@ def set_notifications(request: HttpRequest, slug: str, payload: NotificationsIn)
     """Email about each new message at once (``immediately``), in one digest a day
     (``daily``), or not at all (``none``)."""
     _office, member = member_for(request, slug)
-    preference = notify.set_delivery(member, payload.delivery)
+    command = SetDelivery(delivery=payload.delivery)
+    preference = notify.set_delivery(member=member, command=command)
     return {"delivery": preference.delivery}

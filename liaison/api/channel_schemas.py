@@ -1,22 +1,28 @@
 """What the channel endpoints take and give: messages with their receipts and files,
 private notes and notification settings. Same conventions as ``schemas``: instants out
-in UTC; text limits match the event schemas (``channel.events``), so a body the API
-accepts is one the log accepts.
+in UTC. The kinds and limits are the channel's field types (``channel.fields``), which
+the commands (``channel.commands``) share; the operation builds the command from the
+payload, which checks the rest (an empty subject, a control character) as a 400 naming
+the field.
 """
 
 from __future__ import annotations
-
-from typing import Literal
 
 from ninja import Field, Schema
 from pydantic import StrictBool
 
 from liaison.api.schemas import UtcInstant
-
-MessageKindName = Literal["notice", "proposal", "reply", "protest", "other"]
-TargetKindName = Literal["session", "record", "minutes", "project", "message", "commitment"]
-DeliveryName = Literal["immediately", "daily", "none"]
-
+from liaison.channel.fields import (
+    ATTACHMENTS_MAX,
+    BODY_MAX,
+    SESSION_KEY_MAX,
+    SUBJECT_MAX,
+    TARGET_KEY_MAX,
+    DeliveryName,
+    MessageKindName,
+    TargetKindName,
+)
+from liaison.lib.fields import KEY_MAX, REASON_MAX
 
 # Messages
 
@@ -91,12 +97,12 @@ class AttachmentIn(Schema):
 
 class MessageIn(Schema):
     kind: MessageKindName
-    subject: str = Field(max_length=200)
-    body: str = Field(max_length=50_000)
+    subject: str = Field(max_length=SUBJECT_MAX)
+    body: str = Field(max_length=BODY_MAX)
     in_reply_to: str | None = Field(None, description="the key of the message it answers")
-    about_session: str = Field("", max_length=100)
-    about_project: str = Field("", max_length=64)
-    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=20)
+    about_session: str = Field("", max_length=SESSION_KEY_MAX)
+    about_project: str = Field("", max_length=KEY_MAX)
+    attachments: list[AttachmentIn] = Field(default_factory=list, max_length=ATTACHMENTS_MAX)
     confirm_duplicate: StrictBool = Field(
         False,
         description="send it even though your side sent an identical message (subject, "
@@ -117,7 +123,7 @@ class DuplicateOut(Schema):
 
 
 class AcknowledgeIn(Schema):
-    note: str = Field("", max_length=2000)
+    note: str = Field("", max_length=REASON_MAX)
 
 
 # Private notes
@@ -137,8 +143,8 @@ class NoteOut(Schema):
 
 class NoteIn(Schema):
     target_kind: TargetKindName
-    target_key: str = Field(max_length=100)
-    body: str = Field(max_length=50_000)
+    target_key: str = Field(max_length=TARGET_KEY_MAX)
+    body: str = Field(max_length=BODY_MAX)
 
 
 # Notifications

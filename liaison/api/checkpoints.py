@@ -17,6 +17,7 @@ from liaison.api.auth import require_recent_sign_in
 from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
 from liaison.signing import checkpoints
+from liaison.signing.commands import SignCheckpoint
 from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
 
 router = Router(tags=["checkpoints"])
@@ -99,7 +100,8 @@ def sign_checkpoint(request: HttpRequest, slug: str) -> Status[Any]:
     (else 403); a bearer token signs without it."""
     _office, member = member_for(request, slug)
     require_recent_sign_in(request)
-    checkpoint = checkpoints.sign_on_demand(member=member, now=clock.now())
+    command = SignCheckpoint()
+    checkpoint = checkpoints.sign_on_demand(member=member, command=command, now=clock.now())
     cosigned, refused = _verdicts(member.office_id)
     return Status(201, _data(checkpoint, cosigned, refused))
 
@@ -121,5 +123,5 @@ def list_keys(request: HttpRequest, slug: str) -> list[dict[str, Any]]:
             "retired_at": key.retired_at,
             "reason": key.reason,
         }
-        for key in SideKey.objects.filter(office=office).select_related("side")
+        for key in SideKey.objects.for_office(office).select_related("side")
     ]

@@ -19,14 +19,15 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
-from django.db import models
+from django.db import models, transaction
 from django.dispatch import receiver
 
-from liaison.lib.errors import Refused
+from liaison.api.commands import NAME_MAX, PREFIX_LENGTH, IssueToken
+from liaison.lib.errors import NotFound, Refused
+from liaison.offices.access import refuse
 from liaison.offices.accounts import operator_set_password
+from liaison.offices.actions import record_operator_act
 from liaison.offices.models import Member
-
-PREFIX_LENGTH = 8
 
 
 def hash_key(key: str) -> str:
@@ -55,7 +56,7 @@ class ApiToken(models.Model):
         blank=True,
         related_name="+",
     )
-    name = models.CharField(max_length=100, blank=True)
+    name = models.CharField(max_length=NAME_MAX, blank=True)
     prefix = models.CharField(max_length=PREFIX_LENGTH, db_index=True)
     key_hash = models.CharField(max_length=64, unique=True, help_text="SHA-256 of the key, hex")
     created_at = models.DateTimeField()
@@ -75,7 +76,7 @@ class ApiToken(models.Model):
         return self.revoked_at is not None
 
 
-def issue_token(member: Member, *, name: str, now: dt.datetime) -> tuple[ApiToken, str]:
+def issue_token(member: Member, *, command: IssueToken, now: dt.datetime) -> tuple[ApiToken, str]:
     """A new token acting as ``member`` (one office) and its key, which is stored nowhere.
 
     Refused when the membership is not active today (office time) or the account is
@@ -97,12 +98,43 @@ def issue_token(member: Member, *, name: str, now: dt.datetime) -> tuple[ApiToke
     token = ApiToken.objects.create(
         user_id=user.pk,
         member=member,
-        name=name,
+        name=command.name,
         prefix=key[:PREFIX_LENGTH],
         key_hash=hash_key(key),
         created_at=now,
     )
     return token, key
+
+
+def issue_operator_token(
+    member: Member, *, command: IssueToken, actor: str, now: dt.datetime
+) -> tuple[ApiToken, str]:
+    """The operator's token acting as ``member``: the office's charter log says he made
+    one (its member and heads see it), or no token is made."""
+    with transaction.atomic():
+        token, key = issue_token(member, command=command, now=now)
+        record_operator_act(
+            user=member.user,
+            kind="account.token_issued",
+            actor=actor,
+            now=now,
+            offices=[member.office_id],
+            body={"token": token.prefix},
+        )
+    return token, key
+
+
+NO_TOKEN = "No such token."  # noqa: S105 - a message, not a secret
+
+
+def own_token_for(user: AbstractBaseUser, prefix: str) -> ApiToken:
+    """The user's own token ``prefix``; another user's reads as none (``NotFound``,
+    logged here)."""
+    token = ApiToken.objects.filter(user_id=user.pk or 0, prefix=prefix).first()
+    if token is None:
+        refuse(user, f"API token {prefix}", "not the user's own")
+        raise NotFound(NO_TOKEN)
+    return token
 
 
 def revoke_token(token: ApiToken, *, now: dt.datetime) -> bool:

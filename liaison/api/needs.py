@@ -11,7 +11,7 @@ from ninja import Field, Router, Schema
 from liaison.api.access import member_for
 from liaison.api.schemas import ErrorOut
 from liaison.attention.needs import KINDS, needs_for
-from liaison.channel import actions
+from liaison.channel import receipts
 from liaison.lib import clock
 
 router = Router(tags=["needs"])
@@ -47,7 +47,7 @@ def get_needs(request: HttpRequest, slug: str) -> dict[str, Any]:
     office, member = member_for(request, slug)
     now = clock.now()
     needs = needs_for(member, now)
-    actions.mark_shown(member, needs.messages, opened=False, now=now)
+    receipts.mark_shown(member, needs.messages, opened=False, now=now)
     return {
         "office": office.id,
         "total": needs.total,

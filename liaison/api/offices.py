@@ -96,7 +96,7 @@ def list_offices(request: HttpRequest) -> list[dict[str, Any]]:
 def get_office(request: HttpRequest, slug: str) -> dict[str, Any]:
     """The office, its two sides, its members and its cadences (current and past versions)."""
     office, member = member_for(request, slug)
-    members = Member.objects.filter(office=office).select_related("side")
+    members = Member.objects.for_office(office).select_related("side")
     return {
         **office_data(office, member),
         "chartered_at": office.chartered_at,

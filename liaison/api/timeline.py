@@ -14,7 +14,8 @@ from liaison.api.schemas import ErrorOut
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import end_of_day, localize
-from liaison.timeline.build import KINDS, timeline
+from liaison.timeline.build import timeline
+from liaison.timeline.items import KINDS
 
 router = Router(tags=["timeline"])
 

@@ -31,7 +31,7 @@ from liaison.meetings import proposals
 from liaison.offices.models import Member, Role, Side
 from liaison.records.models import Commitment, CommitmentStatus, MinutesSignature, MinutesVersion
 from liaison.signing.models import Refusal
-from liaison.timeline.build import meeting
+from liaison.timeline.items import meeting
 
 # Every kind, in the order the panel lists them, with the panel's heading.
 KINDS: dict[str, str] = {

@@ -25,7 +25,7 @@ from django.contrib.auth import get_user_model
 from django.core import serializers
 from django.db import connection
 
-from liaison.bundle import check, export
+from liaison.bundle import check, export, reading
 from liaison.bundle.audit import verify
 from liaison.channel import attachments
 from liaison.channel.models import Attachment, Notification, NotificationPreference, PrivateNote
@@ -113,7 +113,7 @@ def _load(data: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         raise Refused("the backup does not name its office consistently")
     try:
         report = check.check(bundle)
-    except check.BundleError as exc:
+    except reading.BundleError as exc:
         raise Refused(f"the backup's record is unreadable: {exc}") from None
     if report.problems:
         raise Refused(f"the backup's record is not intact: {report.problems[0]}")

@@ -16,7 +16,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from liaison.bundle.check import FORMAT, VERSION
+from liaison.bundle.reading import FORMAT, VERSION
 from liaison.ledger.models import Event, Log
 from liaison.lib.timezones import format_utc
 from liaison.signing.models import Checkpoint

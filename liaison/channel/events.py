@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Literal
-
 from pydantic import BaseModel, ConfigDict, Field
 
+from liaison.channel.fields import (
+    ATTACHMENTS_MAX,
+    MessageKindName,
+    MessageText,
+    ProjectKey,
+    SessionKey,
+    Subject,
+)
 from liaison.channel.models import Attachment, Message, Receipt
 from liaison.ledger.events import Applied, Body, Ref, event_type
-from liaison.lib.fields import Line, Text
+from liaison.lib.fields import Line, Reason
 from liaison.offices.models import Side
-
-MessageKindName = Literal["notice", "proposal", "reply", "protest", "other"]
 
 
 class _Part(BaseModel):
@@ -26,8 +30,8 @@ class AttachmentBody(_Part):
 
 
 class About(_Part):
-    session: Line = Field(default="", max_length=100)
-    project: Line = Field(default="", max_length=64)
+    session: SessionKey = ""
+    project: ProjectKey = ""
 
 
 def message_key(side: str, seq: int) -> str:
@@ -39,11 +43,11 @@ class MessageSent(Body):
     """A side sends an official message; a reply names the message it answers."""
 
     kind: MessageKindName
-    subject: Line = Field(min_length=1, max_length=200)
-    body: Text = Field(min_length=1, max_length=50_000)
+    subject: Subject
+    body: MessageText
     in_reply_to: Ref | None
     about: About
-    attachments: list[AttachmentBody] = Field(max_length=20)
+    attachments: list[AttachmentBody] = Field(max_length=ATTACHMENTS_MAX)
 
     def references(self) -> list[Ref]:
         return [self.in_reply_to] if self.in_reply_to else []
@@ -129,7 +133,7 @@ class MessageRead(_Receipt):
 class MessageAcknowledged(_Receipt):
     """The receiving side's head or deputy acknowledges the message, explicitly."""
 
-    note: Text = Field(default="", max_length=2000)
+    note: Reason = ""
 
     def apply(self, event: Applied) -> None:
         self._record(event, "acknowledged", "", self.note)

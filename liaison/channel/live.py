@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 
 from liaison.ledger.models import Event, Log
+from liaison.lib.fields import KEY_FRAGMENT
 from liaison.offices.models import Side
 
 LIVE_TYPES = {
@@ -39,7 +40,8 @@ _WHAT = {
     "session.checked_in": "checked in",
 }
 # An office has two sides; a cursor naming more is not one this server wrote.
-_CURSOR = re.compile(r"[a-z0-9][a-z0-9-]{0,63}:[0-9]{1,15}(,[a-z0-9][a-z0-9-]{0,63}:[0-9]{1,15})?")
+_POINT = rf"{KEY_FRAGMENT}:[0-9]{{1,15}}"  # a side's key and the last seq of its log read
+_CURSOR = re.compile(rf"{_POINT}(,{_POINT})?")
 
 Cursor = dict[str, int]  # side key -> the last seq of its log read
 

@@ -12,9 +12,10 @@ import secrets
 
 from django.db import models
 
+from liaison.channel.fields import SESSION_KEY_MAX, SUBJECT_MAX, TARGET_KEY_MAX
 from liaison.ledger.projection import Projection, ProjectionQuerySet
-from liaison.lib.fields import text_problem
-from liaison.offices.models import Office, Side
+from liaison.lib.fields import KEY_MAX, text_problem
+from liaison.offices.models import Member, Office, Side
 
 
 class MessageKind(models.TextChoices):
@@ -26,9 +27,6 @@ class MessageKind(models.TextChoices):
 
 
 class MessageQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> MessageQuerySet:
-        return self.filter(office=office)
-
     def to_side(self, side: Side) -> MessageQuerySet:
         return self.exclude(side=side)
 
@@ -53,7 +51,7 @@ class Message(Projection):
     key = models.SlugField(max_length=80)
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="sent_messages")
     kind = models.CharField(max_length=16, choices=MessageKind.choices)
-    subject = models.CharField(max_length=200)
+    subject = models.CharField(max_length=SUBJECT_MAX)
     body = models.TextField()
     sent_by = models.CharField(max_length=150)
     sent_at = models.DateTimeField()
@@ -63,8 +61,8 @@ class Message(Projection):
     thread = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="thread_messages"
     )
-    about_session = models.CharField(max_length=100, blank=True)
-    about_project = models.CharField(max_length=64, blank=True)
+    about_session = models.CharField(max_length=SESSION_KEY_MAX, blank=True)
+    about_project = models.CharField(max_length=KEY_MAX, blank=True)
     event_seq = models.PositiveBigIntegerField()
     event_hash = models.CharField(max_length=64)
 
@@ -145,6 +143,13 @@ def new_note_key() -> str:
     return secrets.token_urlsafe(16)
 
 
+class PrivateNoteQuerySet(models.QuerySet):
+    def of_side(self, member: Member) -> PrivateNoteQuerySet:
+        """The notes of the member's own side, in its office: nobody else's, ever (an
+        observer, on no side, has none)."""
+        return self.filter(office_id=member.office_id, side_id=member.side_id)
+
+
 class PrivateNote(models.Model):
     """A side's own note on any record: only members of that side ever see it.
 
@@ -157,10 +162,12 @@ class PrivateNote(models.Model):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
     target_kind = models.CharField(max_length=16, choices=TargetKind.choices)
-    target_key = models.CharField(max_length=100)
+    target_key = models.CharField(max_length=TARGET_KEY_MAX)
     body = models.TextField()
     author = models.CharField(max_length=150)
     created_at = models.DateTimeField()
+
+    objects = PrivateNoteQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -25,6 +25,7 @@ from django.core.mail import send_mail
 from django.db import connection, transaction
 from django.urls import reverse
 
+from liaison.channel.commands import SetDelivery
 from liaison.channel.models import (
     Delivery,
     Message,
@@ -32,7 +33,6 @@ from liaison.channel.models import (
     NotificationPreference,
     NotificationStatus,
 )
-from liaison.lib.errors import Refused
 from liaison.meetings.models import ScheduleNotice
 from liaison.offices.models import ActNotice, Member, Role
 from liaison.offices.overview import describe_for_heads
@@ -56,11 +56,12 @@ def delivery_of(office_id: str, username: str) -> str:
     return preference.delivery if preference else Delivery.IMMEDIATELY
 
 
-def set_delivery(member: Member, delivery: str) -> NotificationPreference:
-    if delivery not in Delivery.values:
-        raise Refused(f"choose one of {', '.join(Delivery.values)}", field="delivery")
+def set_delivery(*, member: Member, command: SetDelivery) -> NotificationPreference:
+    """How the member hears of new messages: a preference of theirs, in no log."""
     preference, _ = NotificationPreference.objects.update_or_create(
-        office_id=member.office_id, username=member.username, defaults={"delivery": delivery}
+        office_id=member.office_id,
+        username=member.username,
+        defaults={"delivery": command.delivery},
     )
     return preference
 

@@ -67,7 +67,7 @@ def thread(office: Office, key: str) -> list[Message]:
     if message is None:
         return []
     root = message.thread_id or message.pk
-    rows = Message.objects.filter(office=office).filter(pk=root) | Message.objects.filter(
+    rows = Message.objects.for_office(office).filter(pk=root) | Message.objects.filter(
         office=office, thread_id=root
     )
     return list(_listing(rows).order_by("sent_at", "key"))

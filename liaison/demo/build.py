@@ -30,12 +30,14 @@ from zoneinfo import ZoneInfo
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from liaison.channel import actions as channel
+from liaison.channel import messages, notes, receipts
+from liaison.channel.commands import Acknowledge, AddNote, SendMessage
 from liaison.ledger import log
 from liaison.lib.timezones import localize
 from liaison.meetings import answering, attending, proposing
 from liaison.meetings.commands import AcceptProposal, CheckInTo, ProposeCadence
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember, CharterOffice, CharterSide
 from liaison.offices.models import Member, Office, Role
 from liaison.projects import blockers as blockers_actions
 from liaison.projects import drafts, plans, third_parties
@@ -151,29 +153,43 @@ def build(password: str) -> Office:
     _ensure_accounts(password)
     launch = _at("2018-09-14", "09:00")  # ILLUSTRATIVE hour of the launch
     office = offices.charter_office(
-        slug=SLUG,
-        name="Inter-Korean Joint Liaison Office",
-        place="Kaesong",
-        time_zone=ZONE,
-        launched_on=dt.date(2018, 9, 14),
-        sides=(
-            offices.SideSpec("south", "South Korea (Republic of Korea)", "ko", "Asia/Seoul"),
-            offices.SideSpec("north", "North Korea (DPRK)", "ko", "Asia/Pyongyang"),
+        command=CharterOffice(
+            slug=SLUG,
+            name="Inter-Korean Joint Liaison Office",
+            place="Kaesong",
+            time_zone=ZONE,
+            launched_on=dt.date(2018, 9, 14),
+            sides=(
+                CharterSide(
+                    key="south",
+                    name="South Korea (Republic of Korea)",
+                    language="ko",
+                    time_zone="Asia/Seoul",
+                ),
+                CharterSide(
+                    key="north",
+                    name="North Korea (DPRK)",
+                    language="ko",
+                    time_zone="Asia/Pyongyang",
+                ),
+            ),
+            min_notice_minutes=24 * 60,  # ILLUSTRATIVE: a day's notice, five minutes' grace
+            min_grace_minutes=5,
         ),
         actor=OPERATOR,
         now=launch,
-        min_notice_minutes=24 * 60,  # ILLUSTRATIVE: a day's notice, five minutes' grace
-        min_grace_minutes=5,
     )
     for account in ACCOUNTS:
         offices.add_member(
             office=office,
-            username=account.username,
-            full_name=account.full_name,
-            title=account.title,
-            role=account.role,
-            side=account.side,
-            active_from=dt.date(2018, 9, 14),
+            command=AddMember.build(
+                username=account.username,
+                full_name=account.full_name,
+                title=account.title,
+                role=account.role,
+                side=account.side,
+                active_from=dt.date(2018, 9, 14),
+            ),
             actor=OPERATOR,
             now=launch,
         )
@@ -581,28 +597,34 @@ def _projects_held_up(chun: Member) -> None:
 # The channel. ILLUSTRATIVE, all of it: the report says only that the meeting took place
 # after a month of no-shows; these messages show how the channel records such a month.
 def _messages_before(chun: Member, jon: Member) -> None:
-    notice = channel.send_message(
+    notice = messages.send_message(
         member=chun,
-        kind="notice",
-        subject="Weekly meeting of the co-heads on Friday 2 November (illustrative)",
-        body=(
-            "The South's co-head will attend the weekly meeting at the liaison office on "
-            "Friday 2 November at 10:00, as agreed at the office's launch, and asks the "
-            "North's co-head to confirm his attendance.\n\n(Illustrative message.)"
+        command=SendMessage(
+            kind="notice",
+            subject="Weekly meeting of the co-heads on Friday 2 November (illustrative)",
+            body=(
+                "The South's co-head will attend the weekly meeting at the liaison office on "
+                "Friday 2 November at 10:00, as agreed at the office's launch, and asks the "
+                "North's co-head to confirm his attendance.\n\n(Illustrative message.)"
+            ),
+            about_session="weekly-20181102T1000",
         ),
-        about_session="weekly-20181102T1000",
         now=_at("2018-10-30", "15:00"),
     )
-    channel.mark_shown(jon, [notice], opened=True, now=_at("2018-10-31", "09:10"))
-    channel.acknowledge(
-        member=jon, key=notice.key, note="Received.", now=_at("2018-10-31", "09:12")
-    )
-    channel.send_message(
+    receipts.mark_shown(jon, [notice], opened=True, now=_at("2018-10-31", "09:10"))
+    receipts.acknowledge(
         member=jon,
-        kind="reply",
-        subject="Re: Weekly meeting on Friday 2 November (illustrative)",
-        body="The North's co-head will attend on 2 November.\n\n(Illustrative message.)",
-        in_reply_to=notice.key,
+        command=Acknowledge(message=notice.key, note="Received."),
+        now=_at("2018-10-31", "09:12"),
+    )
+    messages.send_message(
+        member=jon,
+        command=SendMessage(
+            kind="reply",
+            subject="Re: Weekly meeting on Friday 2 November (illustrative)",
+            body="The North's co-head will attend on 2 November.\n\n(Illustrative message.)",
+            in_reply_to=notice.key,
+        ),
         now=_at("2018-11-01", "11:00"),
     )
 
@@ -612,17 +634,21 @@ def _notes(office: Office) -> None:
     members = {
         m.username: m for m in Member.objects.select_related("office", "side").filter(office=office)
     }
-    channel.add_note(
+    notes.add_note(
         member=members["south-staff"],
-        target_kind="session",
-        target_key="weekly-20181102T1000",
-        body="Ask the ministry whether the readout should mention the rail study (South only).",
+        command=AddNote(
+            target_kind="session",
+            target_key="weekly-20181102T1000",
+            body="Ask the ministry whether the readout should mention the rail study (South only).",
+        ),
         now=_at("2018-11-02", "12:30"),
     )
-    channel.add_note(
+    notes.add_note(
         member=members["north-staff"],
-        target_kind="project",
-        target_key="rail-link-study",
-        body="Raise the equipment question at the next meeting (North only).",
+        command=AddNote(
+            target_kind="project",
+            target_key="rail-link-study",
+            body="Raise the equipment question at the next meeting (North only).",
+        ),
         now=_at("2018-11-02", "18:30"),
     )

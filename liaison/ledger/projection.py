@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 import contextvars
 from collections.abc import Iterator
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Self, cast
 
 from django.db import models
 
@@ -53,6 +53,12 @@ def rebuilding_into(alias: str) -> Iterator[None]:
 
 
 class ProjectionQuerySet(models.QuerySet):
+    def for_office(self, office: Any) -> Self:
+        """The rows of one office (an ``Office`` or its id), by the model's office field."""
+        office_id = getattr(office, "pk", office)
+        field = cast("type[Projection]", self.model).office_field
+        return self.filter(**{field: office_id})
+
     def update(self, **kwargs: Any) -> int:
         _refuse_unless_applying(self.model)
         return super().update(**kwargs)

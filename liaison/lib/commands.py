@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 from pydantic_core import ErrorDetails
 
 from liaison.lib.errors import Refused
-from liaison.lib.fields import TEXT_PATTERNS, text_problem
+from liaison.lib.fields import STATED, TEXT_PATTERNS, text_problem
 
 
 class Invalid(Refused):
@@ -41,6 +41,8 @@ class Command(BaseModel):
 
     # How a field is named in a message when "the <field name>" does not read well.
     labels: ClassVar[dict[str, str]] = {}
+    # What to say when a field is missing or empty, when "<label> is empty" does not do.
+    empty: ClassVar[dict[str, str]] = {}
     # A rule's own words where the field type's would read oddly ("a session lasts at
     # least a minute", not "the duration must be at least 1"): (field, error type) ->
     # the message.
@@ -66,11 +68,21 @@ class Command(BaseModel):
         for error in exc.errors():
             loc = error["loc"]
             field = str(loc[0]) if loc else ""
+            if field in cls.empty and _is_empty(error):
+                errors.setdefault(field, []).append(cls.empty[field])
+                continue
             message = cls.wording.get((field, error["type"])) or say(
                 error, cls.label(field) if field else ""
             )
             errors.setdefault(field, []).append(message)
         return errors
+
+
+def _is_empty(error: ErrorDetails) -> bool:
+    ctx = error.get("ctx") or {}
+    return error["type"] == "missing" or (
+        error["type"] == "string_too_short" and ctx.get("min_length") == 1
+    )
 
 
 def say(error: ErrorDetails, label: str) -> str:
@@ -96,6 +108,8 @@ def say(error: ErrorDetails, label: str) -> str:
         if one_line is not None:
             return f"{label} {text_problem(error['input'], one_line=one_line)}"
         return f"{label} is not in the expected form"
+    if kind == STATED:
+        return error["msg"]
     if kind == "value_error":
         return f"{label} {ctx['error']}"
     if kind in {"greater_than_equal", "greater_than", "less_than_equal", "less_than"}:

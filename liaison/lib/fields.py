@@ -29,8 +29,9 @@ from typing import Annotated, Any
 
 from annotated_types import MaxLen
 from pydantic import AfterValidator, Field, WithJsonSchema
+from pydantic_core import PydanticCustomError
 
-from liaison.lib.timezones import parse_utc
+from liaison.lib.timezones import UnknownTimeZone, get_zone, parse_utc
 
 # Limits shared by event bodies, commands and the columns they fill.
 KEY_MAX = 64
@@ -38,11 +39,14 @@ TITLE_MAX = 200
 REASON_MAX = 2000
 MINUTES_MAX = 24 * 60  # a session's length or grace period
 USERNAME_MAX = 150
+ZONE_MAX = 64  # the longest IANA name is 32; room to spare, as the columns have
 
 INSTANT_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{6}Z$"
 DAY_PATTERN = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 TIME_PATTERN = r"^[0-9]{2}:[0-9]{2}$"
-KEY_PATTERN = rf"^[a-z0-9][a-z0-9-]{{0,{KEY_MAX - 1}}}$"
+# A key inside a larger pattern (a live cursor's "north:12"); KEY_PATTERN is it whole.
+KEY_FRAGMENT = rf"[a-z0-9][a-z0-9-]{{0,{KEY_MAX - 1}}}"
+KEY_PATTERN = rf"^{KEY_FRAGMENT}$"
 KEY_RULE = "must be lowercase letters, digits and hyphens, at most 64"
 _INSTANT = re.compile(INSTANT_PATTERN)
 _DAY = re.compile(DAY_PATTERN)
@@ -115,6 +119,24 @@ Text = Annotated[str, Field(pattern=TEXT_PATTERN)]
 Title = Annotated[Line, Field(min_length=1, max_length=TITLE_MAX)]
 Reason = Annotated[Text, Field(max_length=REASON_MAX)]
 Username = Annotated[Line, Field(min_length=1, max_length=USERNAME_MAX)]
+
+# The kind of error whose message is whole as written (it names the value at fault), for
+# ``lib.commands.say``: "unknown time zone 'Mars/Olympus'; use an IANA name ...".
+STATED = "stated"
+
+
+def _check_zone(value: str) -> str:
+    if value:
+        try:
+            get_zone(value)
+        except UnknownTimeZone as exc:
+            raise PydanticCustomError(STATED, "{message}", {"message": str(exc)}) from None
+    return value
+
+
+# An IANA time zone name; ``ZoneOrEmpty``: or "" for none chosen (the side's, the office's).
+TimeZone = Annotated[Line, Field(min_length=1, max_length=ZONE_MAX), AfterValidator(_check_zone)]
+ZoneOrEmpty = Annotated[Line, Field(max_length=ZONE_MAX), AfterValidator(_check_zone)]
 
 
 def line(max_length: int, *, min_length: int = 0) -> Any:

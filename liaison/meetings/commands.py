@@ -32,10 +32,8 @@ SessionKey = Annotated[Line, Field(min_length=1, max_length=KEY_MAX + 20)]
 # A proposal's key: the proposing side's key and its event's seq (``south-12``).
 ProposalKey = Annotated[Line, Field(min_length=1, max_length=KEY_MAX + 16)]
 Rule = Annotated[Line, Field(min_length=1, max_length=RULE_MAX)]
-# A reason that must be given.
+# A reason that must be given (a command says, in ``empty``, what to say without one).
 NeededReason = Annotated[Text, Field(min_length=1, max_length=REASON_MAX)]
-
-_NEEDED = "string_too_short"  # the error of an empty (or all blank) reason
 
 
 class _Timing(Command):
@@ -81,7 +79,7 @@ class ProposeCadenceEnd(Command):
     """The end of cadence ``key`` from ``effective`` on (default: now)."""
 
     labels = {"key": "the cadence", "answer_by": "the deadline for an answer"}
-    wording = {("reason", _NEEDED): "say why the cadence ends"}
+    empty = {"reason": "say why the cadence ends"}
 
     key: Key
     reason: NeededReason
@@ -116,7 +114,7 @@ class AcceptProposal(Command):
 
 class DeclineProposal(Command):
     labels = {"key": "the proposal"}
-    wording = {("reason", _NEEDED): "say why you decline"}
+    empty = {"reason": "say why you decline"}
 
     key: ProposalKey
     reason: NeededReason
@@ -131,7 +129,7 @@ class WithdrawProposal(Command):
 
 class PostponeSession(Command):
     labels = {"key": "the session"}
-    wording = {("reason", _NEEDED): "say why the session is postponed"}
+    empty = {"reason": "say why the session is postponed"}
 
     key: SessionKey
     reason: NeededReason
@@ -139,7 +137,7 @@ class PostponeSession(Command):
 
 class CancelSession(Command):
     labels = {"key": "the session"}
-    wording = {("reason", _NEEDED): "say why the session is cancelled"}
+    empty = {"reason": "say why the session is cancelled"}
 
     key: SessionKey
     reason: NeededReason
@@ -159,7 +157,7 @@ class NoticeOfAbsence(Command):
     """Before session ``key`` starts: the side will not attend."""
 
     labels = {"key": "the session"}
-    wording = {("reason", _NEEDED): "give a reason for the absence"}
+    empty = {"reason": "give a reason for the absence"}
 
     key: SessionKey
     reason: NeededReason

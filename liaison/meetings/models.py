@@ -18,9 +18,6 @@ class Level(models.TextChoices):
 
 
 class CadenceQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> CadenceQuerySet:
-        return self.filter(office=office)
-
     def running_after(self, instant: dt.datetime) -> CadenceQuerySet:
         """Versions still in force after ``instant``, or agreed to start later: those a
         change or an end taking effect at ``instant`` cuts short."""
@@ -106,11 +103,6 @@ class Status(models.TextChoices):
     WITHDRAWN = "withdrawn", "Withdrawn"
 
 
-class SessionQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> SessionQuerySet:
-        return self.filter(office=office)
-
-
 class Session(Projection):
     """A session that was scheduled ad hoc or changed (moved, postponed, cancelled).
 
@@ -139,8 +131,6 @@ class Session(Projection):
     )
     agreed_at = models.DateTimeField(null=True, blank=True)
     answer_by = models.DateTimeField(null=True, blank=True)
-
-    objects = SessionQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["start"]
@@ -229,9 +219,6 @@ PROPOSAL_TYPES = {
 
 
 class ProposalQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> ProposalQuerySet:
-        return self.filter(office=office)
-
     def open_at(self, now: dt.datetime) -> ProposalQuerySet:
         """Awaiting an answer and not lapsed at ``now``."""
         return self.filter(state=ProposalState.OPEN, answer_by__gt=now)

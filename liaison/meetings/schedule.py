@@ -156,11 +156,11 @@ def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> li
             if occurrence.key not in by_key:
                 result.append(_from_occurrence(spec, occurrence.start, occurrence.key, notice))
     for row in rows:
-        cadence = cadences.get(row.cadence_id) if row.cadence_id else None
-        if superseded(row, cadence):
+        its_cadence = cadences.get(row.cadence_id) if row.cadence_id else None
+        if superseded(row, its_cadence):
             continue
         if start <= row.start <= end:
-            result.append(_from_row(row, cadence, notice))
+            result.append(_from_row(row, its_cadence, notice))
     result.sort(key=lambda s: (s.start, s.key))
     return result
 

@@ -41,10 +41,10 @@ from django.http import HttpRequest
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.lib import clock
-from liaison.lib.errors import Refused
 from liaison.lib.timezones import is_valid_zone
 from liaison.offices import actions
-from liaison.offices.models import AccountSettings, Language
+from liaison.offices.commands import SavePreferences
+from liaison.offices.models import AccountSettings
 
 logger = logging.getLogger("liaison.access")
 
@@ -95,16 +95,10 @@ def settings_for(user: AbstractBaseUser) -> AccountSettings:
     return found or AccountSettings(user_id=user.pk)
 
 
-def save_preferences(user: AbstractBaseUser, *, language: str, time_zone: str) -> AccountSettings:
-    if language not in Language.values:
-        raise Refused(f"choose one of {', '.join(Language.values)}", field="language")
-    if time_zone and not is_valid_zone(time_zone):
-        raise Refused(
-            f"unknown time zone {time_zone!r}; use an IANA name such as Asia/Seoul",
-            field="time_zone",
-        )
+def save_preferences(user: AbstractBaseUser, *, command: SavePreferences) -> AccountSettings:
+    """The holder's own language and time zone (the command checks both)."""
     found, _ = AccountSettings.objects.update_or_create(
-        user_id=user.pk, defaults={"language": language, "time_zone": time_zone}
+        user_id=user.pk, defaults={"language": command.language, "time_zone": command.time_zone}
     )
     return found
 

@@ -7,8 +7,6 @@ They go to the office's charter log (side ``""``), whose single writer is the op
 from __future__ import annotations
 
 import datetime as dt
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -19,62 +17,18 @@ from liaison.ledger import log
 from liaison.ledger.models import Event
 from liaison.lib import clock
 from liaison.lib.errors import Refused
-from liaison.lib.timezones import UnknownTimeZone, get_zone
+from liaison.offices.commands import AddMember, ChangeMember, CharterOffice, EndMembership
 from liaison.offices.models import ActNotice, Member, Office, OperatorAct, Role
 
 CHARTER = ""
-# A new office's rules for proposals unless its charter says otherwise.
-DEFAULT_MIN_NOTICE_MINUTES = 24 * 60
-DEFAULT_MIN_GRACE_MINUTES = 5
-_SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 
 
-@dataclass(frozen=True)
-class SideSpec:
-    key: str
-    name: str
-    language: str
-    time_zone: str
-
-
-def _check_zone(name: str, field: str) -> None:
-    try:
-        get_zone(name)
-    except UnknownTimeZone as exc:
-        raise Refused(str(exc), field=field) from None
-
-
-def charter_office(
-    *,
-    slug: str,
-    name: str,
-    place: str,
-    time_zone: str,
-    launched_on: dt.date,
-    sides: tuple[SideSpec, SideSpec],
-    actor: str,
-    now: dt.datetime | None = None,
-    min_notice_minutes: int = DEFAULT_MIN_NOTICE_MINUTES,
-    min_grace_minutes: int = DEFAULT_MIN_GRACE_MINUTES,
-) -> Office:
+def charter_office(*, command: CharterOffice, actor: str, now: dt.datetime | None = None) -> Office:
     """Create an office between exactly two sides, with its rules for proposals."""
-    if not _SLUG.match(slug):
-        raise Refused(
-            f"office name {slug!r} must be lowercase letters, digits and hyphens", field="slug"
-        )
-    _check_zone(time_zone, "time_zone")
-    if len(sides) != 2:
-        raise Refused("an office has exactly two sides", field="sides")
-    if sides[0].key == sides[1].key:
+    slug = command.slug
+    first, second = command.sides
+    if first.key == second.key:
         raise Refused("the two sides need different keys", field="sides")
-    for side in sides:
-        if not _SLUG.match(side.key):
-            raise Refused(f"side key {side.key!r} must be lowercase letters, digits and hyphens")
-        _check_zone(side.time_zone, "sides")
-    if not 0 <= min_notice_minutes <= 30 * 24 * 60:
-        raise Refused("the minimum notice must be between 0 and 30 days", field="min_notice")
-    if not 0 <= min_grace_minutes <= 24 * 60:
-        raise Refused("the minimum grace must be between 0 and 24 hours", field="min_grace")
     with log.writing(slug):
         if Office.objects.filter(id=slug).exists():
             raise Refused(f"an office named {slug!r} already exists", field="slug")
@@ -85,46 +39,33 @@ def charter_office(
             type="office.chartered",
             at=now or clock.now(),
             body={
-                "name": name,
-                "place": place,
-                "time_zone": time_zone,
-                "launched_on": launched_on.isoformat(),
+                "name": command.name,
+                "place": command.place,
+                "time_zone": command.time_zone,
+                "launched_on": command.launched_on.isoformat(),
                 "sides": [
                     {"key": s.key, "name": s.name, "language": s.language, "time_zone": s.time_zone}
-                    for s in sides
+                    for s in command.sides
                 ],
-                "min_notice_minutes": min_notice_minutes,
-                "min_grace_minutes": min_grace_minutes,
+                "min_notice_minutes": command.min_notice_minutes,
+                "min_grace_minutes": command.min_grace_minutes,
             },
         )
     return Office.objects.get(id=slug)
 
 
 def add_member(
-    *,
-    office: Office,
-    username: str,
-    full_name: str,
-    role: str,
-    side: str | None,
-    title: str = "",
-    time_zone: str = "",
-    active_from: dt.date | None = None,
-    actor: str,
-    now: dt.datetime | None = None,
+    *, office: Office, command: AddMember, actor: str, now: dt.datetime | None = None
 ) -> Member:
     """Tie an account to an office as a member of a side (or of neither, for observers)."""
     now = now or clock.now()
+    username, side, role = command.username, command.side, command.role
     user = get_user_model().objects.filter(username=username).first()
     if user is None:
         raise Refused(f"there is no account named {username!r}; create it first", field="username")
-    if role not in Role.values:
-        raise Refused(f"role must be one of {', '.join(Role.values)}", field="role")
     if side is None and role != Role.OBSERVER:
         raise Refused("only an observer can belong to neither side", field="side")
-    if time_zone:
-        _check_zone(time_zone, "time_zone")
-    active_from = active_from or now.astimezone(office.zone).date()
+    active_from = command.active_from or now.astimezone(office.zone).date()
     with log.writing(office.id):
         if side is not None and not office.sides.filter(key=side).exists():
             raise Refused(f"office {office.id} has no side {side!r}", field="side")
@@ -148,11 +89,11 @@ def add_member(
             body={
                 "username": username,
                 "user_id": user.pk,
-                "full_name": full_name,
-                "title": title,
+                "full_name": command.full_name,
+                "title": command.title,
                 "role": role,
                 "side": side,
-                "time_zone": time_zone,
+                "time_zone": command.time_zone,
                 "active_from": active_from.isoformat(),
             },
         )
@@ -161,25 +102,13 @@ def add_member(
 
 
 def change_member(
-    *,
-    member: Member,
-    full_name: str,
-    role: str,
-    title: str = "",
-    time_zone: str = "",
-    actor: str,
-    now: dt.datetime | None = None,
+    *, member: Member, command: ChangeMember, actor: str, now: dt.datetime | None = None
 ) -> Member:
     """Change a member's name, title, role or time zone (``member.changed``)."""
     now = now or clock.now()
-    if role not in Role.values:
-        raise Refused(f"role must be one of {', '.join(Role.values)}", field="role")
+    role = command.role
     if member.side_id is None and role != Role.OBSERVER:
         raise Refused("a member of neither side can only be an observer", field="role")
-    if not full_name.strip():
-        raise Refused("a member needs a full name", field="full_name")
-    if time_zone:
-        _check_zone(time_zone, "time_zone")
     with log.writing(member.office_id):
         today = now.astimezone(member.office.zone).date()
         if (
@@ -194,7 +123,7 @@ def change_member(
                 f"side {member.side_key} already has a head; end that membership first",
                 field="role",
             )
-        new = {"full_name": full_name, "title": title, "role": role, "time_zone": time_zone}
+        new = command.model_dump()
         if all(getattr(member, name) == value for name, value in new.items()):
             raise Refused("nothing to change: every field is as it was")
         event = log.append(
@@ -211,9 +140,9 @@ def change_member(
 
 
 def end_membership(
-    *, member: Member, active_until: dt.date, actor: str, now: dt.datetime | None = None
+    *, member: Member, command: EndMembership, actor: str, now: dt.datetime | None = None
 ) -> Member:
-    if active_until < member.active_from:
+    if command.active_until < member.active_from:
         raise Refused("a membership cannot end before it began", field="active_until")
     now = now or clock.now()
     with log.writing(member.office_id):
@@ -223,7 +152,7 @@ def end_membership(
             actor=actor,
             type="member.ended",
             at=now,
-            body={"username": member.username, "active_until": active_until.isoformat()},
+            body={"username": member.username, "active_until": command.active_until.isoformat()},
         )
         tell_heads(event, now)
     member.refresh_from_db()

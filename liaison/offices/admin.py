@@ -15,8 +15,10 @@ from django.utils.html import format_html
 
 from liaison.ledger.admin import ReadOnlyAdmin
 from liaison.lib import clock
+from liaison.lib.commands import Invalid
 from liaison.lib.errors import Refused
 from liaison.offices import actions, admin_accounts  # noqa: F401 - admin_accounts: no secrets
+from liaison.offices.commands import EndMembership
 from liaison.offices.forms import ChangeMemberForm, CharterForm, EndMembershipForm, MemberForm
 from liaison.offices.models import Member, Office, Side
 
@@ -30,7 +32,12 @@ def _render(request: HttpRequest, title: str, form: Any) -> HttpResponse:
 
 
 def _refused(form: Any, exc: Refused) -> None:
-    form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+    """The refusal on the field it names; a command's ``Invalid`` puts each field's
+    messages on that field (a field the form lacks, such as a side's: on the form)."""
+    problems = exc.errors if isinstance(exc, Invalid) else {exc.field or "": [exc.message]}
+    for name, found in problems.items():
+        for message in found:
+            form.add_error(name if name in form.fields else None, message)
 
 
 class ActionAdmin(ReadOnlyAdmin):
@@ -49,30 +56,9 @@ class OfficeAdmin(ActionAdmin):
             raise PermissionDenied
         form = CharterForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
                 office = actions.charter_office(
-                    slug=data["slug"],
-                    name=data["name"],
-                    place=data["place"],
-                    time_zone=data["time_zone"],
-                    launched_on=data["launched_on"],
-                    sides=(
-                        actions.SideSpec(
-                            data["first_key"],
-                            data["first_name"],
-                            data["first_language"],
-                            data["first_time_zone"],
-                        ),
-                        actions.SideSpec(
-                            data["second_key"],
-                            data["second_name"],
-                            data["second_language"],
-                            data["second_time_zone"],
-                        ),
-                    ),
-                    actor=request.user.get_username(),
-                    now=clock.now(),
+                    command=form.command(), actor=request.user.get_username(), now=clock.now()
                 )
             except Refused as exc:
                 _refused(form, exc)
@@ -134,18 +120,11 @@ class MemberAdmin(ActionAdmin):
             raise PermissionDenied
         form = MemberForm(request.POST or None)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
-            office = data["office"]
+            office = form.cleaned_data["office"]
             try:
                 member = actions.add_member(
                     office=office,
-                    username=data["username"],
-                    full_name=data["full_name"],
-                    title=data["title"],
-                    role=data["role"],
-                    side=data["side"] or None,
-                    time_zone=data["time_zone"],
-                    active_from=data["active_from"],
+                    command=form.command(),
                     actor=request.user.get_username(),
                     now=clock.now(),
                 )
@@ -168,14 +147,10 @@ class MemberAdmin(ActionAdmin):
         }
         form = ChangeMemberForm(request.POST or None, initial=initial)
         if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data
             try:
                 actions.change_member(
                     member=member,
-                    full_name=data["full_name"],
-                    title=data["title"],
-                    role=data["role"],
-                    time_zone=data["time_zone"],
+                    command=form.command(),
                     actor=request.user.get_username(),
                     now=clock.now(),
                 )
@@ -195,7 +170,7 @@ class MemberAdmin(ActionAdmin):
             try:
                 actions.end_membership(
                     member=member,
-                    active_until=form.cleaned_data["active_until"],
+                    command=EndMembership(active_until=form.cleaned_data["active_until"]),
                     actor=request.user.get_username(),
                     now=clock.now(),
                 )

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import Field
 
 from liaison.ledger.events import Applied, Body, event_type
-from liaison.lib.fields import Day, Key, Line
+from liaison.lib.fields import TITLE_MAX, Day, Key, Line, Title, Username, line
+from liaison.offices.commands import LANGUAGE_MAX, RoleName
 from liaison.offices.models import Member, Office, OperatorAct, Side
 
 
@@ -29,8 +30,8 @@ def _record_act(event: Applied, username: str, *, role: str = "", detail: str = 
 
 class SideCharter(Body):
     key: Key
-    name: Line = Field(min_length=1, max_length=200)
-    language: Line = Field(min_length=2, max_length=35)
+    name: Title
+    language: line(LANGUAGE_MAX, min_length=2)  # type: ignore[valid-type]
     time_zone: Line = Field(min_length=1, max_length=64)
 
 
@@ -69,15 +70,12 @@ class OfficeChartered(Body):
             )
 
 
-RoleName = Literal["head", "deputy", "staff", "observer"]
-
-
 @event_type("member.added")
 class MemberAdded(Body):
-    username: Line = Field(min_length=1, max_length=150)
+    username: Username
     user_id: int
-    full_name: Line = Field(min_length=1, max_length=200)
-    title: Line = Field(max_length=200)
+    full_name: Title
+    title: line(TITLE_MAX)  # type: ignore[valid-type]
     role: RoleName
     side: Key | None
     time_zone: Line = Field(max_length=64)
@@ -101,9 +99,9 @@ class MemberAdded(Body):
 
 @event_type("member.changed")
 class MemberChanged(Body):
-    username: Line = Field(min_length=1, max_length=150)
-    full_name: Line = Field(min_length=1, max_length=200)
-    title: Line = Field(max_length=200)
+    username: Username
+    full_name: Title
+    title: line(TITLE_MAX)  # type: ignore[valid-type]
     role: RoleName
     time_zone: Line = Field(max_length=64)
 
@@ -125,7 +123,7 @@ class MemberChanged(Body):
 
 @event_type("member.ended")
 class MemberEnded(Body):
-    username: Line = Field(min_length=1, max_length=150)
+    username: Username
     active_until: Day
 
     def apply(self, event: Applied) -> None:
@@ -140,7 +138,7 @@ class MemberEnded(Body):
 
 
 class AccountAct(Body):
-    username: Line = Field(min_length=1, max_length=150)
+    username: Username
 
     def apply(self, event: Applied) -> None:
         _record_act(event, self.username)

@@ -1,55 +1,69 @@
+"""The operator's admin forms. Each maps to a command (``offices/commands``), which says
+what is accepted: a form field takes its limit and whether it is required from it, and
+the command's refusals land on the form's fields (``admin._refused``)."""
+
 from __future__ import annotations
 
-from django import forms
+from typing import Any, get_args
 
-from liaison.lib.timezones import is_valid_zone
+from django import forms
+from pydantic import BaseModel
+
+from liaison.lib.fields import limit_of
+from liaison.offices.commands import AddMember, ChangeMember, CharterOffice, CharterSide
 from liaison.offices.models import Office, Role
 
 
-def _zone(value: str) -> None:
-    if not is_valid_zone(value):
-        raise forms.ValidationError(
-            f"unknown time zone {value!r}; use an IANA name such as Asia/Seoul"
-        )
+def _text(command: type[BaseModel], name: str, **kwargs: Any) -> forms.CharField:
+    info = command.model_fields[name]
+    # ``Key | None``: the limit is the key's.
+    limits = [limit_of(info), *(limit_of(arg) for arg in get_args(info.annotation))]
+    limit = min((n for n in limits if n is not None), default=None)
+    return forms.CharField(max_length=limit, required=info.is_required(), **kwargs)
+
+
+def _side(ordinal: str, name: str, **kwargs: Any) -> forms.CharField:
+    return _text(CharterSide, name, label=f"{ordinal} side: {name.replace('_', ' ')}", **kwargs)
 
 
 class CharterForm(forms.Form):
-    slug = forms.SlugField(max_length=64, help_text="Short name used in addresses and commands")
-    name = forms.CharField(max_length=200)
-    place = forms.CharField(max_length=200)
-    time_zone = forms.CharField(max_length=64, validators=[_zone], initial="UTC")
+    slug = _text(CharterOffice, "slug", help_text="Short name used in addresses and commands")
+    name = _text(CharterOffice, "name")
+    place = _text(CharterOffice, "place")
+    time_zone = _text(CharterOffice, "time_zone", initial="UTC")
     launched_on = forms.DateField(help_text="YYYY-MM-DD")
-    first_key = forms.SlugField(max_length=64, label="First side: key")
-    first_name = forms.CharField(max_length=200, label="First side: name")
-    first_language = forms.CharField(max_length=35, label="First side: language", initial="en")
-    first_time_zone = forms.CharField(
-        max_length=64, validators=[_zone], label="First side: time zone"
-    )
-    second_key = forms.SlugField(max_length=64, label="Second side: key")
-    second_name = forms.CharField(max_length=200, label="Second side: name")
-    second_language = forms.CharField(max_length=35, label="Second side: language", initial="en")
-    second_time_zone = forms.CharField(
-        max_length=64, validators=[_zone], label="Second side: time zone"
-    )
+    first_key = _side("First", "key")
+    first_name = _side("First", "name")
+    first_language = _side("First", "language", initial="en")
+    first_time_zone = _side("First", "time_zone")
+    second_key = _side("Second", "key")
+    second_name = _side("Second", "name")
+    second_language = _side("Second", "language", initial="en")
+    second_time_zone = _side("Second", "time_zone")
+
+    def command(self) -> CharterOffice:
+        data = self.cleaned_data
+        sides = [
+            {name: data[f"{ordinal}_{name}"] for name in CharterSide.model_fields}
+            for ordinal in ("first", "second")
+        ]
+        fields = ("slug", "name", "place", "time_zone", "launched_on")
+        return CharterOffice.build(**{name: data[name] for name in fields}, sides=sides)
 
 
 class MemberForm(forms.Form):
     office = forms.ModelChoiceField(queryset=Office.objects.all())
-    username = forms.CharField(max_length=150, help_text="An existing account")
-    full_name = forms.CharField(max_length=200)
-    title = forms.CharField(max_length=200, required=False)
+    username = _text(AddMember, "username", help_text="An existing account")
+    full_name = _text(AddMember, "full_name")
+    title = _text(AddMember, "title")
     role = forms.ChoiceField(choices=Role.choices)
-    side = forms.CharField(
-        max_length=64, required=False, help_text="Side key; empty for an observer on neither side"
-    )
-    time_zone = forms.CharField(max_length=64, required=False, help_text="Empty: the side's zone")
+    side = _text(AddMember, "side", help_text="Side key; empty for an observer on neither side")
+    time_zone = _text(AddMember, "time_zone", help_text="Empty: the side's zone")
     active_from = forms.DateField(required=False, help_text="Empty: today, office time")
 
-    def clean_time_zone(self) -> str:
-        value: str = self.cleaned_data["time_zone"]
-        if value:
-            _zone(value)
-        return value
+    def command(self) -> AddMember:
+        data = {name: self.cleaned_data[name] for name in AddMember.model_fields}
+        return AddMember(**data | {"side": data["side"] or None})
 
 
 class EndMembershipForm(forms.Form):
@@ -57,13 +71,10 @@ class EndMembershipForm(forms.Form):
 
 
 class ChangeMemberForm(forms.Form):
-    full_name = forms.CharField(max_length=200)
-    title = forms.CharField(max_length=200, required=False)
+    full_name = _text(ChangeMember, "full_name")
+    title = _text(ChangeMember, "title")
     role = forms.ChoiceField(choices=Role.choices)
-    time_zone = forms.CharField(max_length=64, required=False, help_text="Empty: the side's zone")
+    time_zone = _text(ChangeMember, "time_zone", help_text="Empty: the side's zone")
 
-    def clean_time_zone(self) -> str:
-        value: str = self.cleaned_data["time_zone"]
-        if value:
-            _zone(value)
-        return value
+    def command(self) -> ChangeMember:
+        return ChangeMember(**{name: self.cleaned_data[name] for name in ChangeMember.model_fields})

@@ -104,7 +104,7 @@ def add_dependency(*, member: Member, command: AddDependency, now: dt.datetime) 
         if Dependency.objects.filter(project=source, depends_on=target).exists():
             raise Refused(f"{project} depends on {depends_on} already", field="depends_on")
         edges: dict[str, list[str]] = defaultdict(list)
-        for a, b in Dependency.objects.filter(office=office).values_list(
+        for a, b in Dependency.objects.for_office(office).values_list(
             "project__key", "depends_on__key"
         ):
             edges[a].append(b)

@@ -11,7 +11,7 @@ import datetime as dt
 
 from django.db import models
 
-from liaison.ledger.projection import Projection, ProjectionQuerySet
+from liaison.ledger.projection import Projection
 from liaison.offices.models import Office, Side
 
 
@@ -142,11 +142,6 @@ class ExternalEvent(Projection):
         return f"{office}:{party}:event:{key}"
 
 
-class ProjectQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> ProjectQuerySet:
-        return self.filter(office=office)
-
-
 class Project(Projection):
     """A joint project. The original plan is the first planned window and never changes;
     the current plan is the latest. ``status`` is the latest statement by either side;
@@ -166,8 +161,6 @@ class Project(Projection):
     proposed_by = models.CharField(max_length=150)
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
     proposed_at = models.DateTimeField()
-
-    objects = ProjectQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["office", "key"]

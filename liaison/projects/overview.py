@@ -77,7 +77,7 @@ def _views(office: Office, today: dt.date, projects: list[Project]) -> list[Proj
 def projects_of(office: Office, today: dt.date, key: str | None = None) -> list[ProjectView]:
     """The office's projects (or the one keyed ``key``) with their histories, blockers,
     dependencies and conditions: seven queries."""
-    rows = Project.objects.filter(office=office)
+    rows = Project.objects.for_office(office)
     if key is not None:
         rows = rows.filter(key=key)
     rows = rows.select_related("side").prefetch_related(
@@ -106,7 +106,7 @@ def counts_by_status(office: Office, as_of: dt.datetime | None = None) -> dict[s
     status at ``as_of`` (default: now), every status listed, zero included. A project's
     status then is the latest statement made by then."""
     counts = dict.fromkeys(Status.values, 0)
-    rows = StatusChange.objects.filter(office=office)
+    rows = StatusChange.objects.for_office(office)
     if as_of is not None:
         rows = rows.filter(at__lte=as_of)
     latest: dict[str, str] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.db import models
 
-from liaison.ledger.projection import Projection, ProjectionQuerySet
+from liaison.ledger.projection import Projection
 from liaison.offices.models import Member, Office, Side
 
 
@@ -83,11 +83,6 @@ class Participant(Projection):
         ordering = ["record", "position"]
 
 
-class OutcomeQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> OutcomeQuerySet:
-        return self.filter(office=office)
-
-
 class Outcome(Projection):
     """One outcome of a meeting. Its key stays the same across the record's revisions,
     so a commitment can cite it as ``<session>/<key>``."""
@@ -98,8 +93,6 @@ class Outcome(Projection):
     position = models.PositiveSmallIntegerField()
     kind = models.CharField(max_length=16, choices=OutcomeKind.choices)
     text = models.TextField()
-
-    objects = OutcomeQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["record", "position"]
@@ -318,11 +311,6 @@ class CommitmentStatus(models.TextChoices):
     DISPUTED = "disputed", "Disputed"
 
 
-class CommitmentQuerySet(ProjectionQuerySet):
-    def for_office(self, office: Office) -> CommitmentQuerySet:
-        return self.filter(office=office)
-
-
 class Commitment(Projection):
     """Something promised: by which side(s), from which outcome or clause, by when."""
 
@@ -341,8 +329,6 @@ class Commitment(Projection):
     made_by = models.CharField(max_length=150)
     side = models.ForeignKey(Side, on_delete=models.PROTECT, related_name="+")
     made_at = models.DateTimeField()
-
-    objects = CommitmentQuerySet.as_manager()  # type: ignore[misc]
 
     class Meta:
         ordering = ["office", "made_at", "key"]

@@ -131,7 +131,7 @@ def minutes_of(office: Office, session_key: str) -> MinutesView | None:
 
 def frameworks_of(office: Office) -> list[Framework]:
     return list(
-        Framework.objects.filter(office=office)
+        Framework.objects.for_office(office)
         .prefetch_related("clauses")
         .order_by("adopted_on", "key")
     )
@@ -152,7 +152,7 @@ class CommitmentView:
 
 def commitments_of(office: Office, today: dt.date, key: str | None = None) -> list[CommitmentView]:
     """The office's commitments (or the one keyed ``key``) with their histories."""
-    rows = Commitment.objects.filter(office=office)
+    rows = Commitment.objects.for_office(office)
     if key is not None:
         rows = rows.filter(key=key)
     rows = (

@@ -24,6 +24,7 @@ from liaison.lib.timezones import format_utc
 from liaison.offices.access import require_active, require_side_speaker
 from liaison.offices.models import Member, Office, Side
 from liaison.signing import formats, keyring
+from liaison.signing.commands import SignCheckpoint
 from liaison.signing.models import Checkpoint, Cosignature, SideKey
 
 WITNESS_TYPES = ("checkpoint.cosigned", "checkpoint.refused")
@@ -46,7 +47,7 @@ def latest(office: str, side: str) -> Checkpoint | None:
 
 
 def _other_side(office: Office, side: str) -> Side:
-    return Side.objects.filter(office=office).exclude(key=side).get()
+    return Side.objects.for_office(office).exclude(key=side).get()
 
 
 def _has_news(office: str, side: str, since: int) -> bool:
@@ -102,9 +103,10 @@ def sign_checkpoint(
     return checkpoint
 
 
-def sign_on_demand(*, member: Member, now: dt.datetime) -> Checkpoint:
+def sign_on_demand(*, member: Member, command: SignCheckpoint, now: dt.datetime) -> Checkpoint:
     """A head or deputy has their side sign a checkpoint now (even if nothing changed
-    since the last: the point is a fresh signature to take away)."""
+    since the last: the point is a fresh signature to take away). The rules that need
+    the log (not empty) are checked under the office's lock by ``sign_checkpoint``."""
     require_side_speaker(member)
     require_active(member, now)
     side = member.side_key

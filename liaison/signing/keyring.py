@@ -93,8 +93,8 @@ def new_key(office: str, side: str, now: dt.datetime) -> tuple[Ed25519PrivateKey
 def ensure_keys(office: Office, now: dt.datetime) -> None:
     """Give each side of ``office`` that has none its first key, named in the charter
     log. Call inside ``log.writing(office.id)``."""
-    have = set(SideKey.objects.filter(office=office).values_list("side__key", flat=True))
-    for side in Side.objects.filter(office=office).order_by("position"):
+    have = set(SideKey.objects.for_office(office).values_list("side__key", flat=True))
+    for side in Side.objects.for_office(office).order_by("position"):
         if side.key in have:
             continue
         _, public, fingerprint = new_key(office.id, side.key, now)

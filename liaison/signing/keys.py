@@ -10,26 +10,22 @@ from __future__ import annotations
 import datetime as dt
 
 from liaison.ledger import log
-from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.errors import NotAllowed
 from liaison.offices.access import require_active, require_side_speaker
 from liaison.offices.models import Member
 from liaison.signing import checkpoints, formats
-from liaison.signing.formats import ROTATION_REASON_MAX
+from liaison.signing.commands import RotateKey
 from liaison.signing.keyring import current_key, ensure_keys, new_key, private_key
 from liaison.signing.models import SideKey
 
 
-def rotate(*, member: Member, reason: str, now: dt.datetime) -> SideKey:
+def rotate(*, member: Member, command: RotateKey, now: dt.datetime) -> SideKey:
     """The member's side replaces its key: a ``key.rotated`` event in its own log, signed
-    by the old key and the new, saying why (``reason``, 1 to 500 characters). Heads and
-    deputies only (the web asks them to confirm, with the password when it is due)."""
+    by the old key and the new, saying why (``command.reason``, 1 to 500 characters).
+    Heads and deputies only (the web asks them to confirm, with the password when it is
+    due)."""
     require_side_speaker(member)
     require_active(member, now)
-    reason = reason.strip()
-    if not reason:
-        raise Refused("say why your side rotates its key", field="reason")
-    if len(reason) > ROTATION_REASON_MAX:
-        raise Refused(f"the reason is longer than {ROTATION_REASON_MAX} characters", field="reason")
     office = member.office
     side = member.side
     if side is None:  # pragma: no cover - require_side_speaker refused it already
@@ -54,7 +50,7 @@ def rotate(*, member: Member, reason: str, now: dt.datetime) -> SideKey:
                 "public_key": public,
                 "old_signature": old_private.sign(message).hex(),
                 "new_signature": new_private.sign(message).hex(),
-                "reason": reason,
+                "reason": command.reason,
             },
         )
         checkpoints.sign_checkpoint(office, side.key, now=now, reason="rotation")

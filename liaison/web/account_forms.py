@@ -21,9 +21,14 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from liaison.api.models import PREFIX_LENGTH
+from liaison.api.commands import RevokeToken
+from liaison.lib.errors import Refused
+from liaison.offices import second_factor
+from liaison.offices.commands import SavePreferences, SecondFactorCode
 from liaison.offices.models import Language
 from liaison.web.backends import address_locked, failures
+from liaison.web.command_fields import field_for
+from liaison.web.forms import ActionForm
 
 
 def locked_until(request: HttpRequest, username: str) -> tuple[dt.datetime, bool] | None:
@@ -97,26 +102,12 @@ def code_field() -> forms.CharField:
 
 
 def check_code(devices: list[TOTPDevice], code: str) -> TOTPDevice:
-    """The device that accepts ``code``, or a ValidationError that says why not.
-
-    django-otp throttles each device: after a wrong code the next try must wait 1, 2,
-    4 … seconds, and a code is accepted once only."""
-    for device in devices:
-        allowed, data = device.verify_is_allowed()
-        if not allowed:
-            until = (data or {}).get("locked_until")
-            wait = max(1, math.ceil((until - timezone.now()).total_seconds())) if until else 1
-            raise forms.ValidationError(
-                f"Too many wrong codes: wait {wait} second{'s' if wait != 1 else ''}, then "
-                "enter the code your app shows now.",
-                code="throttled",
-            )
-        if device.verify_token(code):
-            return device
-    raise forms.ValidationError(
-        "That code is not right: enter the 6-digit code your authenticator app shows now.",
-        code="wrong_code",
-    )
+    """The device that accepts ``code``, or a ValidationError that says why not (the
+    rule is ``offices.second_factor``'s)."""
+    try:
+        return second_factor.check_code(devices, code)
+    except Refused as exc:
+        raise forms.ValidationError(exc.message, code="wrong_code") from None
 
 
 class CodeForm(forms.Form):
@@ -183,9 +174,28 @@ class ReauthForm(forms.Form):
         return data
 
 
-class RevokeTokenForm(forms.Form):
+class SecondFactorForm(ActionForm):
+    """A code to confirm or turn off one's second factor (the action checks it)."""
+
+    code = field_for(
+        SecondFactorCode,
+        "code",
+        label="Code from your authenticator app",
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "pattern": "[0-9]*"}
+        ),
+    )
+
+    def command(self) -> SecondFactorCode:
+        return SecondFactorCode(code=self.cleaned_data["code"])
+
+
+class RevokeTokenForm(ActionForm):
     # A token is named by its prefix (not a field called ``prefix``: forms have one).
-    token = forms.CharField(min_length=PREFIX_LENGTH, max_length=PREFIX_LENGTH)
+    token = field_for(RevokeToken, "token", label="Token")
+
+    def command(self) -> RevokeToken:
+        return RevokeToken(token=self.cleaned_data["token"])
 
 
 class PasswordChangeForm(DjangoPasswordChangeForm):
@@ -223,6 +233,9 @@ def zone_choices() -> list[tuple[str, str]]:
     return [("", "As each office shows it"), ("UTC", "UTC"), *((z, z) for z in zones)]
 
 
-class PreferencesForm(forms.Form):
-    language = forms.ChoiceField(choices=Language.choices)
-    time_zone = forms.ChoiceField(choices=zone_choices, required=False, label="Time zone")
+class PreferencesForm(ActionForm):
+    language = field_for(SavePreferences, "language", label="Language", choices=Language.choices)
+    time_zone = field_for(SavePreferences, "time_zone", label="Time zone", choices=zone_choices())
+
+    def command(self) -> SavePreferences:
+        return SavePreferences(**self.cleaned_data)

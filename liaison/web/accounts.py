@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -37,15 +38,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from liaison.api.models import ApiToken, revoke_token
+from liaison.api.commands import PREFIX_LENGTH
+from liaison.api.models import ApiToken, own_token_for, revoke_token
 from liaison.lib import clock
-from liaison.lib.errors import Refused
+from liaison.lib.errors import NotAllowed, NotFound, Refused
 from liaison.offices import accounts as account_settings
 from liaison.offices import reauth
-from liaison.offices.access import offices_for
-from liaison.offices.models import Role
+from liaison.offices.commands import SecondFactorCode
+from liaison.offices.second_factor import (
+    NOT_OFFERED,
+    begin_second_factor,
+    confirm_second_factor,
+    confirmed_devices,
+    may_use_second_factor,
+    setup_device,
+    turn_off_second_factor,
+)
 from liaison.web.account_forms import (
     CodeForm,
     LoginForm,
@@ -53,6 +62,7 @@ from liaison.web.account_forms import (
     PreferencesForm,
     ReauthForm,
     RevokeTokenForm,
+    SecondFactorForm,
 )
 
 logger = logging.getLogger("liaison.access")
@@ -60,17 +70,6 @@ logger = logging.getLogger("liaison.access")
 PENDING = "liaison_pending_sign_in"
 # The code must follow the password within this time, or the password is asked again.
 PENDING_MINUTES = 5
-# The name of the device each user sets up (one per user).
-DEVICE_NAME = "Authenticator app"
-
-
-def confirmed_devices(user: AbstractBaseUser) -> list[TOTPDevice]:
-    return list(TOTPDevice.objects.devices_for_user(user, confirmed=True))
-
-
-def may_use_second_factor(user: AbstractBaseUser) -> bool:
-    """Offered to heads and deputies: they speak and sign for a side."""
-    return any(m.role in (Role.HEAD, Role.DEPUTY) for _office, m in offices_for(user))
 
 
 def _safe_next(request: HttpRequest, url: str | None) -> str:
@@ -242,11 +241,9 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         return _account_page(request, 400, preferences_form=form)
     try:
-        found = account_settings.save_preferences(
-            user, language=form.cleaned_data["language"], time_zone=form.cleaned_data["time_zone"]
-        )
+        found = account_settings.save_preferences(user, command=form.command())
     except Refused as exc:
-        form.add_error(exc.field if exc.field in form.fields else None, exc.message)
+        form.add_refusal(exc)
         return _account_page(request, 400, preferences_form=form)
     account_settings.remember_in_session(request, found)
     zone = found.time_zone or "each office's own choice"
@@ -257,24 +254,22 @@ def account_preferences(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def token_revoke(request: HttpRequest) -> HttpResponse:
+    user: AbstractBaseUser = request.user  # type: ignore[assignment]
     form = RevokeTokenForm(request.POST)
-    if not form.is_valid():
-        return _account_page(request, 400, "Name a token by its first 8 characters.")
-    token = ApiToken.objects.filter(
-        user_id=request.user.pk or 0, prefix=form.cleaned_data["token"]
-    ).first()
-    if token is None:  # another user's token reads as no token
+    try:
+        token = own_token_for(user, form.command().token) if form.is_valid() else None
+    except Refused:
+        token = None
+    except NotFound:  # another user's token reads as no token
         return render(request, "404.html", status=404)
+    if token is None:
+        return _account_page(request, 400, f"Name a token by its first {PREFIX_LENGTH} characters.")
     if revoke_token(token, now=clock.now()):
         logger.info("%s revoked API token %s", request.user.get_username(), token.prefix)
         messages.success(request, f"Token {token.prefix} is revoked: it no longer works.")
     else:
         messages.info(request, f"Token {token.prefix} was already revoked.")
     return redirect("account")
-
-
-def _setup_device(user: AbstractBaseUser) -> TOTPDevice | None:
-    return TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).first()
 
 
 def _qr_svg(uri: str) -> str:
@@ -288,20 +283,17 @@ def _forbidden(request: HttpRequest, message: str) -> HttpResponse:
     return render(request, "403.html", {"message": message}, status=403)
 
 
-NOT_OFFERED = "the second factor is offered to the heads and deputies of an office"
-
-
 @login_required
 def second_factor(request: HttpRequest) -> HttpResponse:
     """The second factor: on (with a form to turn it off), being set up (the URI, its QR
     code and a form to confirm a first code), or off (a button to begin)."""
-    return _second_factor_page(request, CodeForm(devices=[], auto_id="confirm-%s"), 200)
+    return _second_factor_page(request, SecondFactorForm(auto_id="confirm-%s"), 200)
 
 
-def _second_factor_page(request: HttpRequest, form: CodeForm, status: int) -> HttpResponse:
+def _second_factor_page(request: HttpRequest, form: SecondFactorForm, status: int) -> HttpResponse:
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
     devices = confirmed_devices(user)
-    setup = None if devices else _setup_device(user)
+    setup = None if devices else setup_device(user)
     context: dict[str, Any] = {
         "form": form,
         "has_second_factor": bool(devices),
@@ -314,18 +306,33 @@ def _second_factor_page(request: HttpRequest, form: CodeForm, status: int) -> Ht
     return render(request, "web/account_2fa.html", context, status=status)
 
 
+def _with_code(
+    request: HttpRequest, auto_id: str, act: Callable[[SecondFactorCode], Any]
+) -> HttpResponse | None:
+    """Run ``act`` on the form's code; the page again (403: not offered, 400: refused)
+    when it does not go through, None when it did."""
+    form = SecondFactorForm(request.POST, auto_id=auto_id)
+    try:
+        if form.is_valid():
+            act(form.command())
+            return None
+    except NotAllowed as exc:
+        return _forbidden(request, exc.message)
+    except Refused as exc:
+        form.add_refusal(exc)
+    return _second_factor_page(request, form, 400)
+
+
 @require_POST
 @login_required
 def second_factor_begin(request: HttpRequest) -> HttpResponse:
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
-    if not may_use_second_factor(user):
-        return _forbidden(request, NOT_OFFERED)
-    if confirmed_devices(user):
+    try:
+        begun = begin_second_factor(user)
+    except NotAllowed as exc:
+        return _forbidden(request, exc.message)
+    if begun is None:
         messages.info(request, "Your second factor is already on.")
-        return redirect("account-2fa")
-    # A fresh secret each time: a half-finished set-up is replaced, never reused.
-    TOTPDevice.objects.filter(user_id=user.pk, confirmed=False).delete()
-    TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
     return redirect("account-2fa")
 
 
@@ -333,17 +340,15 @@ def second_factor_begin(request: HttpRequest) -> HttpResponse:
 @login_required
 def second_factor_confirm(request: HttpRequest) -> HttpResponse:
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
+    # Who may is known before the form is read: a bad form never answers a 400 for an
+    # act the person may not make (the action asks again).
     if not may_use_second_factor(user):
         return _forbidden(request, NOT_OFFERED)
-    setup = _setup_device(user)
-    form = CodeForm(request.POST, devices=[setup] if setup else [], auto_id="confirm-%s")
-    if setup is None:
-        form.full_clean()
-        form.add_error(None, "Begin the set-up first: there is no key waiting to be confirmed.")
-        return _second_factor_page(request, form, 400)
-    if not form.is_valid():
-        return _second_factor_page(request, form, 400)
-    TOTPDevice.objects.filter(pk=setup.pk).update(confirmed=True)
+    refused = _with_code(
+        request, "confirm-%s", lambda command: confirm_second_factor(user, command=command)
+    )
+    if refused is not None:
+        return refused
     logger.info("%s turned the second factor on", user.get_username())
     messages.success(request, "The second factor is on: sign-in will ask for a code.")
     return redirect("account-2fa")
@@ -353,16 +358,11 @@ def second_factor_confirm(request: HttpRequest) -> HttpResponse:
 @login_required
 def second_factor_disable(request: HttpRequest) -> HttpResponse:
     user: AbstractBaseUser = request.user  # type: ignore[assignment]
-    devices = confirmed_devices(user)
-    form = CodeForm(request.POST, devices=devices, auto_id="disable-%s")
-    if not devices:
-        form.full_clean()
-        form.add_error(None, "Your second factor is not on.")
-        return _second_factor_page(request, form, 400)
-    if not form.is_valid():
-        return _second_factor_page(request, form, 400)
-    with account_settings.by_holder(user):  # one's own act: the operator's are told
-        TOTPDevice.objects.filter(user_id=user.pk).delete()
+    refused = _with_code(
+        request, "disable-%s", lambda command: turn_off_second_factor(user, command=command)
+    )
+    if refused is not None:
+        return refused
     logger.info("%s turned the second factor off", user.get_username())
     messages.success(request, "The second factor is off: sign-in asks for the password only.")
     return redirect("account-2fa")

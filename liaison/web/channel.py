@@ -2,13 +2,15 @@
 receipts, files and the forms to acknowledge and reply, a new message, file downloads,
 a side's private notes on any record, and how a member hears of new messages.
 
-Each view parses input with a form from ``channel_forms``, checks access through
-``offices.access``, calls one action from ``channel/actions.py``, and renders or
-redirects; reads go through ``channel/overview.py``, as the API's do. Showing messages is
-itself recorded: every page that shows messages passes them to ``actions.mark_shown``
-(a list delivers them to the receiving side, a thread is read by the viewer), which
-leaves nothing for the sender's side or observers. Private notes are read only through
-``actions.notes_for`` (the ``private_notes`` tag), which takes the viewer's side.
+Each view looks up the address's message or note (``channel/lookups.py``: the object or
+the 404 page), checks access through ``offices.access``, reads its form from
+``channel_forms``, builds the command (``channel/commands.py``) and calls one action
+(``channel/messages.py``, ``receipts.py``, ``notes.py``), then renders or redirects;
+reads go through ``channel/overview.py``, as the API's do. Showing messages is itself
+recorded: every page that shows messages passes them to ``receipts.mark_shown`` (a list
+delivers them to the receiving side, a thread is read by the viewer), which leaves
+nothing for the sender's side or observers. Private notes are read only through
+``notes.notes_for`` (the ``private_notes`` tag), which takes the viewer's side.
 """
 
 from __future__ import annotations
@@ -19,14 +21,15 @@ from typing import Any, cast
 from django.contrib import messages as flash
 from django.core.paginator import Page
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from liaison.channel import actions, notify, overview
-from liaison.channel import attachments as files
-from liaison.channel.models import Attachment, Message, Receipt, TargetKind
+from liaison.channel import lookups, notes, notify, overview, receipts
+from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SetDelivery
+from liaison.channel.fields import SUBJECT_MAX
+from liaison.channel.models import Message, Receipt, TargetKind
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.offices import access
@@ -44,7 +47,7 @@ def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Mes
     """Record that ``messages`` are shown to ``member`` and give them back with their
     receipts as they now stand (read again only when one was written), so the page
     shows the delivery or reading this very request recorded."""
-    if actions.mark_shown(member, messages, opened=opened, now=clock.now()):
+    if receipts.mark_shown(member, messages, opened=opened, now=clock.now()):
         for message in messages:
             getattr(message, "_prefetched_objects_cache", {}).pop("receipts", None)
         prefetch_related_objects(
@@ -52,15 +55,6 @@ def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Mes
             Prefetch("receipts", queryset=Receipt.objects.order_by("at", "kind", "member")),
         )
     return messages
-
-
-def _message_or_404(member: Member, key: str) -> Message:
-    """The office's message ``key``; another office's is as unknown as a missing one
-    (``message_for`` logs the refusal)."""
-    try:
-        return actions.message_for(member, key)
-    except Refused:
-        raise Http404("No such message.") from None
 
 
 def _thread_url(office: Office, key: str) -> str:
@@ -156,8 +150,8 @@ def _thread_page(
     sent: Forms | None = None,
     status: int | None = None,
 ) -> HttpResponse:
-    found = _message_or_404(member, key)
-    thread = _shown(member, overview.thread(office, key), opened=True)
+    found, messages = lookups.thread_for(member, key)
+    thread = _shown(member, messages, opened=True)
     sent = sent or {}
     acknowledge = {
         m.key: cf.AcknowledgeForm(initial={"message": m.key}, auto_id=f"ack-{m.key}-%s")
@@ -175,7 +169,7 @@ def _thread_page(
         subject = last.subject if last.subject.startswith("Re: ") else f"Re: {last.subject}"
         reply = cf.ReplyForm(
             keys=[m.key for m in thread],
-            initial={"in_reply_to": last.key, "subject": subject[:200]},
+            initial={"in_reply_to": last.key, "subject": subject[:SUBJECT_MAX]},
         )
     by_pk = {m.pk: m for m in thread}
     projects = dict(
@@ -206,7 +200,7 @@ def _thread_page(
             "items": items,
             "reply": reply,
             # The viewer's side's notes on every message of the thread, in one query.
-            "notes": actions.notes_on(member, TargetKind.MESSAGE, [m.key for m in thread]),
+            "notes": notes.notes_on(member, TargetKind.MESSAGE, [m.key for m in thread]),
             "people": people_of(office),
             "nav": "messages",
         },
@@ -226,13 +220,14 @@ def office_message_acknowledge(
     request: HttpRequest, office: Office, member: Member, key: str
 ) -> HttpResponse:
     access.require_side_speaker(member)
-    _message_or_404(member, key)
+    lookups.message_for(member, key)
     form = cf.AcknowledgeForm(request.POST, auto_id=f"ack-{key}-%s")
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
         if data["message"] != key:
             raise Refused("the form is for another message: reload the page and try again")
-        actions.acknowledge(member=member, key=key, note=data["note"], now=clock.now())
+        command = Acknowledge(message=key, note=data["note"])
+        receipts.acknowledge(member=member, command=command, now=clock.now())
         return f"{member.side} acknowledged the message.", _thread_url(office, key)
 
     done = run_form(request, form, perform)
@@ -250,7 +245,7 @@ def office_message_acknowledge(
 
 
 def _projects(office: Office) -> list[tuple[str, str]]:
-    return list(Project.objects.filter(office=office).order_by("key").values_list("key", "title"))
+    return list(Project.objects.for_office(office).order_by("key").values_list("key", "title"))
 
 
 def _new_page(
@@ -289,17 +284,8 @@ def office_message_new(request: HttpRequest, office: Office, member: Member) -> 
 def office_message_attachment(
     request: HttpRequest, office: Office, member: Member, key: str, sha256: str
 ) -> HttpResponse:
-    message = _message_or_404(member, key)
-    attachment = Attachment.objects.filter(message=message, sha256=sha256).first()
-    if attachment is None:
-        access.refuse(request.user, f"attachment {key}/{sha256}", "no such attachment")
-        raise Http404("No such attachment.")
-    try:
-        stream = files.path_of(attachment.sha256).open("rb")
-    except FileNotFoundError:
-        # The event names the file but the store lost it: ``verify`` reports that.
-        access.refuse(request.user, f"attachment {key}/{sha256}", "file missing from the store")
-        raise Http404("No such attachment.") from None
+    attachment = lookups.attachment_for(member, key, sha256)
+    stream = lookups.attachment_file(member, attachment)
     # Always a download with the type its content was checked to be, never rendered
     # in the site's origin.
     response = FileResponse(
@@ -368,13 +354,10 @@ def office_note_add(request: HttpRequest, office: Office, member: Member) -> Htt
     form = cf.NoteForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        actions.add_note(
-            member=member,
-            target_kind=data["target_kind"],
-            target_key=data["target_key"],
-            body=data["body"],
-            now=clock.now(),
+        command = AddNote(
+            target_kind=data["target_kind"], target_key=data["target_key"], body=data["body"]
         )
+        notes.add_note(member=member, command=command, now=clock.now())
         return (
             f"Note kept; only {member.side} can see it.",
             note_target_url(office, data["target_kind"], data["target_key"]),
@@ -399,18 +382,14 @@ def office_note_delete(
     request: HttpRequest, office: Office, member: Member, note: str
 ) -> HttpResponse:
     access.require_side_member(member)
+    # Another side's note is as unknown as a missing one (404), looked up before the form
+    # is read; another member's note of the same side is the action's 403.
+    lookups.own_note_for(member, note)
     form = cf.NoteTargetForm(request.POST)
     if not form.is_valid():
         form.add_error(None, "Say which record the note is on.")
         return _note_page(request, office, member, form, "", "")
-    try:
-        actions.delete_note(member=member, key=note, now=clock.now())
-    except Refused as exc:
-        # Another side's note is as unknown as a missing one; NotAllowed (another
-        # member's note of the same side) is the 403 page.
-        if exc.field != "note":
-            raise
-        raise Http404("No such note.") from None
+    notes.delete_note(member=member, command=DeleteNote(note=note), now=clock.now())
     data = form.cleaned_data
     flash.success(request, "Note removed.")
     return redirect(note_target_url(office, data["target_kind"], data["target_key"]))
@@ -451,7 +430,8 @@ def office_notifications_save(request: HttpRequest, office: Office, member: Memb
     form = cf.NotificationsForm(request.POST)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
-        preference = notify.set_delivery(member, data["delivery"])
+        command = SetDelivery(delivery=data["delivery"])
+        preference = notify.set_delivery(member=member, command=command)
         return (
             f"Email about new messages: {preference.get_delivery_display().lower()}.",
             reverse("office-notifications", args=[office.slug]),

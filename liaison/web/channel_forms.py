@@ -1,8 +1,8 @@
 """Forms for the channel's pages: writing a message or a reply (with files),
-acknowledging one, searching the lists, private notes and notification settings. They
-parse what a person typed into the actions' arguments; the rules (who may, which files
-are accepted, what a note may be on) live in ``channel/actions.py`` and
-``channel/attachments.py``.
+acknowledging one, searching the lists, private notes and notification settings. Their
+fields are the commands' (``channel/commands.py``, by ``command_fields.field_for``): a
+form says how a field looks, the command what it accepts, and the rules that need the
+office (who may, which files are accepted, what a note may be on) are the actions'.
 """
 
 from __future__ import annotations
@@ -15,11 +15,13 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from liaison.channel import attachments as files
-from liaison.channel.actions import BODY_MAX, SUBJECT_MAX
+from liaison.channel.commands import Acknowledge, AddNote, SendMessage
+from liaison.channel.fields import TARGET_KEY_MAX
 from liaison.channel.models import Delivery, MessageKind, TargetKind
 from liaison.lib.errors import Refused
 from liaison.web import outbox
-from liaison.web.forms import REASON_MAX, ActionForm
+from liaison.web.command_fields import field_for
+from liaison.web.forms import ActionForm
 
 SEARCH_MAX = 200  # as the API's ``q``
 
@@ -68,13 +70,10 @@ class _Writing(ActionForm):
     # The message replied to is a hidden field: its refusal is said above the form.
     refusal_fields = {"message": "", "in_reply_to": ""}
 
-    kind = forms.ChoiceField(label="Kind", choices=MessageKind.choices)
-    subject = forms.CharField(label="Subject", max_length=SUBJECT_MAX, strip=True)
-    body = forms.CharField(
-        label="Text",
-        max_length=BODY_MAX,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 70}),
+    kind = field_for(SendMessage, "kind", label="Kind", choices=MessageKind.choices)
+    subject = field_for(SendMessage, "subject", label="Subject")
+    body = field_for(
+        SendMessage, "body", label="Text", widget=forms.Textarea(attrs={"rows": 10, "cols": 70})
     )
     attachments = MultipleFileField(label="Attachments", required=False)
 
@@ -138,7 +137,9 @@ class SendForm(ActionForm):
     form_id = "send"
 
     draft = forms.CharField(max_length=40, widget=forms.HiddenInput)
-    confirm_duplicate = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    confirm_duplicate = field_for(
+        SendMessage, "confirm_duplicate", label="Send it again", widget=forms.HiddenInput()
+    )
     action = forms.ChoiceField(
         choices=[("send", "Send"), ("edit", "Edit"), ("discard", "Discard")],
         widget=forms.HiddenInput,
@@ -152,14 +153,15 @@ class SendForm(ActionForm):
 class MessageForm(_Writing):
     form_id = "message"
 
-    about_session = forms.CharField(
+    about_session = field_for(
+        SendMessage,
+        "about_session",
         label="About the session",
-        required=False,
-        max_length=100,
-        strip=True,
         help_text="The session's key, as in its address, e.g. weekly-20240105T1000.",
     )
-    about_project = forms.ChoiceField(label="About the joint project", required=False)
+    about_project = field_for(
+        SendMessage, "about_project", label="About the joint project", choices=[]
+    )
 
     field_order = ["kind", "subject", "body", "about_session", "about_project", "attachments"]
 
@@ -190,47 +192,47 @@ class AcknowledgeForm(ActionForm):
     agree, so a stale or mistyped form acknowledges nothing."""
 
     form_id = "acknowledge"
+    # The message is the address's (hidden here): its refusal is said above the form.
+    refusal_fields = {"message": ""}
 
     message = forms.CharField(widget=forms.HiddenInput, max_length=80)
-    note = forms.CharField(
+    note = field_for(
+        Acknowledge,
+        "note",
         label="Note (optional)",
-        required=False,
-        max_length=REASON_MAX,
-        strip=True,
         widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
     )
-
-    def add_refusal(self, exc: Refused) -> None:
-        self.add_error(None, exc.message)
 
 
 class NoteForm(ActionForm):
     form_id = "note"
+    # The hidden fields have no place to show an error: it is said above the form.
+    refusal_fields = {"target_kind": "", "target_key": ""}
 
-    target_kind = forms.ChoiceField(choices=TargetKind.choices, widget=forms.HiddenInput)
-    target_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
-    body = forms.CharField(
-        label="New note",
-        max_length=BODY_MAX,
-        strip=True,
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),
+    target_kind = field_for(
+        AddNote,
+        "target_kind",
+        label="Kind of record",
+        choices=TargetKind.choices,
+        widget=forms.HiddenInput(),
     )
-
-    def add_refusal(self, exc: Refused) -> None:
-        # The hidden fields have no place to show an error: say it above the form.
-        self.add_error("body" if exc.field == "body" else None, exc.message)
+    target_key = field_for(AddNote, "target_key", label="Record", widget=forms.HiddenInput())
+    body = field_for(
+        AddNote, "body", label="New note", widget=forms.Textarea(attrs={"rows": 3, "cols": 60})
+    )
 
 
 class NoteTargetForm(forms.Form):
     """Removing a note: the record it is on (hidden), to return to its page."""
 
     target_kind = forms.ChoiceField(choices=TargetKind.choices, widget=forms.HiddenInput)
-    target_key = forms.CharField(max_length=100, widget=forms.HiddenInput)
+    target_key = forms.CharField(max_length=TARGET_KEY_MAX, widget=forms.HiddenInput)
 
 
 class NotificationsForm(ActionForm):
     form_id = "notifications"
 
+    # The choices are the command's (``SetDelivery``), with their labels.
     delivery = forms.ChoiceField(
         label="Email me about new messages",
         choices=Delivery.choices,

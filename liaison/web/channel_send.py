@@ -2,7 +2,7 @@
 
 1. The compose form (the New message page, or the reply form on a thread's page) posts
    to a preview: the message is checked by every rule the send holds it to
-   (``actions.check_message``) and held for this browser session, files included
+   (``messages.check_message``) and held for this browser session, files included
    (``outbox``), and the page shows exactly what will be sent: subject, kind, text as
    it will appear, the files with their names, types and sizes, and the side it goes
    to. Nothing is sent, and nothing is stored as a message's file.
@@ -25,7 +25,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from liaison.channel import actions, overview
+from liaison.channel import lookups, messages, overview
+from liaison.channel.commands import SendMessage
 from liaison.channel.models import Message, MessageKind
 from liaison.lib import clock
 from liaison.lib.errors import NotAllowed, Refused
@@ -34,13 +35,7 @@ from liaison.offices.models import Member, Office, Side
 from liaison.projects.models import Project
 from liaison.web import channel_forms as cf
 from liaison.web import outbox
-from liaison.web.channel import (
-    _message_or_404,
-    _new_page,
-    _projects,
-    _thread_page,
-    _thread_url,
-)
+from liaison.web.channel import _new_page, _projects, _thread_page, _thread_url
 from liaison.web.pages import office_page
 
 NOT_HELD = (
@@ -88,17 +83,16 @@ def _hold(
         form.add_error("attachments", FILES_GONE)
         return None
     try:
-        out = actions.check_message(
-            member=member,
+        command = SendMessage.build(
             kind=data["kind"],
             subject=data["subject"],
             body=data["body"],
             in_reply_to=data.get("in_reply_to", ""),
             about_session=data.get("about_session", ""),
             about_project=data.get("about_project", ""),
-            uploads=[*earlier, *form.uploads()],
-            now=clock.now(),
+            attachments=[*earlier, *form.uploads()],
         )
+        out = messages.check_message(member=member, command=command, now=clock.now())
     except NotAllowed:
         raise
     except Refused as exc:
@@ -132,11 +126,9 @@ def _preview_page(
     status: int = 200,
 ) -> HttpResponse:
     now = clock.now()
-    parent = None
-    if draft.in_reply_to:
-        parent = Message.objects.filter(office=office, key=draft.in_reply_to).first()
+    parent = lookups.message_for(member, draft.in_reply_to) if draft.in_reply_to else None
     if duplicate is None:
-        duplicate = actions.find_duplicate(
+        duplicate = messages.find_duplicate(
             member=member,
             subject=draft.subject,
             body=draft.body,
@@ -162,7 +154,7 @@ def _preview_page(
             "nav": "messages",
             "draft": draft,
             "kind": MessageKind(draft.kind).label,
-            "to": Side.objects.filter(office=office).exclude(pk=member.side_id).first(),
+            "to": Side.objects.for_office(office).exclude(pk=member.side_id).first(),
             "parent": parent,
             "project": project,
             "duplicate": duplicate,
@@ -194,8 +186,7 @@ def office_message_reply(
     """Step 1 for a reply: the thread page's reply form, checked and shown as it will
     be sent."""
     access.require_side_speaker(member)
-    _message_or_404(member, key)
-    thread = overview.thread(office, key)
+    _found, thread = lookups.thread_for(member, key)
     prior = _prior(request, office, member)
     form = cf.ReplyForm(request.POST, request.FILES, keys=[m.key for m in thread], **_held(prior))
     draft = _hold(request, office, member, form, prior, _reply_context(thread[0].key))
@@ -279,19 +270,18 @@ def office_message_send(request: HttpRequest, office: Office, member: Member) ->
     if uploads is None:
         return _edit_page(request, office, member, draft, error=FILES_GONE, keep_files=False)
     try:
-        message = actions.send_message(
-            member=member,
+        command = SendMessage.build(
             kind=draft.kind,
             subject=draft.subject,
             body=draft.body,
             in_reply_to=draft.in_reply_to,
             about_session=draft.about_session,
             about_project=draft.about_project,
-            uploads=uploads,
+            attachments=uploads,
             confirm_duplicate=form.cleaned_data["confirm_duplicate"],
-            now=clock.now(),
         )
-    except actions.Duplicate as exc:
+        message = messages.send_message(member=member, command=command, now=clock.now())
+    except messages.Duplicate as exc:
         return _preview_page(
             request, office, member, draft, duplicate=exc.original, refused=exc.message, status=400
         )

@@ -24,6 +24,7 @@ from liaison.lib.errors import Refused
 from liaison.offices import access
 from liaison.offices.models import Member, Office
 from liaison.signing import checkpoints, keys
+from liaison.signing.commands import RotateKey, SignCheckpoint
 from liaison.signing.models import Checkpoint, Cosignature, Refusal, SideKey
 from liaison.web.confirm_forms import KeyRotationForm
 from liaison.web.pages import office_page, run_form
@@ -39,8 +40,8 @@ class Row:
 
 
 def _rows(office: Office, names: dict[str, str]) -> list[Row]:
-    cosigned = {(c.side, c.size, c.root): c for c in Cosignature.objects.filter(office=office)}
-    refused = {(r.side, r.size, r.root): r for r in Refusal.objects.filter(office=office)}
+    cosigned = {(c.side, c.size, c.root): c for c in Cosignature.objects.for_office(office)}
+    refused = {(r.side, r.size, r.root): r for r in Refusal.objects.for_office(office)}
     rows = Checkpoint.objects.filter(office=office.id).order_by("-at", "-pk")[:200]
     return [
         Row(
@@ -65,9 +66,9 @@ def office_checkpoints(request: HttpRequest, office: Office, member: Member) -> 
             "member": member,
             "nav": "checkpoints",
             "names": names,
-            "keys": SideKey.objects.filter(office=office).select_related("side"),
+            "keys": SideKey.objects.for_office(office).select_related("side"),
             "rows": _rows(office, names),
-            "refusals": Refusal.objects.filter(office=office).select_related("witness"),
+            "refusals": Refusal.objects.for_office(office).select_related("witness"),
             "can_act": member.can_act_for_side,
         },
     )
@@ -91,7 +92,9 @@ def office_checkpoints_download(
 def office_checkpoint_sign(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
     access.require_side_speaker(member)
     try:
-        checkpoint = checkpoints.sign_on_demand(member=member, now=clock.now())
+        checkpoint = checkpoints.sign_on_demand(
+            member=member, command=SignCheckpoint(), now=clock.now()
+        )
     except Refused as exc:
         flash.error(request, exc.message)
     else:
@@ -153,8 +156,9 @@ def office_key_rotate(request: HttpRequest, office: Office, member: Member) -> H
     form = KeyRotationForm(request.POST, request=request)
 
     def perform(data: dict[str, Any]) -> tuple[str, str]:
+        command = RotateKey(reason=data["reason"])
         form.stamp()
-        key = keys.rotate(member=member, reason=data["reason"], now=clock.now())
+        key = keys.rotate(member=member, command=command, now=clock.now())
         return (
             f"Your side's new key is {key.fingerprint[:16]}…; the old key signed the change.",
             reverse("office-checkpoints", args=[office.slug]),

@@ -19,7 +19,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from liaison.channel import actions as channel
+from liaison.channel import notes
 from liaison.channel.models import TargetKind
 from liaison.lib import clock
 from liaison.offices import access
@@ -197,7 +197,7 @@ def _sources(office: Office) -> list[Any]:
         Outcome.objects.for_office(office).select_related("record").order_by("record", "position")
     )
     clauses = list(
-        Clause.objects.filter(office=office)
+        Clause.objects.for_office(office)
         .select_related("framework")
         .order_by("framework", "position")
     )
@@ -228,7 +228,7 @@ def _commitments_page(
             "people": people_of(office),
             "today": today,
             # The viewer's side's notes on each commitment, in one query.
-            "notes": channel.notes_on(
+            "notes": notes.notes_on(
                 member, TargetKind.COMMITMENT, [v.commitment.key for v in views]
             ),
             "forms": _commitment_forms(request, office, member, views, sent or {}),

@@ -23,9 +23,11 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from liaison.lib import clock
 from liaison.offices import reauth
+from liaison.offices.second_factor import confirmed_devices
+from liaison.signing.commands import RotateKey
 from liaison.signing.formats import ROTATION_REASON_MAX
 from liaison.web.account_forms import ReauthForm
-from liaison.web.accounts import confirmed_devices
+from liaison.web.command_fields import field_for
 from liaison.web.forms import ActionForm
 
 REAUTH_DUE = "Enter your password: it was last given more than {minutes} minutes ago."
@@ -104,10 +106,10 @@ class KeyRotationForm(ConfirmForm):
     form_id = "rotate"
     field_order = ["reason"]
 
-    reason = forms.CharField(
+    reason = field_for(
+        RotateKey,
+        "reason",
         label="Why your side rotates its key",
-        max_length=ROTATION_REASON_MAX,
-        strip=True,
         help_text=f"Both sides read it, here and in the record; at most {ROTATION_REASON_MAX} "
         "characters.",
         widget=forms.Textarea(attrs={"rows": 3, "cols": 60}),

@@ -12,8 +12,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from liaison.channel import actions as channel_actions
 from liaison.channel import overview as channel_overview
+from liaison.channel import receipts
 from liaison.lib import clock
 from liaison.meetings import changes as schedule_changes
 from liaison.meetings import overview
@@ -70,7 +70,7 @@ def _awaiting(member: Member, now: dt.datetime) -> list[channel_overview.Awaitin
     if member.side_id is None:
         return []
     waiting = channel_overview.awaiting(member.office, member.side_id, now)
-    channel_actions.mark_shown(member, [w.message for w in waiting], opened=False, now=now)
+    receipts.mark_shown(member, [w.message for w in waiting], opened=False, now=now)
     return waiting
 
 
@@ -81,7 +81,7 @@ def dashboard(request: HttpRequest, office: Office, member: Member) -> HttpRespo
     board = overview.dashboard(office, now)
     needs = needs_of(request, member, now)
     # Listing the other side's messages shows them to this side: they are delivered.
-    channel_actions.mark_shown(member, needs.messages, opened=False, now=now)
+    receipts.mark_shown(member, needs.messages, opened=False, now=now)
     return render(
         request,
         "web/dashboard.html",

@@ -34,7 +34,7 @@ from liaison.web.projects import Forms, office_day, render_page
 def _positions(office: Office) -> pf.Choices:
     """Every third party's positions, named as the actions take them: ``party/key``."""
     rows = (
-        Position.objects.filter(office=office)
+        Position.objects.for_office(office)
         .select_related("party")
         .order_by("party__name", "stated_on", "key")
     )
@@ -51,7 +51,7 @@ def _blocker_choices(view: overview.ProjectView) -> pf.Choices:
 def _others(office: Office, view: overview.ProjectView) -> pf.Choices:
     """The projects this one could come to depend on (not itself, not already)."""
     taken = {view.project.key, *(p.key for p in view.depends_on)}
-    rows = Project.objects.filter(office=office).order_by("key").values_list("key", "title")
+    rows = Project.objects.for_office(office).order_by("key").values_list("key", "title")
     return [(k, f"{t} ({k})") for k, t in rows if k not in taken]
 
 

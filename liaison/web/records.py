@@ -42,7 +42,7 @@ def writes_for_side(member: Member) -> bool:
 
 def people_of(office: Office) -> dict[str, Member]:
     """Every member of the office by username, to name who wrote, published or signed."""
-    return {m.username: m for m in Member.objects.filter(office=office).select_related("side")}
+    return {m.username: m for m in Member.objects.for_office(office).select_related("side")}
 
 
 def page(

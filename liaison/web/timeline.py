@@ -13,7 +13,8 @@ from django.views.decorators.http import require_safe
 from liaison.lib import clock
 from liaison.lib.timezones import DayOutOfRange, check_day, end_of_day, localize
 from liaison.offices.models import Member, Office
-from liaison.timeline.build import KINDS, Item, timeline
+from liaison.timeline.build import timeline
+from liaison.timeline.items import KINDS, Item
 from liaison.web.pages import office_page
 
 KIND_LABELS = {

@@ -15,8 +15,9 @@ import pytest
 import time_machine
 from django.test import Client
 
-from liaison.channel import actions as channel
+from liaison.channel import messages, notes, receipts
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import AddNote, SendMessage
 from liaison.channel.models import Message, PrivateNote
 from liaison.meetings import proposing
 from liaison.meetings.commands import ProposeSession
@@ -717,42 +718,50 @@ SECRETS = {side: f"The {side}'s private view: concede the date." for side in ("s
 
 def corresponded(world: World) -> None:
     at = CHANNEL_AT - dt.timedelta(hours=1)
-    notice = channel.send_message(
+    notice = messages.send_message(
         member=world.south_head,
-        kind="notice",
-        subject="Weekly meetings",
-        body="We propose to resume the weekly meetings on Friday.",
-        uploads=[Upload("agenda.pdf", PDF)],
+        command=SendMessage(
+            kind="notice",
+            subject="Weekly meetings",
+            body="We propose to resume the weekly meetings on Friday.",
+            attachments=[Upload("agenda.pdf", PDF)],
+        ),
         now=at - dt.timedelta(hours=1),
     )
-    channel.send_message(
+    messages.send_message(
         member=world.north_deputy,
-        kind="reply",
-        subject="Re: Weekly meetings",
-        body="Our delegation will attend.",
-        in_reply_to=notice.key,
+        command=SendMessage(
+            kind="reply",
+            subject="Re: Weekly meetings",
+            body="Our delegation will attend.",
+            in_reply_to=notice.key,
+        ),
         now=at - dt.timedelta(minutes=30),
     )
-    channel.send_message(
+    messages.send_message(
         member=world.north_head,
-        kind="proposal",
-        subject="Rail-link survey",
-        body="We propose a joint survey of the rail link in March.",
+        command=SendMessage(
+            kind="proposal",
+            subject="Rail-link survey",
+            body="We propose a joint survey of the rail link in March.",
+        ),
         now=at,
     )
-    channel.send_message(
+    messages.send_message(
         member=world.south_deputy,
-        kind="protest",
-        subject="Missed session",
-        body="Your side did not attend on 25 January.",
+        command=SendMessage(
+            kind="protest", subject="Missed session", body="Your side did not attend on 25 January."
+        ),
         now=at,
     )
     for side, other in (("south", "north"), ("north", "south")):
         member = world.members[f"{side}_staff"]
         sent = list(Message.objects.filter(office=world.office, side__key=other))
-        channel.mark_shown(member, sent, opened=False, now=at)
-        channel.add_note(
-            member=member, target_kind="message", target_key=notice.key, body=SECRETS[side], now=at
+        receipts.mark_shown(member, sent, opened=False, now=at)
+        notes.add_note(
+            member=member,
+            command=AddNote(target_kind="message", target_key=notice.key, body=SECRETS[side]),
+            now=at,
         )
 
 
@@ -760,11 +769,9 @@ def noted(world: World) -> None:
     """``corresponded``, with a note of each side's member's own on the notice."""
     corresponded(world)
     for name in SIDE_MEMBERS:
-        channel.add_note(
+        notes.add_note(
             member=world.members[name],
-            target_kind="message",
-            target_key=NOTICE,
-            body=f"{name}'s own note",
+            command=AddNote(target_kind="message", target_key=NOTICE, body=f"{name}'s own note"),
             now=CHANNEL_AT,
         )
 

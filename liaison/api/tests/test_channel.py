@@ -22,8 +22,10 @@ from liaison.api.tests.conftest import (
     corresponded,
     office_url,
 )
-from liaison.channel import actions
 from liaison.channel import attachments as files
+from liaison.channel import messages as channel_messages
+from liaison.channel import receipts as channel_receipts
+from liaison.channel.commands import Acknowledge, SendMessage
 from liaison.channel.models import Message, NotificationPreference, Receipt
 from liaison.ledger.models import Event
 from liaison.testing import make_world
@@ -66,7 +68,9 @@ def stored_files(settings) -> list[str]:
 def notice_from(world, sender: str = "south_head", now=SENT_AT, **kw) -> Message:
     values = {"kind": "notice", "subject": "Weekly meetings", "body": "We propose Fridays."}
     values.update(kw)
-    return actions.send_message(member=world.members[sender], now=now, **values)
+    values["attachments"] = values.pop("uploads", ())
+    command = SendMessage(**values)
+    return channel_messages.send_message(member=world.members[sender], command=command, now=now)
 
 
 @pytest.fixture
@@ -532,7 +536,9 @@ def test_awaiting_lists_your_sides_unanswered_notices_with_their_wait(office, ap
         "at": "2024-02-01T02:00:00Z",
     }
     assert observer == []
-    actions.acknowledge(member=office.south_head, key=PROPOSAL, now=CHANNEL_AT)
+    channel_receipts.acknowledge(
+        member=office.south_head, command=Acknowledge(message=PROPOSAL), now=CHANNEL_AT
+    )
     with frozen(CHANNEL_AT):
         assert send(api_as("north_head"), "get", office, "/messages/awaiting").json() == []
 
@@ -560,12 +566,14 @@ def test_each_member_chooses_how_to_hear_of_messages(world, api_as, frozen):
 
 def _messages(world, count: int) -> None:
     for number in range(count):
-        actions.send_message(
+        channel_messages.send_message(
             member=world.south_head,
-            kind="notice",
-            subject=f"Notice {number}",
-            body="Routine business.",
-            uploads=[files.Upload("agenda.pdf", PDF)] if number % 5 == 0 else (),
+            command=SendMessage(
+                kind="notice",
+                subject=f"Notice {number}",
+                body="Routine business.",
+                attachments=[files.Upload("agenda.pdf", PDF)] if number % 5 == 0 else (),
+            ),
             now=SENT_AT,
         )
 

@@ -7,6 +7,7 @@ import base64
 
 from liaison.bundle import check, export
 from liaison.signing import formats, keys
+from liaison.signing.commands import RotateKey
 
 from .conftest import AFTER_FIRST, office_url, recorded
 
@@ -42,7 +43,11 @@ def test_the_keys_name_each_sides_public_key_in_force(world, api_as, frozen):
 
 def test_the_keys_say_why_a_side_rotated_to_them(world, api_as, frozen):
     recorded(world)
-    keys.rotate(member=world.north_head, reason="The old key was exposed.", now=AFTER_FIRST)
+    keys.rotate(
+        member=world.north_head,
+        command=RotateKey(reason="The old key was exposed."),
+        now=AFTER_FIRST,
+    )
     with frozen(AFTER_FIRST):
         listed = api_as("south_staff").get(office_url(world, "/keys")).json()
     assert [(k["side"], k["valid_until_size"] is None, k["reason"]) for k in listed] == [

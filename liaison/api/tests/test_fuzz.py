@@ -35,6 +35,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from config.wsgi import application
+from liaison.api.commands import IssueToken
 from liaison.api.models import ApiToken, issue_token
 from liaison.api.tests.conftest import (
     CHANNEL_AT,
@@ -49,7 +50,8 @@ from liaison.api.tests.conftest import (
     proposed,
 )
 from liaison.api.urls import api
-from liaison.channel import actions as channel
+from liaison.channel import notes
+from liaison.channel.commands import AddNote
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.testing import World
@@ -130,15 +132,15 @@ def fuzz_world(world: World, wsgi_keeps_test_transaction: None) -> Iterator[str]
         .order_by("sent_at")
         .values_list("key", flat=True)
     )
-    note = channel.add_note(
+    note = notes.add_note(
         member=world.south_head,
-        target_kind="message",
-        target_key=REAL["message"][0],
-        body="The South head's own note.",
+        command=AddNote(
+            target_kind="message", target_key=REAL["message"][0], body="The South head's own note."
+        ),
         now=CHANNEL_AT,
     )
     REAL["note_id"] = [note.pk]
-    _, key = issue_token(world.south_head, name="fuzz", now=CHANNEL_AT)
+    _, key = issue_token(world.south_head, command=IssueToken(name="fuzz"), now=CHANNEL_AT)
     with time_machine.travel(FUZZ_AT, tick=False):
         yield key
 
@@ -175,7 +177,7 @@ def test_no_operation_answers_without_a_valid_token(world: World) -> None:
     operation, at the world's real paths, with no token, an unknown one and a revoked
     one: each is a 401 (the JSON error and the challenge) and writes nothing."""
     proposed(world)
-    token, key = issue_token(world.south_head, name="revoked", now=CHANNEL_AT)
+    token, key = issue_token(world.south_head, command=IssueToken(name="revoked"), now=CHANNEL_AT)
     ApiToken.objects.filter(pk=token.pk).update(revoked_at=CHANNEL_AT)
     credentials = {
         "none": {},

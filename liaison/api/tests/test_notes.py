@@ -24,7 +24,8 @@ from liaison.api.tests.conftest import (
     recorded,
 )
 from liaison.api.tests.test_openapi import PATHS
-from liaison.channel import actions
+from liaison.channel import notes
+from liaison.channel.commands import AddNote
 from liaison.channel.models import Message, PrivateNote
 from liaison.ledger.models import Event
 
@@ -104,11 +105,9 @@ def test_a_notes_id_says_nothing_of_the_other_sides_notes(office, api_as, frozen
     with frozen(CHANNEL_AT):
         before = send(north, "post", office, "/notes", body).json()["id"]
         for n in range(3):
-            actions.add_note(
+            notes.add_note(
                 member=office.south_staff,
-                target_kind="message",
-                target_key=NOTICE,
-                body=f"South {n}",
+                command=AddNote(target_kind="message", target_key=NOTICE, body=f"South {n}"),
                 now=CHANNEL_AT,
             )
         after = send(north, "post", office, "/notes", body).json()["id"]
@@ -229,11 +228,9 @@ def everything(world):
     notice = Message.objects.get(subject="Weekly meetings").key  # the logs hold more here
     for side in ("south", "north"):
         for kind, key in targets(notice):
-            actions.add_note(
+            notes.add_note(
                 member=world.members[f"{side}_deputy"],
-                target_kind=kind,
-                target_key=key,
-                body=f"{SECRETS[side]} ({kind})",
+                command=AddNote(target_kind=kind, target_key=key, body=f"{SECRETS[side]} ({kind})"),
                 now=CHANNEL_AT,
             )
     return world

@@ -8,6 +8,7 @@ from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.meetings.standing import compute
 from liaison.offices import actions as office_actions
+from liaison.offices.commands import EndMembership
 from liaison.testing import (
     OPERATOR,
     T0,
@@ -36,7 +37,7 @@ def test_offices_lists_only_the_callers_active_memberships(cadenced, api_as, fro
 def test_a_member_whose_membership_ended_no_longer_sees_the_office(cadenced, api_as, frozen):
     office_actions.end_membership(
         member=cadenced.north_staff,
-        active_until=dt.date(2024, 1, 3),
+        command=EndMembership(active_until=dt.date(2024, 1, 3)),
         actor=OPERATOR,
         now=T0 + dt.timedelta(days=1),
     )

@@ -10,7 +10,7 @@ import time_machine
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.testing import FIRST_START, World, hold, weekly
-from liaison.timeline.build import KINDS
+from liaison.timeline.items import KINDS
 
 URL = "/api/offices/testoffice/timeline"
 NOW = FIRST_START + dt.timedelta(days=15)

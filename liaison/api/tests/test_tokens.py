@@ -10,6 +10,7 @@ from liaison.api.models import ApiToken, hash_key
 from liaison.api.tests.conftest import BEFORE_FIRST, FIRST, office_url
 from liaison.ledger.models import Event
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember, EndMembership
 from liaison.testing import OPERATOR, T0, make_world, weekly
 
 
@@ -79,6 +80,13 @@ def test_bad_input_is_one_line_command_error(world, args, message):
     assert "\n" not in str(raised.value)
 
 
+def test_a_name_too_long_is_the_commands_refusal_on_one_line_and_issues_nothing(world):
+    with pytest.raises(CommandError, match="the name is longer than 100 characters") as raised:
+        run("create", world.south_head.username, "--name", "x" * 101)
+    assert "\n" not in str(raised.value)
+    assert not ApiToken.objects.exists()
+
+
 def test_revoking_twice_is_an_error(world):
     key = create(world.south_head.username)
     run("revoke", key[:8])
@@ -142,10 +150,9 @@ def member_of_a_second_office(world):
     elsewhere = make_world("elsewhere")
     offices.add_member(
         office=elsewhere.office,
-        username=world.south_head.username,
-        full_name="South Head",
-        role="staff",
-        side="south",
+        command=AddMember(
+            username=world.south_head.username, full_name="South Head", role="staff", side="south"
+        ),
         actor=OPERATOR,
         now=T0,
     )
@@ -188,7 +195,10 @@ def test_a_member_of_several_offices_names_one(world):
 def test_a_token_whose_membership_ended_is_refused_and_none_is_issued_for_it(world):
     key = create(world.north_staff.username)
     offices.end_membership(
-        member=world.north_staff, active_until=dt.date(2024, 1, 31), actor=OPERATOR, now=T0
+        member=world.north_staff,
+        command=EndMembership(active_until=dt.date(2024, 1, 31)),
+        actor=OPERATOR,
+        now=T0,
     )
     with time_machine.travel(dt.datetime(2024, 2, 2, tzinfo=dt.UTC), tick=False):
         response = bearer(key).get("/api/offices")

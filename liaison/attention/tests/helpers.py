@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.channel import actions as channel
+from liaison.channel import messages
+from liaison.channel.commands import SendMessage
 from liaison.channel.models import Message
 from liaison.meetings import proposing
 from liaison.meetings.commands import ProposeSession
@@ -58,8 +59,10 @@ def proposal(world: World, proposer: str, now: dt.datetime, title: str = "Extra 
 
 
 def notice(world: World, sender: str, subject: str, now: dt.datetime) -> Message:
-    return channel.send_message(
-        member=world.members[sender], kind="notice", subject=subject, body="Please note.", now=now
+    return messages.send_message(
+        member=world.members[sender],
+        command=SendMessage(kind="notice", subject=subject, body="Please note."),
+        now=now,
     )
 
 

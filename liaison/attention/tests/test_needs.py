@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 from liaison.attention.needs import KINDS, REFUSALS_SHOWN_DAYS, needs_for
-from liaison.channel import actions as channel
+from liaison.channel import messages, receipts
+from liaison.channel.commands import Acknowledge, SendMessage
 from liaison.meetings import answering
 from liaison.meetings.commands import DeclineProposal
 from liaison.records import commitments, minutes
@@ -124,19 +125,20 @@ def test_the_other_sides_notice_waits_on_its_heads_and_deputies_until_acknowledg
     # The sender's side waits on nobody for it; staff and the observer answer nothing.
     for who in ("south_head", "south_deputy", "south_staff", "north_staff", "observer"):
         assert _kinds(world, who) == [], who
-    channel.acknowledge(member=world.north_deputy, key=sent.key, now=AFTER)
+    receipts.acknowledge(
+        member=world.north_deputy, command=Acknowledge(message=sent.key), now=AFTER
+    )
     assert _kinds(world, "north_head") == []
 
 
 def test_a_reply_answers_the_notice(world):
     sent = notice(world, "north_head", "Rail survey", FIRST_START)
     assert _kinds(world, "south_head") == ["message"]
-    channel.send_message(
+    messages.send_message(
         member=world.south_deputy,
-        kind="reply",
-        subject="Re: Rail survey",
-        body="Agreed.",
-        in_reply_to=sent.key,
+        command=SendMessage(
+            kind="reply", subject="Re: Rail survey", body="Agreed.", in_reply_to=sent.key
+        ),
         now=AFTER,
     )
     assert _kinds(world, "south_head") == []

@@ -3,7 +3,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from liaison.channel import actions as channel
+from liaison.channel import messages as channel_messages
+from liaison.channel.commands import SendMessage
 from liaison.ledger import log
 from liaison.records import minutes
 from liaison.records.commands import ProposeMinutes, SaveMinutes, SignMinutes
@@ -39,8 +40,10 @@ def busy_office(world: World, *, messages: int, changes: int) -> None:
     for number in range(messages):
         at += dt.timedelta(minutes=1)
         for member in (world.south_deputy, world.north_deputy):
-            channel.send_message(
-                member=member, kind="notice", subject=f"Notice {number}", body="Routine.", now=at
+            channel_messages.send_message(
+                member=member,
+                command=SendMessage(kind="notice", subject=f"Notice {number}", body="Routine."),
+                now=at,
             )
     for number in range(changes):
         log.append(

@@ -17,8 +17,9 @@ import pytest
 from django.conf import settings
 
 from liaison.bundle import backup, export
-from liaison.channel import actions as channel
+from liaison.channel import messages, notes
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import AddNote, SendMessage
 from liaison.channel.models import PrivateNote
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
@@ -36,19 +37,23 @@ ROOT = Path(__file__).resolve().parents[3]
 @pytest.fixture
 def office(world):
     busy_office(world, messages=2, changes=1)
-    channel.send_message(
+    messages.send_message(
         member=world.north_head,
-        kind="notice",
-        subject="Agenda",
-        body="Attached.",
-        uploads=[Upload("agenda.pdf", PDF)],
+        command=SendMessage(
+            kind="notice",
+            subject="Agenda",
+            body="Attached.",
+            attachments=[Upload("agenda.pdf", PDF)],
+        ),
         now=LATER,
     )
-    channel.add_note(
+    notes.add_note(
         member=world.south_staff,
-        target_kind="session",
-        target_key="weekly-20240105T1000",
-        body="Ours only: they looked tired.",
+        command=AddNote(
+            target_kind="session",
+            target_key="weekly-20240105T1000",
+            body="Ours only: they looked tired.",
+        ),
         now=LATER,
     )
     readouts.save_readout_draft(

@@ -33,7 +33,8 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from hypothesis import event, given, settings
 from hypothesis import strategies as st
 
-from liaison.bundle import check
+from liaison.bundle import check, reading
+from liaison.ledger.canonical import GENESIS
 from liaison.signing import formats
 
 OFFICE = "bindoffice"
@@ -87,7 +88,7 @@ class Writer:
             "office": OFFICE,
             "side": None if log == "charter" else log,
             "seq": len(events) + 1,
-            "prev": self.heads.get(log, check.GENESIS),
+            "prev": self.heads.get(log, GENESIS),
             "at": (T0 + dt.timedelta(minutes=self.n)).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
             "actor": actor,
             "type": type_,
@@ -100,8 +101,8 @@ class Writer:
 
     def bundle(self) -> dict[str, Any]:
         return {
-            "format": check.FORMAT,
-            "version": check.VERSION,
+            "format": reading.FORMAT,
+            "version": reading.VERSION,
             "office": OFFICE,
             "exported_at": "2024-01-06T00:00:00.000000Z",
             "logs": [

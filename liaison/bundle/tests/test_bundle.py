@@ -13,6 +13,7 @@ from django.core.management import CommandError, call_command
 
 from liaison.bundle import check, export
 from liaison.signing import checkpoints
+from liaison.signing.commands import RotateKey
 from liaison.testing import T0
 
 from .conftest import LATER, busy_office, sizes
@@ -38,13 +39,16 @@ def test_an_exported_office_verifies_offline_and_names_the_binding_minutes(offic
 
 
 def test_the_bundle_holds_no_private_content(office, tmp_path):
-    from liaison.channel import actions as channel
+    from liaison.channel import notes
+    from liaison.channel.commands import AddNote
 
-    channel.add_note(
+    notes.add_note(
         member=office.south_head,
-        target_kind="session",
-        target_key="weekly-20240105T1000",
-        body="Our private view: they stalled.",
+        command=AddNote(
+            target_kind="session",
+            target_key="weekly-20240105T1000",
+            body="Our private view: they stalled.",
+        ),
         now=LATER,
     )
     data = json.dumps(export.build("testoffice", now=LATER))
@@ -86,7 +90,9 @@ def test_verify_runs_without_django_and_says_intact(office, tmp_path):
 def test_verify_names_each_key_rotation_and_why(office, tmp_path):
     from liaison.signing import keys
 
-    key = keys.rotate(member=office.north_deputy, reason="Our server was replaced.", now=LATER)
+    key = keys.rotate(
+        member=office.north_deputy, command=RotateKey(reason="Our server was replaced."), now=LATER
+    )
     out = tmp_path / "bundle.json"
     export.write(export.build("testoffice", now=LATER), out)
     done = _run(str(out))

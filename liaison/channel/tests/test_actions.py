@@ -11,11 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 
-from liaison.channel import actions
 from liaison.channel import attachments as files
+from liaison.channel import messages, notes
+from liaison.channel import receipts as channel_receipts
+from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SendMessage
 from liaison.channel.models import Message, PrivateNote, Receipt
 from liaison.ledger.models import Event
-from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.errors import NotAllowed, NotFound, Refused
 from liaison.testing import T0, World
 
 NOW = T0 + dt.timedelta(days=1)
@@ -42,7 +44,9 @@ def refused(match: str, kind: type[Exception] = Refused) -> Iterator[None]:
 def send(world: World, member: str = "south_head", **kw) -> Message:
     values = {"kind": "notice", "subject": "Meeting on Friday", "body": "We propose to meet."}
     values.update(kw)
-    return actions.send_message(member=world.members[member], now=NOW, **values)
+    values["attachments"] = values.pop("uploads", ())
+    command = SendMessage(**values)
+    return messages.send_message(member=world.members[member], command=command, now=NOW)
 
 
 def stored_files(settings) -> list[str]:
@@ -77,10 +81,10 @@ def test_replies_form_a_thread(world):
 
 def test_receipts_delivered_once_read_per_member_acknowledged_by_head_or_deputy(world):
     message = send(world)
-    actions.mark_shown(world.north_staff, [message], opened=False, now=NOW)
-    actions.mark_shown(world.north_deputy, [message], opened=True, now=LATER)
-    actions.mark_shown(world.north_head, [message], opened=True, now=LATER)
-    actions.mark_shown(world.north_head, [message], opened=True, now=LATER)  # nothing new
+    channel_receipts.mark_shown(world.north_staff, [message], opened=False, now=NOW)
+    channel_receipts.mark_shown(world.north_deputy, [message], opened=True, now=LATER)
+    channel_receipts.mark_shown(world.north_head, [message], opened=True, now=LATER)
+    channel_receipts.mark_shown(world.north_head, [message], opened=True, now=LATER)  # nothing new
     receipts = list(Receipt.objects.values_list("kind", "member", "side__key"))
     assert receipts == [
         ("delivered", world.north_staff.username, "north"),
@@ -88,11 +92,17 @@ def test_receipts_delivered_once_read_per_member_acknowledged_by_head_or_deputy(
         ("read", world.north_head.username, "north"),
     ]
     with refused("only your side's head or deputy", NotAllowed):
-        actions.acknowledge(member=world.north_staff, key=message.key, now=LATER)
-    ack = actions.acknowledge(member=world.north_deputy, key=message.key, note="Noted", now=LATER)
+        channel_receipts.acknowledge(
+            member=world.north_staff, command=Acknowledge(message=message.key), now=LATER
+        )
+    ack = channel_receipts.acknowledge(
+        member=world.north_deputy, command=Acknowledge(message=message.key, note="Noted"), now=LATER
+    )
     assert (ack.member, ack.note, ack.side.key) == (world.north_deputy.username, "Noted", "north")
     with refused("acknowledged this message already"):
-        actions.acknowledge(member=world.north_head, key=message.key, now=LATER)
+        channel_receipts.acknowledge(
+            member=world.north_head, command=Acknowledge(message=message.key), now=LATER
+        )
 
 
 def test_two_members_opening_a_new_message_at_once_record_one_delivery(world):
@@ -101,29 +111,33 @@ def test_two_members_opening_a_new_message_at_once_record_one_delivery(world):
     send(world)
     seen_by_staff = list(Message.objects.prefetch_related("receipts"))
     seen_by_deputy = list(Message.objects.prefetch_related("receipts"))
-    assert actions.mark_shown(world.north_staff, seen_by_staff, opened=False, now=NOW) == 1
-    assert actions.mark_shown(world.north_deputy, seen_by_deputy, opened=True, now=NOW) == 1
+    assert channel_receipts.mark_shown(world.north_staff, seen_by_staff, opened=False, now=NOW) == 1
+    assert (
+        channel_receipts.mark_shown(world.north_deputy, seen_by_deputy, opened=True, now=NOW) == 1
+    )
     assert list(Receipt.objects.order_by("pk").values_list("kind", "member")) == [
         ("delivered", world.north_staff.username),
         ("read", world.north_deputy.username),
     ]
     again = list(Message.objects.prefetch_related("receipts"))
     events = Event.objects.count()
-    assert actions.mark_shown(world.north_deputy, again, opened=True, now=LATER) == 0
+    assert channel_receipts.mark_shown(world.north_deputy, again, opened=True, now=LATER) == 0
     assert Event.objects.count() == events
 
 
 def test_the_sending_side_and_observers_leave_no_receipts(world):
     message = send(world)
-    actions.mark_shown(world.south_staff, [message], opened=True, now=NOW)
-    actions.mark_shown(world.observer, [message], opened=True, now=NOW)
+    channel_receipts.mark_shown(world.south_staff, [message], opened=True, now=NOW)
+    channel_receipts.mark_shown(world.observer, [message], opened=True, now=NOW)
     assert not Receipt.objects.exists()
 
 
 def test_acknowledging_your_own_sides_message_is_refused(world):
     message = send(world)
     with refused("your own side sent this message"):
-        actions.acknowledge(member=world.south_deputy, key=message.key, now=LATER)
+        channel_receipts.acknowledge(
+            member=world.south_deputy, command=Acknowledge(message=message.key), now=LATER
+        )
 
 
 @pytest.mark.parametrize(
@@ -199,34 +213,34 @@ def test_plain_text_is_accepted_as_text(world):
 
 def test_private_notes_are_the_sides_own(world):
     message = send(world)
-    note = actions.add_note(
+    note = notes.add_note(
         member=world.north_staff,
-        target_kind="message",
-        target_key=message.key,
-        body="Check with the ministry",
+        command=AddNote(
+            target_kind="message", target_key=message.key, body="Check with the ministry"
+        ),
         now=NOW,
     )
-    assert actions.notes_for(world.north_head, "message", message.key) == [note]
-    assert actions.notes_for(world.south_head, "message", message.key) == []
-    assert actions.notes_for(world.observer, "message", message.key) == []
+    assert notes.notes_for(world.north_head, "message", message.key) == [note]
+    assert notes.notes_for(world.south_head, "message", message.key) == []
+    assert notes.notes_for(world.observer, "message", message.key) == []
     assert not Event.objects.filter(data__contains=b"ministry").exists()
     with refused("there is no project 'nope'"):
-        actions.add_note(
-            member=world.north_staff, target_kind="project", target_key="nope", body="x", now=NOW
+        notes.add_note(
+            member=world.north_staff,
+            command=AddNote(target_kind="project", target_key="nope", body="x"),
+            now=NOW,
         )
     with refused("the note is empty"):
-        actions.add_note(
+        notes.add_note(
             member=world.north_staff,
-            target_kind="message",
-            target_key=message.key,
-            body=" ",
+            command=AddNote(target_kind="message", target_key=message.key, body=" "),
             now=NOW,
         )
     with pytest.raises(NotAllowed, match="only the note's author"):
-        actions.delete_note(member=world.north_head, key=note.key, now=NOW)
-    with pytest.raises(Refused, match="no such note"):
-        actions.delete_note(member=world.south_head, key=note.key, now=NOW)
-    actions.delete_note(member=world.north_staff, key=note.key, now=NOW)
+        notes.delete_note(member=world.north_head, command=DeleteNote(note=note.key), now=NOW)
+    with pytest.raises(NotFound, match="No such note"):
+        notes.delete_note(member=world.south_head, command=DeleteNote(note=note.key), now=NOW)
+    notes.delete_note(member=world.north_staff, command=DeleteNote(note=note.key), now=NOW)
     assert not PrivateNote.objects.exists()
 
 
@@ -235,5 +249,7 @@ def test_the_record_verifies_with_messages_and_receipts(world, scratch_allowed):
 
     message = send(world, uploads=[files.Upload("agenda.pdf", PDF)])
     send(world, "north_head", kind="reply", subject="Re", body="Yes", in_reply_to=message.key)
-    actions.acknowledge(member=world.north_head, key=message.key, now=LATER)
+    channel_receipts.acknowledge(
+        member=world.north_head, command=Acknowledge(message=message.key), now=LATER
+    )
     assert verify("testoffice") == []

@@ -9,8 +9,9 @@ import datetime as dt
 
 import pytest
 
-from liaison.channel import actions
 from liaison.channel import attachments as files
+from liaison.channel import messages
+from liaison.channel.commands import SendMessage
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.testing import T0, World
@@ -25,7 +26,9 @@ TEXT = b"Agenda: the rail study.\n"
 def send(world: World, at: dt.datetime, member: str = "south_head", **kw) -> Message:
     values = {"kind": "notice", "subject": "Meeting on Friday", "body": "We propose to meet."}
     values.update(kw)
-    return actions.send_message(member=world.members[member], now=at, **values)
+    values["attachments"] = values.pop("uploads", ())
+    command = SendMessage(**values)
+    return messages.send_message(member=world.members[member], command=command, now=at)
 
 
 def stored() -> list[str]:
@@ -39,7 +42,7 @@ def stored() -> list[str]:
 def test_the_same_message_within_the_window_is_refused_and_writes_nothing(world, after):
     first = send(world, NOW)
     before = Event.objects.count()
-    with pytest.raises(actions.Duplicate) as refused:
+    with pytest.raises(messages.Duplicate) as refused:
         send(world, NOW + after)
     assert refused.value.original == first
     assert refused.value.field == "confirm_duplicate"
@@ -61,7 +64,7 @@ def test_confirmed_it_is_sent_again(world):
     again = send(world, NOW + dt.timedelta(minutes=1), confirm_duplicate=True)
     assert again.key == "south-2"
     # and a third time, it is the latest copy that is named
-    with pytest.raises(actions.Duplicate) as refused:
+    with pytest.raises(messages.Duplicate) as refused:
         send(world, NOW + dt.timedelta(minutes=2))
     assert refused.value.original == again
 
@@ -80,7 +83,7 @@ def test_the_other_side_saying_the_same_is_not_a_duplicate(world):
     theirs = send(world, NOW + dt.timedelta(minutes=1), member="north_head")
     assert theirs.side.key == "north"
     # Nor is a colleague of one's own side exempt: the side is the sender.
-    with pytest.raises(actions.Duplicate):
+    with pytest.raises(messages.Duplicate):
         send(world, NOW + dt.timedelta(minutes=1), member="south_deputy")
 
 
@@ -103,7 +106,7 @@ def test_any_difference_in_what_is_said_or_attached_is_a_new_message(world, chan
 
 def test_the_same_files_in_another_order_or_name_are_the_same_files(world):
     send(world, NOW, uploads=[files.Upload("a.pdf", PDF), files.Upload("b.txt", TEXT)])
-    with pytest.raises(actions.Duplicate):
+    with pytest.raises(messages.Duplicate):
         send(
             world,
             NOW + dt.timedelta(minutes=1),
@@ -114,7 +117,7 @@ def test_the_same_files_in_another_order_or_name_are_the_same_files(world):
 def test_a_refused_duplicate_takes_back_the_files_only_it_stored(world):
     send(world, NOW, uploads=[files.Upload("agenda.pdf", PDF)])
     kept = stored()
-    with pytest.raises(actions.Duplicate):
+    with pytest.raises(messages.Duplicate):
         send(world, NOW + dt.timedelta(minutes=1), uploads=[files.Upload("agenda.pdf", PDF)])
     assert stored() == kept  # the first message's file is still there
 
@@ -127,7 +130,7 @@ def test_a_reply_is_a_duplicate_only_of_a_reply_to_the_same_message(world):
     # The same words to another message, or as a new thread, are a new message.
     send(world, NOW + dt.timedelta(minutes=1), in_reply_to=second.key, **reply)
     send(world, NOW + dt.timedelta(minutes=1), **reply)
-    with pytest.raises(actions.Duplicate):
+    with pytest.raises(messages.Duplicate):
         send(world, NOW + dt.timedelta(minutes=2), in_reply_to=first.key, **reply)
     assert Message.objects.filter(side__key="south").count() == 3
 
@@ -141,6 +144,6 @@ def test_find_duplicate_says_beforehand_what_the_send_would_refuse(world):
         "body": "We propose to meet.",
     }
     at = NOW + dt.timedelta(minutes=5)
-    assert actions.find_duplicate(**common, hashes=[sha], now=at) == first
-    assert actions.find_duplicate(**common, hashes=[], now=at) is None
-    assert actions.find_duplicate(**common, hashes=[sha], now=NOW + dt.timedelta(hours=1)) is None
+    assert messages.find_duplicate(**common, hashes=[sha], now=at) == first
+    assert messages.find_duplicate(**common, hashes=[], now=at) is None
+    assert messages.find_duplicate(**common, hashes=[sha], now=NOW + dt.timedelta(hours=1)) is None

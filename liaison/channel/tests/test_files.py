@@ -13,9 +13,10 @@ import pytest
 from django.db import connections
 
 from liaison.bundle.audit import verify
-from liaison.channel import actions
 from liaison.channel import attachments as files
+from liaison.channel import messages
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import SendMessage
 from liaison.channel.models import Message
 from liaison.lib.errors import Refused
 from liaison.testing import T0, make_world
@@ -63,13 +64,15 @@ def test_a_refused_message_keeps_the_file_another_message_committed_meanwhile(mo
 
     def refused() -> None:
         try:
-            actions.send_message(
+            messages.send_message(
                 member=world.south_head,
-                kind="reply",
-                subject="Re: nothing",
-                body="An answer to a message that does not exist.",
-                in_reply_to="north-99",
-                uploads=[Upload("agenda.pdf", PDF)],
+                command=SendMessage(
+                    kind="reply",
+                    subject="Re: nothing",
+                    body="An answer to a message that does not exist.",
+                    in_reply_to="north-99",
+                    attachments=[Upload("agenda.pdf", PDF)],
+                ),
                 now=NOW,
             )
         except Refused as exc:
@@ -77,12 +80,14 @@ def test_a_refused_message_keeps_the_file_another_message_committed_meanwhile(mo
 
     def other() -> None:
         assert stored.wait(timeout=10)
-        actions.send_message(
+        messages.send_message(
             member=world.north_head,
-            kind="notice",
-            subject="Agenda",
-            body="The same agenda, attached.",
-            uploads=[Upload("agenda.pdf", PDF)],
+            command=SendMessage(
+                kind="notice",
+                subject="Agenda",
+                body="The same agenda, attached.",
+                attachments=[Upload("agenda.pdf", PDF)],
+            ),
             now=NOW,
         )
         committed.set()
@@ -103,23 +108,27 @@ def test_a_refused_message_keeps_the_file_another_message_committed_meanwhile(mo
 
 @pytest.mark.django_db
 def test_a_refused_message_takes_back_only_the_files_it_alone_wrote(world):
-    actions.send_message(
+    messages.send_message(
         member=world.north_head,
-        kind="notice",
-        subject="Agenda",
-        body="Attached.",
-        uploads=[Upload("agenda.pdf", PDF)],
+        command=SendMessage(
+            kind="notice",
+            subject="Agenda",
+            body="Attached.",
+            attachments=[Upload("agenda.pdf", PDF)],
+        ),
         now=NOW,
     )
     other = PDF + b"% another\n"
     with pytest.raises(Refused):
-        actions.send_message(
+        messages.send_message(
             member=world.south_head,
-            kind="reply",
-            subject="Re: nothing",
-            body="Both files.",
-            in_reply_to="north-99",
-            uploads=[Upload("agenda.pdf", PDF), Upload("other.pdf", other)],
+            command=SendMessage(
+                kind="reply",
+                subject="Re: nothing",
+                body="Both files.",
+                in_reply_to="north-99",
+                attachments=[Upload("agenda.pdf", PDF), Upload("other.pdf", other)],
+            ),
             now=NOW,
         )
     assert files.read(SHA) == PDF
@@ -130,12 +139,9 @@ def test_a_refused_message_takes_back_only_the_files_it_alone_wrote(world):
 
 
 def _sent(world: Any, subject: str, uploads: list[Upload]) -> Message:
-    return actions.send_message(
+    return messages.send_message(
         member=world.south_head,
-        kind="notice",
-        subject=subject,
-        body="Attached.",
-        uploads=uploads,
+        command=SendMessage(kind="notice", subject=subject, body="Attached.", attachments=uploads),
         now=NOW,
     )
 

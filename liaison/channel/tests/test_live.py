@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.channel import actions, live
+from liaison.channel import live, messages, receipts
+from liaison.channel.commands import Acknowledge, SendMessage
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.testing import FIRST_SESSION, FIRST_START, T0, make_world, weekly
@@ -15,10 +16,10 @@ NOW = T0 + dt.timedelta(days=1)
 def test_updates_after_a_point_are_the_live_kinds_in_order(world):
     weekly(world)  # cadence.set: not a live kind
     start = live.last_id(world.office.id)
-    message = actions.send_message(
-        member=world.south_head, kind="notice", subject="S", body="B", now=NOW
+    message = messages.send_message(
+        member=world.south_head, command=SendMessage(kind="notice", subject="S", body="B"), now=NOW
     )
-    actions.acknowledge(member=world.north_head, key=message.key, now=NOW)
+    receipts.acknowledge(member=world.north_head, command=Acknowledge(message=message.key), now=NOW)
     attending.check_in(
         member=world.north_head, command=CheckInTo(key=FIRST_SESSION), now=FIRST_START
     )
@@ -36,7 +37,9 @@ def test_updates_after_a_point_are_the_live_kinds_in_order(world):
 
 
 def _message(member, subject: str) -> None:
-    actions.send_message(member=member, kind="notice", subject=subject, body="B", now=NOW)
+    messages.send_message(
+        member=member, command=SendMessage(kind="notice", subject=subject, body="B"), now=NOW
+    )
 
 
 def test_another_offices_activity_changes_nothing_a_member_receives(world):

@@ -10,7 +10,8 @@ import pytest
 from django.core import mail
 from django.core.management import call_command
 
-from liaison.channel import actions, notify
+from liaison.channel import messages, notify
+from liaison.channel.commands import SendMessage, SetDelivery
 from liaison.channel.models import Notification
 from liaison.testing import T0, World
 
@@ -26,8 +27,10 @@ def emailed(world: World) -> World:
 
 
 def send(world: World, subject: str = "Meeting on Friday", at: dt.datetime = NOW):
-    return actions.send_message(
-        member=world.south_head, kind="notice", subject=subject, body="We propose to meet.", now=at
+    return messages.send_message(
+        member=world.south_head,
+        command=SendMessage(kind="notice", subject=subject, body="We propose to meet."),
+        now=at,
     )
 
 
@@ -48,8 +51,8 @@ def test_a_message_owes_an_email_to_each_member_of_the_other_side(emailed):
 
 
 def test_a_failing_backend_keeps_the_notification_and_a_retry_sends_it(emailed, monkeypatch):
-    notify.set_delivery(emailed.north_deputy, "none")
-    notify.set_delivery(emailed.north_staff, "none")
+    notify.set_delivery(member=emailed.north_deputy, command=SetDelivery(delivery="none"))
+    notify.set_delivery(member=emailed.north_staff, command=SetDelivery(delivery="none"))
     send(emailed)
     calls = []
 
@@ -76,7 +79,10 @@ def test_a_failing_backend_keeps_the_notification_and_a_retry_sends_it(emailed, 
 
 def test_daily_digest_gathers_messages_once_a_day(emailed):
     for member in (emailed.north_head, emailed.north_deputy, emailed.north_staff):
-        notify.set_delivery(member, "daily" if member == emailed.north_head else "none")
+        notify.set_delivery(
+            member=member,
+            command=SetDelivery(delivery="daily" if member == emailed.north_head else "none"),
+        )
     send(emailed, "First")
     send(emailed, "Second", NOW + dt.timedelta(minutes=5))
     assert notify.run_once(NOW + dt.timedelta(minutes=10)).digests == 1

@@ -5,21 +5,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from liaison.channel import actions, overview
+from liaison.channel import messages as channel_messages
+from liaison.channel import overview
+from liaison.channel import receipts as channel_receipts
+from liaison.channel.commands import Acknowledge, SendMessage
 from liaison.testing import T0, World
 
 NOW = T0 + dt.timedelta(days=1)
 
 
 def send(world: World, member: str, subject: str, at: dt.datetime = NOW, **kw):
-    return actions.send_message(
-        member=world.members[member],
-        kind=kw.pop("kind", "notice"),
-        subject=subject,
-        body=kw.pop("body", "Text"),
-        now=at,
-        **kw,
-    )
+    kind, body = kw.pop("kind", "notice"), kw.pop("body", "Text")
+    command = SendMessage(kind=kind, subject=subject, body=body, **kw)
+    return channel_messages.send_message(member=world.members[member], command=command, now=at)
 
 
 def test_inbox_and_sent_by_side_and_observers_see_all(world):
@@ -51,7 +49,9 @@ def test_the_thread_in_order_with_receipts(world):
         kind="reply",
         in_reply_to=first.key,
     )
-    actions.mark_shown(world.north_head, [first], opened=True, now=NOW + dt.timedelta(minutes=5))
+    channel_receipts.mark_shown(
+        world.north_head, [first], opened=True, now=NOW + dt.timedelta(minutes=5)
+    )
     messages = overview.thread(world.office, reply.key)
     assert [m.key for m in messages] == [first.key, reply.key]
     receipts = overview.Receipts.of(messages[0])
@@ -67,7 +67,9 @@ def test_awaiting_lists_unanswered_notices_with_how_long(world):
     open_one = send(world, "south_head", "Still open")
     send(world, "south_head", "Just a reply", kind="reply")
     send(world, "north_head", "Re", kind="reply", in_reply_to=answered.key)
-    actions.acknowledge(member=world.north_deputy, key=acked.key, now=NOW)
+    channel_receipts.acknowledge(
+        member=world.north_deputy, command=Acknowledge(message=acked.key), now=NOW
+    )
     later = NOW + dt.timedelta(days=3)
     waiting = overview.awaiting(world.office, world.south_head.side_id, later)
     assert [(w.message.key, w.waiting.days) for w in waiting] == [(open_one.key, 3)]

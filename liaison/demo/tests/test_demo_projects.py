@@ -89,7 +89,7 @@ def test_the_timeline_shows_the_slip_and_the_talks_ahead(kaesong):
 
 
 def test_the_channel_before_the_meeting_and_a_note_on_each_side(kaesong):
-    from liaison.channel import actions as channel
+    from liaison.channel import notes
     from liaison.channel.models import Message
     from liaison.offices.models import Member
 
@@ -97,10 +97,10 @@ def test_the_channel_before_the_meeting_and_a_note_on_each_side(kaesong):
     assert (notice.side.key, notice.kind, reply.in_reply_to) == ("south", "notice", notice)
     assert notice.receipts.filter(kind="acknowledged").get().member == "jon"
     members = {m.username: m for m in Member.objects.filter(office=kaesong).select_related("side")}
-    south_note = channel.notes_for(members["chun"], "session", "weekly-20181102T1000")
+    south_note = notes.notes_for(members["chun"], "session", "weekly-20181102T1000")
     assert [n.author for n in south_note] == ["south-staff"]
-    assert channel.notes_for(members["jon"], "session", "weekly-20181102T1000") == []
-    assert [n.author for n in channel.notes_for(members["jon"], "project", "rail-link-study")] == [
+    assert notes.notes_for(members["jon"], "session", "weekly-20181102T1000") == []
+    assert [n.author for n in notes.notes_for(members["jon"], "project", "rail-link-study")] == [
         "north-staff"
     ]
     out = io.StringIO()

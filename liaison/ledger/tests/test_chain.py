@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from liaison.bundle import check
+from liaison.bundle import check, reading
 from liaison.ledger.canonical import GENESIS, digest, encode
 from liaison.ledger.chain import ChainWalk, Problem
 
@@ -49,8 +49,8 @@ def _plain_jcs(value: Any) -> bytes:
 
 def _offline(events: list[bytes]) -> list[Problem]:
     bundle = {
-        "format": check.FORMAT,
-        "version": check.VERSION,
+        "format": reading.FORMAT,
+        "version": reading.VERSION,
         "office": OFFICE,
         "logs": [
             {

@@ -35,6 +35,7 @@ import pytest
 from django.conf import settings
 from django.db import connection
 
+from liaison.api.commands import IssueToken
 from liaison.api.models import issue_token
 from liaison.bundle.audit import verify
 from liaison.channel.models import Message
@@ -204,7 +205,9 @@ def _writers(port: int, count: int) -> list[Writer]:
     speakers = [world.south_head, world.south_deputy]
     writers = []
     for index in range(count):
-        _token, key = issue_token(speakers[index % 2], name=f"writer {index}", now=clock.now())
+        _token, key = issue_token(
+            speakers[index % 2], command=IssueToken(name=f"writer {index}"), now=clock.now()
+        )
         writers.append(Writer(port=port, key=key, name=f"w{index}"))
     return writers
 

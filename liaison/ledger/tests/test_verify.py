@@ -18,6 +18,7 @@ from liaison.ledger.tests.tampering import tampering
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.testing import OPERATOR, T0, make_user, make_world, weekly
 
 OFFICE = "testoffice"
@@ -269,10 +270,9 @@ def test_a_cleanly_truncated_charter_log_is_reported_not_a_crash(busy):
     make_user("late-deputy")
     offices.add_member(
         office=busy.office,
-        username="late-deputy",
-        full_name="Late Deputy",
-        role="deputy",
-        side="south",
+        command=AddMember(
+            username="late-deputy", full_name="Late Deputy", role="deputy", side="south"
+        ),
         actor=OPERATOR,
         now=T0,
     )

@@ -18,6 +18,7 @@ from liaison.meetings.overview import session_detail
 from liaison.meetings.schedule import find_session, sessions_between
 from liaison.meetings.standing import compute
 from liaison.offices import actions as offices
+from liaison.offices.commands import EndMembership
 from liaison.offices.models import Member
 from liaison.testing import (
     OPERATOR,
@@ -146,7 +147,10 @@ def test_check_in_to_a_time_the_cadence_does_not_have_is_refused(cadence):
 
 def test_check_in_for_an_attendee_whose_membership_ended_is_refused(cadence):
     offices.end_membership(
-        member=cadence.south_head, active_until=dt.date(2024, 1, 4), actor=OPERATOR, now=T0
+        member=cadence.south_head,
+        command=EndMembership(active_until=dt.date(2024, 1, 4)),
+        actor=OPERATOR,
+        now=T0,
     )
     with refused("is not an active member"):
         attending.check_in(
@@ -529,7 +533,10 @@ def test_a_cadence_change_does_not_erase_a_meeting_already_held_at_a_moved_time(
 def test_a_deputy_whose_membership_ended_cannot_check_in_the_head(world):
     weekly(world)
     deputy = offices.end_membership(
-        member=world.south_deputy, active_until=dt.date(2024, 1, 3), actor=OPERATOR, now=T0
+        member=world.south_deputy,
+        command=EndMembership(active_until=dt.date(2024, 1, 3)),
+        actor=OPERATOR,
+        now=T0,
     )
     deputy = Member.objects.select_related("office", "side").get(pk=deputy.pk)
     before = Event.objects.count()

@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from liaison.channel import actions as channel
-from liaison.channel import notify
+from liaison.channel import messages, notify
+from liaison.channel.commands import SendMessage, SetDelivery
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.meetings import answering, calling_off, proposing
@@ -29,6 +29,7 @@ from liaison.meetings.commands import (
 from liaison.meetings.models import Proposal, ScheduleNotice
 from liaison.offices import accounts
 from liaison.offices import actions as offices
+from liaison.offices.commands import EndMembership, SavePreferences
 from liaison.testing import FIRST_SESSION, OPERATOR, T0, World, make_world, weekly
 
 NOW = T0 + dt.timedelta(hours=1)  # Mon 1 Jan 2024 10:00 in Seoul
@@ -146,7 +147,9 @@ def test_the_proposal_mail_says_what_when_and_what_the_member_can_do(emailed):
 
 
 def test_times_are_also_given_in_the_members_own_zone(emailed):
-    accounts.save_preferences(emailed.north_head.user, language="en", time_zone="Europe/London")
+    accounts.save_preferences(
+        emailed.north_head.user, command=SavePreferences(language="en", time_zone="Europe/London")
+    )
     propose_ad_hoc(emailed)
     body = notice("testoffice-north-head").body
     assert "on Wed 10 Jan 2024 14:00 KST (Wed 10 Jan 2024 05:00 GMT your time)," in body
@@ -267,15 +270,20 @@ def test_calling_a_session_off_is_mailed_to_the_other_side_only(emailed, verb):
 
 
 def test_no_mail_for_who_turned_it_off_has_no_address_or_left(emailed):
-    notify.set_delivery(emailed.north_head, "none")
+    notify.set_delivery(member=emailed.north_head, command=SetDelivery(delivery="none"))
     emailed.north_deputy.user.email = ""
     emailed.north_deputy.user.save()
     offices.end_membership(
-        member=emailed.north_staff, active_until=T0.date(), actor=OPERATOR, now=NOW
+        member=emailed.north_staff,
+        command=EndMembership(active_until=T0.date()),
+        actor=OPERATOR,
+        now=NOW,
     )
     propose_ad_hoc(emailed, now=NOW + dt.timedelta(days=1))  # the staff member has left
     assert owed() == []
-    notify.set_delivery(emailed.north_head, "daily")  # a digest is still an email
+    notify.set_delivery(
+        member=emailed.north_head, command=SetDelivery(delivery="daily")
+    )  # a digest is still an email
     calling_off.postpone_session(
         member=emailed.south_head,
         command=PostponeSession(key=FIRST_SESSION, reason="x"),
@@ -359,7 +367,7 @@ def test_the_worker_sends_each_once_with_the_office_in_the_subject(emailed):
 
 def test_a_choice_made_after_queueing_is_honoured_when_sending(emailed):
     propose_ad_hoc(emailed)
-    notify.set_delivery(emailed.north_staff, "none")
+    notify.set_delivery(member=emailed.north_staff, command=SetDelivery(delivery="none"))
     outcome = notify.run_once(NOW)
     assert (outcome.sent, outcome.skipped) == (2, 1)
     assert notice("testoffice-north-staff").status == "skipped"
@@ -382,9 +390,11 @@ def test_a_failing_mail_server_keeps_the_notice_for_a_retry(emailed, monkeypatch
 
 
 def test_the_daily_digest_carries_schedule_updates_with_messages(emailed):
-    notify.set_delivery(emailed.south_staff, "daily")
-    channel.send_message(
-        member=emailed.north_head, kind="notice", subject="Agenda", body="Rail.", now=NOW
+    notify.set_delivery(member=emailed.south_staff, command=SetDelivery(delivery="daily"))
+    messages.send_message(
+        member=emailed.north_head,
+        command=SendMessage(kind="notice", subject="Agenda", body="Rail."),
+        now=NOW,
     )
     propose_new_time(emailed)
     calling_off.postpone_session(

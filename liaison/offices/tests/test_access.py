@@ -14,6 +14,7 @@ from django.http import Http404
 from liaison.lib.errors import NotAllowed
 from liaison.offices import access
 from liaison.offices import actions as offices
+from liaison.offices.commands import EndMembership
 from liaison.testing import OPERATOR, T0, make_world
 
 JAN_2 = dt.datetime(2024, 1, 2, 3, 0, tzinfo=dt.UTC)
@@ -57,7 +58,10 @@ def test_anonymous_users_are_members_of_nothing(world, travel):
 
 def test_a_membership_that_ended_no_longer_opens_the_office(world):
     offices.end_membership(
-        member=world.north_staff, active_until=dt.date(2024, 1, 5), actor=OPERATOR, now=T0
+        member=world.north_staff,
+        command=EndMembership(active_until=dt.date(2024, 1, 5)),
+        actor=OPERATOR,
+        now=T0,
     )
     user = world.north_staff.user
     # 15:00 UTC on 5 Jan is already midnight of 6 Jan in Seoul, the office's zone.

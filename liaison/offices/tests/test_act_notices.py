@@ -10,7 +10,9 @@ import pytest
 from django.core import mail
 
 from liaison.channel import notify
+from liaison.channel.commands import SetDelivery
 from liaison.offices import actions
+from liaison.offices.commands import ChangeMember
 from liaison.offices.models import ActNotice
 from liaison.testing import OPERATOR, T0, World
 
@@ -53,16 +55,13 @@ def test_a_reset_is_mailed_to_the_sides_head_and_deputy_only(emailed, time_machi
 def test_membership_acts_are_told_too_and_an_observer_concerns_no_side(emailed):
     actions.change_member(
         member=emailed.north_staff,
-        full_name="North Staff",
-        role="deputy",
+        command=ChangeMember(full_name="North Staff", role="deputy"),
         actor=OPERATOR,
         now=LATER,
     )
     actions.change_member(
         member=emailed.observer,
-        full_name="Observer",
-        role="observer",
-        title="Analyst",
+        command=ChangeMember(full_name="Observer", role="observer", title="Analyst"),
         actor=OPERATOR,
         now=LATER,
     )
@@ -72,7 +71,7 @@ def test_membership_acts_are_told_too_and_an_observer_concerns_no_side(emailed):
 
 
 def test_a_failing_mail_server_keeps_the_notice_for_a_retry(emailed, monkeypatch):
-    notify.set_delivery(emailed.south_deputy, "none")
+    notify.set_delivery(member=emailed.south_deputy, command=SetDelivery(delivery="none"))
     reset(emailed)
 
     def broken(*args: object, **kwargs: object) -> None:

@@ -12,6 +12,7 @@ import pytest
 from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember, CharterOffice, EndMembership
 from liaison.offices.models import Member, Office
 from liaison.testing import OPERATOR, T0, make_user
 
@@ -25,6 +26,10 @@ def refused(match: str | None) -> Iterator[pytest.ExceptionInfo]:
     assert Event.objects.count() == before
 
 
+def _side(key, name, time_zone):
+    return {"key": key, "name": name, "language": "ko", "time_zone": time_zone}
+
+
 def _charter(**overrides):
     arguments = {
         "slug": "panmunjom",
@@ -33,25 +38,24 @@ def _charter(**overrides):
         "time_zone": "Asia/Seoul",
         "launched_on": dt.date(2024, 1, 1),
         "sides": (
-            offices.SideSpec("south", "The South", "ko", "Asia/Seoul"),
-            offices.SideSpec("north", "The North", "ko", "Asia/Pyongyang"),
+            _side("south", "The South", "Asia/Seoul"),
+            _side("north", "The North", "Asia/Pyongyang"),
         ),
-        "actor": OPERATOR,
-        "now": T0,
     } | overrides
-    return offices.charter_office(**arguments)
+    return offices.charter_office(command=CharterOffice(**arguments), actor=OPERATOR, now=T0)
 
 
 @pytest.mark.parametrize(
     ("overrides", "message", "field"),
     [
         ({"time_zone": "Mars/Olympus"}, "unknown time zone 'Mars/Olympus'", "time_zone"),
-        ({"time_zone": "Asia/Seoul "}, "is not a time zone name", "time_zone"),
+        # A command strips stray spaces: "Asia/Seoul " is Asia/Seoul, " " is no zone.
+        ({"time_zone": " "}, "the time zone is empty", "time_zone"),
         (
             {
                 "sides": (
-                    offices.SideSpec("south", "The South", "ko", "Asia/Seoul"),
-                    offices.SideSpec("north", "The North", "ko", "Asia/Pyeongyang"),
+                    _side("south", "The South", "Asia/Seoul"),
+                    _side("north", "The North", "Asia/Pyeongyang"),
                 )
             },
             "unknown time zone 'Asia/Pyeongyang'",
@@ -61,8 +65,8 @@ def _charter(**overrides):
         (
             {
                 "sides": (
-                    offices.SideSpec("south", "The South", "ko", "Asia/Seoul"),
-                    offices.SideSpec("south", "Also south", "ko", "Asia/Seoul"),
+                    _side("south", "The South", "Asia/Seoul"),
+                    _side("south", "Also south", "Asia/Seoul"),
                 )
             },
             "the two sides need different keys",
@@ -78,17 +82,23 @@ def test_charter_office_refuses_bad_settings(world, overrides, message, field):
     assert list(Office.objects.values_list("id", flat=True)) == ["testoffice"]
 
 
+def test_a_sides_refusal_names_the_side(world):
+    bad = _side("North", "The North", "Asia/Pyongyang")
+    with refused("the second side's key must be lowercase letters") as info:
+        _charter(sides=(_side("south", "The South", "Asia/Seoul"), bad))
+    assert info.value.field == "sides"
+
+
 def _add(world, **overrides):
     arguments = {
-        "office": world.office,
         "username": "newcomer",
         "full_name": "A Newcomer",
         "role": "staff",
         "side": "south",
-        "actor": OPERATOR,
-        "now": T0,
     } | overrides
-    return offices.add_member(**arguments)
+    return offices.add_member(
+        office=world.office, command=AddMember(**arguments), actor=OPERATOR, now=T0
+    )
 
 
 @pytest.mark.parametrize(
@@ -96,7 +106,7 @@ def _add(world, **overrides):
     [
         ({"time_zone": "Asia/Kaesong"}, "unknown time zone 'Asia/Kaesong'"),
         ({"username": "nobody"}, "there is no account named 'nobody'"),
-        ({"role": "king"}, "role must be one of head, deputy, staff, observer"),
+        ({"role": "king"}, "the role must be one of 'head', 'deputy', 'staff' or 'observer'"),
         ({"side": None}, "only an observer can belong to neither side"),
         ({"side": "east"}, "has no side 'east'"),
         ({"role": "head"}, "side south already has a head"),
@@ -143,7 +153,10 @@ def test_add_member_without_a_name_is_refused_for_a_person(world):
 
 def test_a_side_gets_a_new_head_once_the_old_ones_membership_ended(world):
     offices.end_membership(
-        member=world.south_head, active_until=dt.date(2024, 1, 31), actor=OPERATOR, now=T0
+        member=world.south_head,
+        command=EndMembership(active_until=dt.date(2024, 1, 31)),
+        actor=OPERATOR,
+        now=T0,
     )
     make_user("newcomer")
     head = _add(world, role="head", active_from=dt.date(2024, 2, 1))
@@ -155,5 +168,8 @@ def test_a_side_gets_a_new_head_once_the_old_ones_membership_ended(world):
 def test_a_membership_cannot_end_before_it_began(world):
     with refused("cannot end before it began"):
         offices.end_membership(
-            member=world.south_head, active_until=dt.date(2023, 12, 31), actor=OPERATOR, now=T0
+            member=world.south_head,
+            command=EndMembership(active_until=dt.date(2023, 12, 31)),
+            actor=OPERATOR,
+            now=T0,
         )

@@ -16,12 +16,14 @@ from django.test import Client
 from django.urls import reverse
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.api.commands import IssueToken
 from liaison.api.models import ApiToken, issue_token
 from liaison.bundle import check, export
 from liaison.bundle.audit import verify
 from liaison.ledger.models import Event
 from liaison.offices import actions
 from liaison.offices.accounts import by_holder
+from liaison.offices.commands import AddMember, ChangeMember, EndMembership
 from liaison.offices.models import AccountSettings, Member, OperatorAct
 from liaison.testing import OPERATOR, PASSWORD, T0, make_office, make_user
 
@@ -55,24 +57,24 @@ def two_offices(world):
     second = make_office("second")
     actions.add_member(
         office=second,
-        username=user.username,
-        full_name="South Staff",
-        role="staff",
-        side="north",
+        command=AddMember(
+            username=user.username, full_name="South Staff", role="staff", side="north"
+        ),
         actor=OPERATOR,
         now=T0,
     )
     third = make_office("third")
     ended = actions.add_member(
         office=third,
-        username=user.username,
-        full_name="South Staff",
-        role="staff",
-        side="south",
+        command=AddMember(
+            username=user.username, full_name="South Staff", role="staff", side="south"
+        ),
         actor=OPERATOR,
         now=T0,
     )
-    actions.end_membership(member=ended, active_until=T0.date(), actor=OPERATOR, now=T0)
+    actions.end_membership(
+        member=ended, command=EndMembership(active_until=T0.date()), actor=OPERATOR, now=T0
+    )
     return user
 
 
@@ -103,7 +105,7 @@ def test_the_admin_names_the_operator_and_the_password_ends_sessions_and_tokens(
 ):
     member_client = Client()
     member_client.force_login(world.south_head.user)
-    token, key = issue_token(world.south_head, name="script", now=T0)
+    token, key = issue_token(world.south_head, command=IssueToken(name="script"), now=T0)
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {key}"}
     assert member_client.get("/").status_code == 200
     assert Client().get("/api/offices", **bearer).status_code == 200
@@ -292,7 +294,10 @@ def test_the_acts_rebuild_as_they_were(world, two_offices, scratch_allowed, oper
     user.save()
     _device(world.north_head.user).delete()
     actions.change_member(
-        member=world.south_deputy, full_name="Deputy Kim", role="deputy", actor=OPERATOR, now=LATER
+        member=world.south_deputy,
+        command=ChangeMember(full_name="Deputy Kim", role="deputy"),
+        actor=OPERATOR,
+        now=LATER,
     )
     assert verify(world.office.id) == []
     assert verify("second") == []

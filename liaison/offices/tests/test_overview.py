@@ -14,6 +14,13 @@ from django.urls import reverse
 from django.utils.html import escape
 
 from liaison.offices import actions
+from liaison.offices.commands import (
+    AddMember,
+    ChangeMember,
+    CharterOffice,
+    CharterSide,
+    EndMembership,
+)
 from liaison.offices.overview import operator_acts_for
 from liaison.testing import OPERATOR, T0, make_user
 
@@ -53,10 +60,7 @@ def test_staff_see_only_acts_on_their_own_account(world):
 def test_the_operator_adding_himself_to_a_side_is_shown_to_its_heads_at_once(world):
     actions.add_member(
         office=world.office,
-        username=OPERATOR,
-        full_name="The Operator",
-        role="staff",
-        side="south",
+        command=AddMember(username=OPERATOR, full_name="The Operator", role="staff", side="south"),
         actor=OPERATOR,
         now=LATER,
     )
@@ -67,15 +71,13 @@ def test_the_operator_adding_himself_to_a_side_is_shown_to_its_heads_at_once(wor
 def test_membership_changes_and_ends_read_as_what_changed(world):
     actions.change_member(
         member=world.north_staff,
-        full_name="North Staff",
-        title="Counsellor",
-        role="deputy",
+        command=ChangeMember(full_name="North Staff", title="Counsellor", role="deputy"),
         actor="root",
         now=LATER,
     )
     actions.end_membership(
         member=world.north_deputy,
-        active_until=dt.date(2024, 1, 31),
+        command=EndMembership(active_until=dt.date(2024, 1, 31)),
         actor=OPERATOR,
         now=LATER + dt.timedelta(minutes=1),
     )
@@ -95,24 +97,25 @@ def test_acts_older_than_thirty_days_or_not_yet_made_are_not_shown(reset):
 
 def test_each_office_shows_its_own_copy_of_an_act_on_an_account_in_both(world):
     second = actions.charter_office(
-        slug="second",
-        name="Second",
-        place="Kaesong",
-        time_zone="Asia/Seoul",
-        launched_on=T0.date(),
-        sides=(
-            actions.SideSpec("east", "The East", "en", "UTC"),
-            actions.SideSpec("west", "The West", "en", "UTC"),
+        command=CharterOffice(
+            slug="second",
+            name="Second",
+            place="Kaesong",
+            time_zone="Asia/Seoul",
+            launched_on=T0.date(),
+            sides=(
+                CharterSide(key="east", name="The East", language="en", time_zone="UTC"),
+                CharterSide(key="west", name="The West", language="en", time_zone="UTC"),
+            ),
         ),
         actor=OPERATOR,
         now=T0,
     )
     other = actions.add_member(
         office=second,
-        username=world.south_staff.username,
-        full_name="South Staff",
-        role="staff",
-        side="east",
+        command=AddMember(
+            username=world.south_staff.username, full_name="South Staff", role="staff", side="east"
+        ),
         actor=OPERATOR,
         now=T0,
     )
@@ -130,10 +133,9 @@ def test_the_read_model_is_one_query_however_many_acts(reset, django_assert_num_
         make_user(f"extra-{number}")
         actions.add_member(
             office=world.office,
-            username=f"extra-{number}",
-            full_name=f"Extra {number}",
-            role="staff",
-            side="south",
+            command=AddMember(
+                username=f"extra-{number}", full_name=f"Extra {number}", role="staff", side="south"
+            ),
             actor=OPERATOR,
             now=LATER,
         )

@@ -13,6 +13,7 @@ from liaison.ledger.models import Event
 from liaison.lib.errors import Conflict, NotAllowed, NotFound, Refused
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
+from liaison.offices.commands import EndMembership
 from liaison.records import commitments, frameworks, meeting_records, readouts
 from liaison.records import minutes as minutes_actions
 from liaison.records.commands import (
@@ -470,7 +471,10 @@ def test_a_head_whose_membership_ended_cannot_sign(held):
         member=held.north_head, command=ProposeMinutes(session=S, version=1), now=LATER
     )
     ended = offices.end_membership(
-        member=held.south_head, active_until=dt.date(2024, 1, 4), actor=OPERATOR, now=LATER
+        member=held.south_head,
+        command=EndMembership(active_until=dt.date(2024, 1, 4)),
+        actor=OPERATOR,
+        now=LATER,
     )
     with refused("not active", NotAllowed):
         minutes_actions.sign_minutes(

@@ -18,6 +18,7 @@ from liaison.lib.errors import NotAllowed, Refused
 from liaison.meetings import attending
 from liaison.meetings.commands import CheckInTo
 from liaison.signing import checkpoints, formats, keys
+from liaison.signing.commands import RotateKey, SignCheckpoint
 from liaison.signing.models import Checkpoint, Cosignature, KeySecret, Refusal, SideKey
 from liaison.testing import T0, weekly
 
@@ -162,7 +163,9 @@ def test_a_truncated_log_is_refused(busy):
 def test_rotating_a_key_is_signed_by_the_old_and_the_new_key(busy):
     checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
     old = keys.current_key(busy.office, "south")
-    new = keys.rotate(member=busy.south_deputy, reason="Yearly renewal.", now=NOW)
+    new = keys.rotate(
+        member=busy.south_deputy, command=RotateKey(reason="Yearly renewal."), now=NOW
+    )
     event = Event.objects.get(log__office="testoffice", log__side="south", type="key.rotated")
     body = json.loads(bytes(event.data))["body"]
     assert body["reason"] == new.reason == "Yearly renewal."
@@ -196,13 +199,13 @@ def test_a_rotation_without_a_fit_reason_is_refused_and_writes_nothing(busy, rea
     checkpoints.sign_checkpoint(busy.office, "south", now=NOW, reason="demand")
     before = (Event.objects.count(), SideKey.objects.count())
     with pytest.raises(Refused, match=message) as refused:
-        keys.rotate(member=busy.south_head, reason=reason, now=NOW)
+        keys.rotate(member=busy.south_head, command=RotateKey(reason=reason), now=NOW)
     assert refused.value.field == "reason"
     assert (Event.objects.count(), SideKey.objects.count()) == before
 
 
 def test_a_reason_of_500_characters_is_kept_whole(busy):
-    key = keys.rotate(member=busy.south_head, reason="r" * 500, now=NOW)
+    key = keys.rotate(member=busy.south_head, command=RotateKey(reason="r" * 500), now=NOW)
     assert key.reason == "r" * 500
 
 
@@ -210,15 +213,15 @@ def test_only_a_head_or_deputy_rotates_a_key_or_asks_for_a_checkpoint(busy):
     before = Event.objects.count()
     for member in (busy.south_staff, busy.observer):
         with pytest.raises(NotAllowed):
-            keys.rotate(member=member, reason="Yearly renewal.", now=NOW)
+            keys.rotate(member=member, command=RotateKey(reason="Yearly renewal."), now=NOW)
         with pytest.raises(NotAllowed):
-            checkpoints.sign_on_demand(member=member, now=NOW)
+            checkpoints.sign_on_demand(member=member, command=SignCheckpoint(), now=NOW)
     assert Event.objects.count() == before and not SideKey.objects.exists()
 
 
 def test_an_empty_log_has_nothing_to_sign(world):
     with pytest.raises(Refused, match="log is empty"):
-        checkpoints.sign_on_demand(member=world.south_head, now=NOW)
+        checkpoints.sign_on_demand(member=world.south_head, command=SignCheckpoint(), now=NOW)
 
 
 def test_verify_reports_a_log_that_no_longer_matches_its_checkpoint(busy, scratch_allowed):

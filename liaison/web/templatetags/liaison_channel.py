@@ -8,7 +8,7 @@ from typing import Any
 
 from django import template
 
-from liaison.channel import actions
+from liaison.channel import notes as channel_notes
 from liaison.channel.models import PrivateNote
 from liaison.offices.models import Member, Role
 from liaison.web.channel_forms import NoteForm, filesize
@@ -33,9 +33,9 @@ def private_notes(
     record's page's section (``#notes``).
 
     ``notes`` is for a page that shows many records of a kind, each with its notes (the
-    messages of a thread, the register of commitments): what ``actions.notes_on`` read
+    messages of a thread, the register of commitments): what ``notes.notes_on`` read
     for all of them in one query. The block is then the record's own, compact and
-    named ``#notes-<key>``. Notes are read only through ``actions.notes_for`` and
+    named ``#notes-<key>``. Notes are read only through ``notes.notes_for`` and
     ``notes_on``, which take the viewer's side: no page can include another side's
     notes by passing the wrong record or member."""
     member: Member | None = context.get("member")
@@ -47,7 +47,7 @@ def private_notes(
         "office": context["office"],
         "member": member,
         "notes": (
-            actions.notes_for(member, target_kind, target_key)
+            channel_notes.notes_for(member, target_kind, target_key)
             if notes is None
             else notes.get(target_key, [])
         ),

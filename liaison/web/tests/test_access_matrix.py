@@ -36,10 +36,13 @@ from django.db import transaction
 from django.test import Client, override_settings
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from liaison.api.commands import IssueToken
 from liaison.api.models import issue_token
 from liaison.api.tests import conftest as api
-from liaison.channel import actions as channel
+from liaison.channel import messages as channel_messages
+from liaison.channel import notes as channel_notes
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import AddNote, SendMessage
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.meetings import proposing
@@ -125,12 +128,14 @@ def build() -> Matrix:
     at = api.CHANNEL_AT
     # Message keys count each side's log's events, so they are read back, not assumed.
     sent = {m.subject: m.key for m in Message.objects.filter(office=world.office)}
-    annex = channel.send_message(
+    annex = channel_messages.send_message(
         member=world.north_head,
-        kind="notice",
-        subject="Annex",
-        body="The annex.",
-        uploads=[Upload("annex.pdf", NORTH_PDF)],
+        command=SendMessage(
+            kind="notice",
+            subject="Annex",
+            body="The annex.",
+            attachments=[Upload("annex.pdf", NORTH_PDF)],
+        ),
         now=at,
     )
     notes: dict[str, str] = {}
@@ -148,15 +153,15 @@ def build() -> Matrix:
             ),
             now=at,
         )
-        note = channel.add_note(
+        note = channel_notes.add_note(
             member=staff,
-            target_kind="message",
-            target_key=sent["Weekly meetings"],
-            body=SECRET[side],
+            command=AddNote(
+                target_kind="message", target_key=sent["Weekly meetings"], body=SECRET[side]
+            ),
             now=at,
         )
         notes[side] = note.key
-        token, _key = issue_token(head, name="script", now=at)
+        token, _key = issue_token(head, command=IssueToken(name="script"), now=at)
         tokens[side] = token.prefix
     proposals: dict[str, str] = {}
     for side, day in (("south", 20), ("north", 21)):

@@ -23,6 +23,7 @@ from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 import config.settings as project_settings
+from liaison.api.commands import IssueToken
 from liaison.api.models import ApiToken, issue_token
 from liaison.testing import PASSWORD, T0
 
@@ -313,7 +314,7 @@ def test_a_password_change_ends_the_other_sessions(world):
 def test_deactivating_an_account_ends_its_sessions_and_tokens(world):
     client = Client()
     sign_in(client, world.north_head.username)
-    _, key = issue_token(world.north_head, name="script", now=T0)
+    _, key = issue_token(world.north_head, command=IssueToken(name="script"), now=T0)
     user = world.north_head.user
     user.is_active = False
     user.save()
@@ -327,8 +328,8 @@ def test_deactivating_an_account_ends_its_sessions_and_tokens(world):
 
 
 def test_the_office_list_links_to_the_account_page_which_revokes_tokens(world, client):
-    token, key = issue_token(world.south_head, name="nightly", now=T0)
-    theirs, _ = issue_token(world.north_head, name="theirs", now=T0)
+    token, key = issue_token(world.south_head, command=IssueToken(name="nightly"), now=T0)
+    theirs, _ = issue_token(world.north_head, command=IssueToken(name="theirs"), now=T0)
     client.force_login(world.south_head.user)
     assert f'href="{reverse("account")}"' in client.get(HOME).content.decode()
     page = client.get(reverse("account")).content.decode()

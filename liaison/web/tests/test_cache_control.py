@@ -8,6 +8,7 @@ import pytest
 import time_machine
 from django.test import Client
 
+from liaison.api.commands import IssueToken
 from liaison.api.models import issue_token
 from liaison.testing import T0
 
@@ -33,7 +34,7 @@ def test_the_session_api_and_a_token_answer_are_not_stored(world, client: Client
     client.force_login(world.north_staff.user)
     assert no_store(client.get("/api/offices"))
     with time_machine.travel(T0, tick=False):
-        _token, key = issue_token(world.south_staff, name="script", now=T0)
+        _token, key = issue_token(world.south_staff, command=IssueToken(name="script"), now=T0)
     bearer = Client().get("/api/offices/testoffice/messages", HTTP_AUTHORIZATION=f"Bearer {key}")
     assert bearer.status_code == 200
     assert no_store(bearer)

@@ -16,8 +16,11 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from liaison.channel import actions
+from liaison.channel import messages
+from liaison.channel import notes as channel_notes
+from liaison.channel import receipts as channel_receipts
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import Acknowledge, AddNote, SendMessage
 from liaison.channel.models import Message, NotificationPreference, PrivateNote, Receipt
 from liaison.ledger.models import Event
 from liaison.records import commitments, minutes
@@ -48,7 +51,9 @@ def notice(world: World, **kwargs: object) -> Message:
         "now": SENT,
     }
     values.update(kwargs)
-    return actions.send_message(**values)
+    member, now = values.pop("member"), values.pop("now")
+    values["attachments"] = values.pop("uploads", ())
+    return messages.send_message(member=member, command=SendMessage(**values), now=now)
 
 
 def url(world: World, name: str, *args: object) -> str:
@@ -323,7 +328,7 @@ def test_an_empty_reply_is_refused_and_its_file_not_kept(world, sent, as_user):
             url(world, "office-message-reply", sent.key), data
         )
     assert response.status_code == 400
-    assert "This field is required." in response.text.split('id="reply-form"', 1)[1]
+    assert "the message is empty: write its text" in response.text.split('id="reply-form"', 1)[1]
     assert Message.objects.count() == 1
     assert stored() == files_before
 
@@ -406,11 +411,13 @@ def test_a_file_is_not_found_off_the_office_or_off_its_message(world, sent, as_u
 
 def test_the_inbox_searches_subjects_and_texts_and_pages_through_them(world, as_user):
     for number in range(30):
-        actions.send_message(
+        messages.send_message(
             member=world.south_head,
-            kind="notice",
-            subject=f"Rail survey {number}" if number % 10 == 0 else f"Notice {number}",
-            body="Timber for the rail sleepers." if number == 7 else "Routine business.",
+            command=SendMessage(
+                kind="notice",
+                subject=f"Rail survey {number}" if number % 10 == 0 else f"Notice {number}",
+                body="Timber for the rail sleepers." if number == 7 else "Routine business.",
+            ),
             now=SENT + dt.timedelta(minutes=number),
         )
     client = as_user(world.north_staff)
@@ -434,11 +441,11 @@ def test_the_inbox_searches_subjects_and_texts_and_pages_through_them(world, as_
 
 def test_the_sent_list_keeps_the_search_in_its_page_links(world, as_user):
     for number in range(27):
-        actions.send_message(
+        messages.send_message(
             member=world.south_head,
-            kind="notice",
-            subject=f"Rail notice {number}",
-            body="Routine business.",
+            command=SendMessage(
+                kind="notice", subject=f"Rail notice {number}", body="Routine business."
+            ),
             now=SENT,
         )
     with time_machine.travel(LATER, tick=False):
@@ -469,23 +476,25 @@ def test_a_side_keeps_notes_on_a_thread_that_only_it_sees(world, sent, as_user):
 
 
 def test_each_message_of_a_thread_shows_its_own_notes_beside_it(world, sent, as_user):
-    reply = actions.send_message(
+    reply = messages.send_message(
         member=world.north_head,
-        kind="reply",
-        subject="Re: Weekly meetings",
-        body="We will attend.",
-        in_reply_to=sent.key,
+        command=SendMessage(
+            kind="reply",
+            subject="Re: Weekly meetings",
+            body="We will attend.",
+            in_reply_to=sent.key,
+        ),
         now=SENT,
     )
     for key, body in ((sent.key, "On the notice."), (reply.key, "On their reply.")):
-        actions.add_note(
-            member=world.south_staff, target_kind="message", target_key=key, body=body, now=SENT
+        channel_notes.add_note(
+            member=world.south_staff,
+            command=AddNote(target_kind="message", target_key=key, body=body),
+            now=SENT,
         )
-    actions.add_note(
+    channel_notes.add_note(
         member=world.north_staff,
-        target_kind="message",
-        target_key=reply.key,
-        body="The North's own.",
+        command=AddNote(target_kind="message", target_key=reply.key, body="The North's own."),
         now=SENT,
     )
     with time_machine.travel(LATER, tick=False):
@@ -522,11 +531,11 @@ def test_the_register_shows_each_commitments_notes_in_its_row(office, as_user):
         ),
         now=LATER,
     )
-    actions.add_note(
+    channel_notes.add_note(
         member=office.north_staff,
-        target_kind="commitment",
-        target_key="rail-study",
-        body="The North doubts the date.",
+        command=AddNote(
+            target_kind="commitment", target_key="rail-study", body="The North doubts the date."
+        ),
         now=LATER,
     )
     with time_machine.travel(LATER, tick=False):
@@ -550,11 +559,9 @@ def test_notes_appear_on_the_session_record_and_minutes_pages(office, as_user):
                 command=SaveMinutes(session=key, base_version=0, text="Met."),
                 now=LATER,
             )
-        actions.add_note(
+        channel_notes.add_note(
             member=office.north_staff,
-            target_kind=kind,
-            target_key=key,
-            body=f"The North notes the {kind}",
+            command=AddNote(target_kind=kind, target_key=key, body=f"The North notes the {kind}"),
             now=LATER,
         )
     pages = {"session": "session-detail", "minutes": "session-minutes"}
@@ -581,7 +588,7 @@ def test_a_refused_note_keeps_nothing_and_says_why(world, sent, as_user):
             {"target_kind": "message", "target_key": sent.key, "body": "An analyst's view."},
         )
     assert empty.status_code == missing.status_code == 400
-    assert "This field is required." in empty.text
+    assert "the note is empty" in empty.text
     assert "there is no message &#x27;north-99&#x27; to note" in missing.text
     assert "On nothing." in missing.text  # what was typed is kept for another try
     assert observer.status_code == 403
@@ -592,11 +599,9 @@ def test_a_page_names_notes_by_their_random_key_never_by_a_number(world, sent, a
     # One integer sequence numbers every side's notes: an anchor "note-7" after "note-3"
     # told the North that the South had written three notes meanwhile.
     for body in ("First.", "Second."):
-        actions.add_note(
+        channel_notes.add_note(
             member=world.north_staff,
-            target_kind="message",
-            target_key=sent.key,
-            body=body,
+            command=AddNote(target_kind="message", target_key=sent.key, body=body),
             now=SENT,
         )
     with time_machine.travel(LATER, tick=False):
@@ -610,8 +615,10 @@ def test_a_page_names_notes_by_their_random_key_never_by_a_number(world, sent, a
 
 
 def test_only_the_author_removes_a_note_and_the_other_side_finds_none(world, sent, as_user):
-    note = actions.add_note(
-        member=world.south_staff, target_kind="message", target_key=sent.key, body="Ours.", now=SENT
+    note = channel_notes.add_note(
+        member=world.south_staff,
+        command=AddNote(target_kind="message", target_key=sent.key, body="Ours."),
+        now=SENT,
     )
     target = url(world, "office-note-delete", note.key)
     data = {"target_kind": "message", "target_key": sent.key}
@@ -659,7 +666,9 @@ def test_the_dashboard_shows_how_long_the_sides_messages_have_waited(world, sent
     assert url(world, "office-message", sent.key) in panel
     assert "Nothing The North sent is waiting for an answer." in north
     assert "awaiting-heading" not in observer
-    actions.acknowledge(member=world.north_head, key=sent.key, now=waited)
+    channel_receipts.acknowledge(
+        member=world.north_head, command=Acknowledge(message=sent.key), now=waited
+    )
     with time_machine.travel(waited, tick=False):
         south = as_user(world.south_staff).get(url(world, "office-dashboard")).text
     assert "Nothing The South sent is waiting for an answer." in south

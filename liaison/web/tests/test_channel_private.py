@@ -24,7 +24,8 @@ from liaison.api.tests.conftest import (
     recorded,
 )
 from liaison.api.tests.test_notes import every_get
-from liaison.channel import actions
+from liaison.channel import notes
+from liaison.channel.commands import AddNote
 from liaison.channel.models import Message
 from liaison.testing import World
 
@@ -56,20 +57,16 @@ def everything(world: World) -> str:
         "commitment": COMMITMENT,
     }
     for kind, key in targets.items():
-        actions.add_note(
+        notes.add_note(
             member=world.south_deputy,
-            target_kind=kind,
-            target_key=key,
-            body=f"{SECRET} ({kind})",
+            command=AddNote(target_kind=kind, target_key=key, body=f"{SECRET} ({kind})"),
             now=CHANNEL_AT,
         )
     # A reply is noted as a message is, and shown beside it in its thread.
     reply = Message.objects.get(in_reply_to__key=notice).key
-    actions.add_note(
+    notes.add_note(
         member=world.south_deputy,
-        target_kind="message",
-        target_key=reply,
-        body=f"{SECRET} (reply)",
+        command=AddNote(target_kind="message", target_key=reply, body=f"{SECRET} (reply)"),
         now=CHANNEL_AT,
     )
     return notice

@@ -9,8 +9,9 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison.channel import actions
+from liaison.channel import messages
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import SendMessage
 from liaison.channel.models import Message
 from liaison.testing import World
 
@@ -39,13 +40,15 @@ def _messages(world: World, count: int) -> str:
     first = None
     for number in range(count):
         north = number % 2 == 1
-        message = actions.send_message(
+        message = messages.send_message(
             member=world.north_head if north else world.south_head,
-            kind="reply" if first else "notice",
-            subject=f"Notice {number}",
-            body="Routine business.",
-            in_reply_to=first or "",
-            uploads=[Upload("agenda.pdf", PDF)] if number % 5 == 0 else (),
+            command=SendMessage(
+                kind="reply" if first else "notice",
+                subject=f"Notice {number}",
+                body="Routine business.",
+                in_reply_to=first or "",
+                attachments=[Upload("agenda.pdf", PDF)] if number % 5 == 0 else (),
+            ),
             now=SENT,
         )
         first = first or message.key

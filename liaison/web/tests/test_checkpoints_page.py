@@ -107,8 +107,8 @@ def test_a_deputy_rotates_the_sides_key_with_a_reason_both_sides_read(signed, as
 @pytest.mark.parametrize(
     ("data", "error"),
     [
-        ({"confirm": "on"}, "This field is required."),
-        ({"reason": "   ", "confirm": "on"}, "This field is required."),
+        ({"confirm": "on"}, "say why your side rotates its key"),
+        ({"reason": "   ", "confirm": "on"}, "say why your side rotates its key"),
         ({"reason": "x" * 501, "confirm": "on"}, "at most 500 characters"),
         ({"reason": "Stolen\u202e.", "confirm": "on"}, "bidirectional"),
         ({"reason": REASON}, "Tick the box to confirm: nothing was done without it."),

@@ -11,7 +11,8 @@ import pytest
 from asgiref.sync import async_to_sync, sync_to_async
 from django.test import AsyncClient
 
-from liaison.channel import actions
+from liaison.channel import messages
+from liaison.channel.commands import SendMessage
 from liaison.testing import T0, make_world
 
 URL = "/offices/testoffice/live/"
@@ -50,8 +51,10 @@ async def _a_connected_client_receives_a_new_message_as_it_is_sent() -> None:
     assert response["Content-Type"] == "text/event-stream"
     chunks = aiter(response.streaming_content)
     assert "retry: 3000" in (await anext(chunks)).decode()
-    await sync_to_async(actions.send_message)(
-        member=world.south_head, kind="notice", subject="Now", body="Live", now=NOW
+    await sync_to_async(messages.send_message)(
+        member=world.south_head,
+        command=SendMessage(kind="notice", subject="Now", body="Live"),
+        now=NOW,
     )
     update = await _next_update(chunks)
     assert (update["kind"], update["side"]) == ("message", "south")
@@ -63,11 +66,15 @@ def test_a_reconnecting_client_resumes_after_the_last_event_it_saw(fast):
 
 async def _a_reconnecting_client_resumes_after_the_last_event_it_saw() -> None:
     world = await sync_to_async(make_world)()
-    first = await sync_to_async(actions.send_message)(
-        member=world.south_head, kind="notice", subject="One", body="1", now=NOW
+    first = await sync_to_async(messages.send_message)(
+        member=world.south_head,
+        command=SendMessage(kind="notice", subject="One", body="1"),
+        now=NOW,
     )
-    await sync_to_async(actions.send_message)(
-        member=world.south_head, kind="notice", subject="Two", body="2", now=NOW
+    await sync_to_async(messages.send_message)(
+        member=world.south_head,
+        command=SendMessage(kind="notice", subject="Two", body="2"),
+        now=NOW,
     )
     assert first.event_seq == 1
     client = AsyncClient()
@@ -84,8 +91,10 @@ def test_a_point_that_is_not_the_offices_starts_the_stream_now(fast):
 
 async def _a_point_that_is_not_the_offices_starts_the_stream_now() -> None:
     world = await sync_to_async(make_world)()
-    await sync_to_async(actions.send_message)(
-        member=world.south_head, kind="notice", subject="Before", body="1", now=NOW
+    await sync_to_async(messages.send_message)(
+        member=world.south_head,
+        command=SendMessage(kind="notice", subject="Before", body="1"),
+        now=NOW,
     )
     client = AsyncClient()
     await sync_to_async(lambda: client.force_login(world.north_head.user))()
@@ -94,8 +103,10 @@ async def _a_point_that_is_not_the_offices_starts_the_stream_now() -> None:
         response = await client.get(URL, headers={"Last-Event-ID": header})
         chunks = aiter(response.streaming_content)
         await anext(chunks)  # retry:
-        await sync_to_async(actions.send_message)(
-            member=world.south_head, kind="notice", subject=header, body="2", now=NOW
+        await sync_to_async(messages.send_message)(
+            member=world.south_head,
+            command=SendMessage(kind="notice", subject=header, body="2"),
+            now=NOW,
         )
         update = await _next_update(chunks)
         assert update["kind"] == "message"

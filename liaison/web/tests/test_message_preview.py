@@ -18,8 +18,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from liaison.channel import actions
+from liaison.channel import messages
 from liaison.channel.attachments import Upload
+from liaison.channel.commands import SendMessage
 from liaison.channel.models import Message
 from liaison.ledger.models import Event
 from liaison.testing import World
@@ -199,12 +200,14 @@ def test_what_the_send_would_refuse_is_said_on_the_compose_form_and_nothing_is_h
 def test_an_identical_message_sent_moments_before_is_named_and_sent_again_only_if_confirmed(
     world, head
 ):
-    first = actions.send_message(
+    first = messages.send_message(
         member=world.south_deputy,
-        kind="proposal",
-        subject="Rail-link survey",
-        body="We propose a joint survey in March.\n\nTeams of <b>five</b> & a driver.",
-        uploads=[Upload("survey.pdf", PDF), Upload("notes.txt", NOTES)],
+        command=SendMessage(
+            kind="proposal",
+            subject="Rail-link survey",
+            body="We propose a joint survey in March.\n\nTeams of <b>five</b> & a driver.",
+            attachments=[Upload("survey.pdf", PDF), Upload("notes.txt", NOTES)],
+        ),
         now=AT - dt.timedelta(minutes=3),
     )
     response = preview(head, world, compose())
@@ -218,12 +221,14 @@ def test_an_identical_message_sent_moments_before_is_named_and_sent_again_only_i
 
 def test_an_identical_message_sent_meanwhile_stops_the_send_and_says_when(world, head):
     token = draft_of(preview(head, world, compose()))  # nothing identical yet
-    first = actions.send_message(  # from another tab, a minute later
+    first = messages.send_message(
         member=world.south_head,
-        kind="proposal",
-        subject="Rail-link survey",
-        body="We propose a joint survey in March.\n\nTeams of <b>five</b> & a driver.",
-        uploads=[Upload("notes.txt", NOTES), Upload("survey.pdf", PDF)],
+        command=SendMessage(
+            kind="proposal",
+            subject="Rail-link survey",
+            body="We propose a joint survey in March.\n\nTeams of <b>five</b> & a driver.",
+            attachments=[Upload("notes.txt", NOTES), Upload("survey.pdf", PDF)],
+        ),
         now=AT - dt.timedelta(minutes=1),
     )
     before = Event.objects.count()
@@ -241,11 +246,9 @@ def test_an_identical_message_sent_meanwhile_stops_the_send_and_says_when(world,
 
 
 def test_a_reply_is_previewed_too_and_edit_returns_to_its_thread(world, as_user):
-    notice = actions.send_message(
+    notice = messages.send_message(
         member=world.south_head,
-        kind="notice",
-        subject="Weekly meetings",
-        body="We propose Fridays.",
+        command=SendMessage(kind="notice", subject="Weekly meetings", body="We propose Fridays."),
         now=AT - dt.timedelta(hours=1),
     )
     client = as_user(world.north_head)

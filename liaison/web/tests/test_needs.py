@@ -19,7 +19,8 @@ from liaison.attention.tests.helpers import (
     proposal,
     refused,
 )
-from liaison.channel import actions as channel
+from liaison.channel import notes
+from liaison.channel.commands import AddNote
 from liaison.channel.models import Receipt
 from liaison.records import minutes, readouts
 from liaison.records.commands import SaveReadoutDraft, SignMinutes
@@ -79,11 +80,9 @@ def test_the_other_sides_head_sees_his_own_items_and_none_of_this_sides_private_
     sent = notice(office, "south_head", "Talks on Friday", FIRST_START)
     commitment(office, "south-only", AFTER.date(), ["south"], FIRST_START)
     # The South's private content, about the very things waiting on the North.
-    channel.add_note(
+    notes.add_note(
         member=office.south_staff,
-        target_kind="message",
-        target_key=sent.key,
-        body=SECRET,
+        command=AddNote(target_kind="message", target_key=sent.key, body=SECRET),
         now=AFTER,
     )
     readouts.save_readout_draft(

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from liaison.api.commands import IssueToken
 from liaison.api.models import issue_token
 from liaison.api.tests.conftest import AFTER_FIRST, FIRST, office_url, proposed
 from liaison.ledger.models import Event
@@ -145,7 +146,7 @@ def test_the_api_refuses_a_stale_session_with_a_403_and_signs_after_reauthentica
 
 def test_a_bearer_token_signs_without_reauthentication(world):
     proposed(world)
-    _, key = issue_token(world.south_head, name="signer", now=AFTER_FIRST)
+    _, key = issue_token(world.south_head, command=IssueToken(name="signer"), now=AFTER_FIRST)
     bearer = Client(headers={"Authorization": f"Bearer {key}"})
     with time_machine.travel(AFTER_FIRST, tick=False):
         response = bearer.post(

@@ -20,6 +20,7 @@ from liaison.meetings import attending, calling_off
 from liaison.meetings.commands import CancelSession, CheckInTo
 from liaison.meetings.models import PROPOSAL_TYPES, Proposal
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.testing import (
     OPERATOR,
     agreed_cadence,
@@ -621,11 +622,13 @@ def test_the_month_is_the_viewers(office, as_user):
     make_user("analyst")
     analyst = offices.add_member(
         office=office.office,
-        username="analyst",
-        full_name="Analyst in London",
-        role="observer",
-        side=None,
-        time_zone="UTC",
+        command=AddMember(
+            username="analyst",
+            full_name="Analyst in London",
+            role="observer",
+            side=None,
+            time_zone="UTC",
+        ),
         actor=OPERATOR,
         now=BEFORE,
     )

@@ -11,7 +11,8 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from liaison.channel import actions as channel
+from liaison.channel import notes
+from liaison.channel.commands import AddNote
 from liaison.meetings import answering, calling_off, proposing
 from liaison.meetings.changes import recent_changes
 from liaison.meetings.commands import (
@@ -175,11 +176,11 @@ def test_nothing_private_of_the_other_side_is_shown(office, as_user):
     calling_off.cancel_session(
         member=office.north_head, command=CancelSession(key=KEY, reason="Holiday"), now=NOW
     )
-    channel.add_note(
+    notes.add_note(
         member=office.north_head,
-        target_kind="session",
-        target_key=KEY,
-        body="We cancel to stall the rail study",
+        command=AddNote(
+            target_kind="session", target_key=KEY, body="We cancel to stall the rail study"
+        ),
         now=NOW,
     )
     page_of_south = section(as_user(office.south_head), office)

@@ -13,6 +13,7 @@ from django.utils import timezone
 from liaison.meetings import attending, calling_off
 from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence
 from liaison.offices import actions as offices
+from liaison.offices.commands import AddMember
 from liaison.testing import (
     OPERATOR,
     agreed_move,
@@ -231,11 +232,13 @@ def test_a_member_in_utc_sees_a_seoul_ten_oclock_session_at_one(office, as_user)
     make_user("analyst")
     analyst = offices.add_member(
         office=office.office,
-        username="analyst",
-        full_name="Analyst in London",
-        role="observer",
-        side=None,
-        time_zone="UTC",
+        command=AddMember(
+            username="analyst",
+            full_name="Analyst in London",
+            role="observer",
+            side=None,
+            time_zone="UTC",
+        ),
         actor=OPERATOR,
         now=BEFORE,
     )

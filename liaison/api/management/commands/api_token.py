@@ -13,13 +13,14 @@ from typing import Any
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
 
-from liaison.api.models import PREFIX_LENGTH, ApiToken, issue_token
+from liaison.api.commands import PREFIX_LENGTH, IssueToken, RevokeToken
+from liaison.api.models import ApiToken, issue_operator_token, revoke_token
 from liaison.lib import clock
+from liaison.lib.commands import Invalid
 from liaison.lib.errors import Refused
 from liaison.offices.access import offices_for
-from liaison.offices.actions import OPERATOR, record_operator_act
+from liaison.offices.actions import OPERATOR
 from liaison.offices.models import Member
 
 
@@ -28,6 +29,13 @@ def _user(username: str) -> AbstractBaseUser:
     if user is None:
         raise CommandError(f"no account named {username!r}")
     return user
+
+
+def _line(exc: Refused) -> str:
+    """A refusal as one line of stderr (a command's ``Invalid``: each field's messages)."""
+    if isinstance(exc, Invalid):
+        return "; ".join(m for messages in exc.errors.values() for m in messages)
+    return exc.message
 
 
 def _when(value: Any) -> str:
@@ -60,28 +68,15 @@ class Command(BaseCommand):
             self.revoke_token(options["prefix"])
 
     def create_token(self, username: str, office: str | None, name: str) -> None:
-        user = _user(username)
-        if not user.is_active:
-            raise CommandError(f"the account {username!r} is inactive")
-        if len(name) > 100:
-            raise CommandError("--name is at most 100 characters")
-        member = self._member(user, username, office)
-        now = clock.now()
         try:
-            # A token acts as the member: the office's charter log says the operator made
-            # one (its member and heads see it), or no token is made.
-            with transaction.atomic():
-                token, key = issue_token(member, name=name, now=now)
-                record_operator_act(
-                    user=user,
-                    kind="account.token_issued",
-                    actor=OPERATOR,
-                    now=now,
-                    offices=[member.office_id],
-                    body={"token": token.prefix},
-                )
+            command = IssueToken(name=name)
+            user = _user(username)
+            member = self._member(user, username, office)
+            token, key = issue_operator_token(
+                member, command=command, actor=OPERATOR, now=clock.now()
+            )
         except Refused as exc:
-            raise CommandError(exc.message) from None
+            raise CommandError(_line(exc)) from None
         self.stdout.write(key)
         self.stderr.write(
             f"Token {token.prefix} for {username} in {member.office_id}: shown once; send it "
@@ -129,12 +124,13 @@ class Command(BaseCommand):
             )
 
     def revoke_token(self, prefix: str) -> None:
-        if len(prefix) != PREFIX_LENGTH:
-            raise CommandError(f"a token's prefix is its first {PREFIX_LENGTH} characters")
-        token = ApiToken.objects.with_prefix(prefix).first()
+        try:
+            command = RevokeToken(token=prefix)
+        except Refused as exc:
+            raise CommandError(_line(exc)) from None
+        token = ApiToken.objects.with_prefix(command.token).first()
         if token is None:
             raise CommandError(f"no token starts with {prefix!r}")
-        if token.is_revoked:
+        if not revoke_token(token, now=clock.now()):
             raise CommandError(f"token {prefix} was already revoked at {_when(token.revoked_at)}")
-        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=clock.now())
         self.stdout.write(f"Revoked token {prefix} ({token.user.get_username()}).")

@@ -8,6 +8,7 @@ from liaison.lib import clock
 from liaison.lib.errors import NotAllowed, Refused
 from liaison.offices.models import Member, Office
 from liaison.signing import keys
+from liaison.signing.commands import RotateKey
 from liaison.signing.models import SideKey
 
 
@@ -39,12 +40,13 @@ class Command(BaseCommand):
             if member is None:
                 raise CommandError(f"{options['user']!r} is not a member of {office.id}")
             try:
-                key = keys.rotate(member=member, reason=options["reason"], now=clock.now())
+                command = RotateKey(reason=options["reason"])
+                key = keys.rotate(member=member, command=command, now=clock.now())
             except (Refused, NotAllowed) as exc:
                 raise CommandError(str(exc)) from None
             self.stdout.write(f"{key.side.key}: new key {key.fingerprint}")
             return
-        rows = SideKey.objects.filter(office=office).select_related("side")
+        rows = SideKey.objects.for_office(office).select_related("side")
         if not rows:
             self.stdout.write("no keys yet: the first checkpoint makes them")
         for key in rows:

@@ -9,7 +9,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from liaison.lib import clock
 from liaison.lib.timezones import DayOutOfRange, check_day, end_of_day, localize
 from liaison.offices.models import Office
-from liaison.timeline.build import KINDS, timeline
+from liaison.timeline.build import timeline
+from liaison.timeline.items import KINDS
 
 
 def _day(option: str, value: str) -> dt.date:
