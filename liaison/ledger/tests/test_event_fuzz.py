@@ -26,7 +26,7 @@ from typing import Any
 
 import pytest
 from django.db import transaction
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from liaison.ledger import log
@@ -209,20 +209,36 @@ def has_unsafe_number(value: Any) -> bool:
     return any(has_unsafe_number(item) for item in value.values())
 
 
-def round_trips_found(name: str) -> int:
-    found = []
+class _Found(Exception):
+    pass
 
-    @settings(FUZZ, max_examples=30, suppress_health_check=list(HealthCheck))
+
+def round_trips_found(name: str) -> bool:
+    """Whether schema-built bodies of ``name`` ever validate and encode. Up to 300 tries,
+    stopping at the first: some types' schemas (dates as patterns, nested lists) make few
+    bodies their models accept, and how many of 30 did varied with the tests run before."""
+
+    # Generation only: the first body found ends the search, and is not shrunk.
+    @settings(
+        FUZZ,
+        max_examples=300,
+        phases=[Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        report_multiple_bugs=False,
+    )
     @given(body=schema_bodies(name))
     def probe(body: dict[str, Any]) -> None:
         try:
             encode(validate_body(name, body).model_dump(mode="json"))
         except (EventRejected, CanonicalError):
             return
-        found.append(body)
+        raise _Found
 
-    probe()
-    return len(found)
+    try:
+        probe()
+    except _Found:
+        return True
+    return False
 
 
 def test_every_type_has_bodies_that_round_trip() -> None:
