@@ -3,19 +3,30 @@ transaction, and the same as what ``make_world()`` builds."""
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management.color import no_style
-from django.db import connection
+from django.db import connection, transaction
 
 from liaison.bundle.audit import verify
 from liaison.ledger.models import Event
+from liaison.meetings.models import Cadence
 from liaison.offices import actions as offices
-from liaison.offices.commands import AddMember
+from liaison.offices.commands import AddMember, ChangeMember
 from liaison.offices.models import Member, Office
-from liaison.testing import OPERATOR, T0, World, WorldRows, make_world
+from liaison.testing import (
+    OPERATOR,
+    T0,
+    World,
+    WorldRows,
+    _reset_sequences,
+    _snapshot,
+    make_world,
+    weekly,
+)
 
 # Differ between two builds by design: the salted password hashes and the accounts'
 # creation time.
@@ -125,3 +136,29 @@ def test_the_world_after_the_transactional_tests(world):
     # pytest-django runs transactional tests last; whichever test follows a flush gets the
     # world back, as this one would if it ran after them.
     _check_world(world)
+
+
+def _retitle_and_weekly(world: World) -> None:
+    # Changes rows the world holds (a member, the charter log's head) and adds others.
+    offices.change_member(
+        member=world.south_staff,
+        command=ChangeMember(full_name="South Staff", role="staff", title="Liaison officer"),
+        actor=OPERATOR,
+        now=T0,
+    )
+    weekly(world)
+
+
+@pytest.mark.parametrize("build", [weekly, _retitle_and_weekly])
+def test_a_layer_puts_back_exactly_what_its_builder_writes(world, django_db_setup, build):
+    # The web tests' ``office`` is the world with the weekly cadence as a layer: each of
+    # its rows, and the rows it changed, as the builder itself writes them.
+    with transaction.atomic():
+        django_db_setup.with_layer(build, copy.deepcopy(world))
+        layered = _snapshot("default")
+        transaction.set_rollback(True)
+    assert Member.objects.get(pk=world.south_staff.pk).title == "Staff"  # rolled back
+    _reset_sequences("default", list(layered))  # as they stood before the layer
+    build(world)
+    assert _snapshot("default") == layered
+    assert Cadence.objects.filter(key="weekly").exists()

@@ -46,7 +46,7 @@ from liaison.records.commands import (
     SaveReadoutDraft,
     SaveRecord,
 )
-from liaison.testing import T0, World, hold, weekly
+from liaison.testing import T0, World, WorldRows, hold, weekly
 
 # The weekly cadence's first session: Friday 5 January 2024, 10:00 Seoul (01:00 UTC).
 FIRST = "weekly-20240105T1000"
@@ -67,9 +67,8 @@ READERS_ONLY = ["south_staff", "north_staff", "observer"]
 
 
 @pytest.fixture
-def cadenced(world: World) -> World:
-    weekly(world)
-    return world
+def cadenced(world: World, django_db_setup: WorldRows) -> World:
+    return django_db_setup.with_layer(weekly, world)
 
 
 @pytest.fixture

@@ -22,15 +22,22 @@ def send(client, world, write, actor):
     )
 
 
-def prepared(world, row):
-    row.setup(world)
-    return row
+@pytest.fixture
+def prepared(world, django_db_setup):
+    """``prepared(row)``: the world with the row's setup done (its rows taken once per
+    test process: every setup passes its instants to the actions)."""
+
+    def prepare(row):
+        django_db_setup.with_layer(row.setup, world)
+        return row
+
+    return prepare
 
 
 @pytest.mark.parametrize("read", READS)
 @pytest.mark.parametrize("role", ROLES)
-def test_every_member_reads_every_record(world, api_as, frozen, role, read):
-    row = prepared(world, READS[read])
+def test_every_member_reads_every_record(world, api_as, frozen, role, read, prepared):
+    row = prepared(READS[read])
     with frozen(row.at):
         response = api_as(role).get(office_url(world, read))
     if role in row.hidden_from:
@@ -41,8 +48,8 @@ def test_every_member_reads_every_record(world, api_as, frozen, role, read):
 
 
 @pytest.mark.parametrize("read", READS)
-def test_an_outsider_gets_404_like_an_unknown_office(world, api_as, frozen, read):
-    row = prepared(world, READS[read])
+def test_an_outsider_gets_404_like_an_unknown_office(world, api_as, frozen, read, prepared):
+    row = prepared(READS[read])
     client = api_as("outsider")
     with frozen(row.at):
         theirs = client.get(office_url(world, read))
@@ -66,9 +73,9 @@ REFUSED = [
 
 @pytest.mark.parametrize(("write", "writer"), WRITERS)
 def test_each_writer_of_either_side_writes_one_event_to_its_sides_log(
-    world, api_as, frozen, writer, write
+    world, api_as, frozen, writer, write, prepared
 ):
-    row = prepared(world, WRITES[write])
+    row = prepared(WRITES[write])
     before = Event.objects.count()
     with frozen(row.at):
         response = send(api_as(writer), world, write, writer)
@@ -92,8 +99,10 @@ def test_each_writer_of_either_side_writes_one_event_to_its_sides_log(
 
 
 @pytest.mark.parametrize(("write", "role"), REFUSED)
-def test_everyone_else_gets_403_and_nothing_is_written(world, api_as, frozen, role, write):
-    row = prepared(world, WRITES[write])
+def test_everyone_else_gets_403_and_nothing_is_written(
+    world, api_as, frozen, role, write, prepared
+):
+    row = prepared(WRITES[write])
     before = Event.objects.count()
     with frozen(row.at):
         response = send(api_as(role), world, write, role)
@@ -103,8 +112,10 @@ def test_everyone_else_gets_403_and_nothing_is_written(world, api_as, frozen, ro
 
 
 @pytest.mark.parametrize("write", WRITES)
-def test_an_outsider_writing_gets_404_and_nothing_is_written(world, api_as, frozen, write):
-    row = prepared(world, WRITES[write])
+def test_an_outsider_writing_gets_404_and_nothing_is_written(
+    world, api_as, frozen, write, prepared
+):
+    row = prepared(WRITES[write])
     before = Event.objects.count()
     with frozen(row.at):
         response = send(api_as("outsider"), world, write, "outsider")
@@ -114,8 +125,8 @@ def test_an_outsider_writing_gets_404_and_nothing_is_written(world, api_as, froz
 
 
 @pytest.mark.parametrize("write", WRITES)
-def test_anonymous_writes_get_401_not_a_csrf_403(world, api_as, frozen, write):
-    row = prepared(world, WRITES[write])
+def test_anonymous_writes_get_401_not_a_csrf_403(world, api_as, frozen, write, prepared):
+    row = prepared(WRITES[write])
     before = Event.objects.count()
     with frozen(row.at):
         response = send(api_as("anonymous"), world, write, "anonymous")

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 
 from liaison.offices.models import Member
-from liaison.testing import T0, World, weekly
+from liaison.testing import T0, World, WorldRows, weekly
 
 KEY = "weekly-20240105T1000"
 START = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
@@ -29,10 +29,10 @@ NEEDS_QUERIES = {"head": 6, "deputy": 5, "staff": 0, "observer": 0}
 
 
 @pytest.fixture
-def office(world: World) -> World:
-    """The shared world with the weekly cadence agreed."""
-    weekly(world)
-    return world
+def office(world: World, django_db_setup: WorldRows) -> World:
+    """The shared world with the weekly cadence agreed (its rows taken once per test
+    process, as the world's are)."""
+    return django_db_setup.with_layer(weekly, world)
 
 
 @pytest.fixture
