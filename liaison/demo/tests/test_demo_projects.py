@@ -13,6 +13,7 @@ import time_machine
 from django.core.management import call_command
 
 from liaison.demo import build as demo
+from liaison.demo.projects import OCTOBER_2018
 from liaison.projects.overview import projects_of, third_parties_of
 
 EVENING = dt.datetime(2018, 11, 2, 10, 0, tzinfo=dt.UTC)  # 19:00 in Kaesong
@@ -32,7 +33,7 @@ def test_the_four_projects_where_they_stood(kaesong):
         "rail-groundbreaking": "pending",
     }
     for view in views.values():
-        assert (view.project.original_start, view.project.original_end) == demo.OCTOBER_2018
+        assert (view.project.original_start, view.project.original_end) == OCTOBER_2018
     assert [p.key for p in views["rail-groundbreaking"].waiting_on] == ["rail-link-study"]
     study = views["rail-link-study"]
     assert sorted(b.kind for b in study.open_blockers) == ["sanctions", "third_party"]

@@ -12,6 +12,7 @@ import time_machine
 from django.core.management import call_command
 
 from liaison.demo import build as demo
+from liaison.demo.records import MEETING
 from liaison.offices.models import Member
 from liaison.records import minutes
 from liaison.records.commands import SignMinutes
@@ -27,7 +28,7 @@ def kaesong(db):
 
 
 def test_the_record_has_the_place_the_hour_the_heads_and_three_outcomes(kaesong):
-    record = MeetingRecord.objects.get(office=kaesong, session_key=demo.MEETING)
+    record = MeetingRecord.objects.get(office=kaesong, session_key=MEETING)
     assert record.place == "Joint liaison office, Kaesong"
     assert record.duration_minutes == 60
     assert [p.name for p in record.participants.all()] == ["Chun Hae-sung", "Jon Jong-su"]
@@ -36,10 +37,10 @@ def test_the_record_has_the_place_the_hour_the_heads_and_three_outcomes(kaesong)
 
 
 def test_only_the_souths_readout_is_published_and_no_draft_shows_to_the_north(kaesong):
-    (readout,) = readouts_of(kaesong, demo.MEETING)
+    (readout,) = readouts_of(kaesong, MEETING)
     assert (readout.side.key, readout.source) == ("south", "Ministry of Unification (Seoul)")
     jon = Member.objects.get(office=kaesong, username="jon")
-    assert draft_for(jon, demo.MEETING) is None
+    assert draft_for(jon, MEETING) is None
 
 
 def test_commitments_follow_from_the_outcomes_and_the_declaration(kaesong):
@@ -68,7 +69,7 @@ def test_the_heads_can_sign_the_proposed_minutes_in_the_demo(kaesong, scratch_al
             office=kaesong, username=username
         )
         minutes.sign_minutes(
-            member=head, command=SignMinutes(session=demo.MEETING, version=1), now=EVENING
+            member=head, command=SignMinutes(session=MEETING, version=1), now=EVENING
         )
     assert Minutes.objects.get(office=kaesong).status == MinutesStatus.AGREED
     assert verify("kaesong") == []
