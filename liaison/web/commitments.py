@@ -28,7 +28,7 @@ from liaison.records import commitments, frameworks, overview
 from liaison.records.commands import ChangeCommitmentStatus, MakeCommitment, RecordFramework
 from liaison.records.lookups import framework_for
 from liaison.records.models import Clause, Commitment, Outcome
-from liaison.web import record_forms as rf
+from liaison.web import commitment_forms as rf
 from liaison.web.forms import ActionForm
 from liaison.web.pages import office_page, run_form
 from liaison.web.records import people_of

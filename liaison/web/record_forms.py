@@ -1,9 +1,8 @@
-"""Forms for the record pages: meeting records, readouts, minutes, frameworks and
-commitments. They parse what a person typed into the values of the actions' commands
-(``records/commands.py``), taking their fields' limits from them (``field_for``); the
-rules (who may, what is allowed, reserved keys, conflicts) live in the commands and the
-actions: ``records/meeting_records.py``, ``readouts.py``, ``minutes.py``,
-``frameworks.py`` and ``commitments.py``.
+"""Forms for the record pages: meeting records, readouts and minutes (frameworks and
+commitments: ``commitment_forms.py``). They parse what a person typed into the values of
+the actions' commands (``records/commands.py``), taking their fields' limits from them
+(``field_for``); the rules (who may, what is allowed, conflicts) live in the commands and
+the actions: ``records/meeting_records.py``, ``readouts.py`` and ``minutes.py``.
 
 Every shared text is saved from a revision: the forms carry it in a hidden field, and a
 ``Conflict`` is shown as a form error with the diff, keeping what the person typed.
@@ -19,17 +18,14 @@ from django.http import QueryDict
 
 from liaison.lib.errors import Conflict, Refused
 from liaison.lib.fields import limit_of
-from liaison.offices.models import Member, Side
+from liaison.offices.models import Member
 from liaison.records.commands import (
-    ChangeCommitmentStatus,
-    MakeCommitment,
     OutcomeIn,
-    RecordFramework,
     SaveMinutes,
     SaveReadoutDraft,
     SaveRecord,
 )
-from liaison.records.models import Clause, CommitmentStatus, Outcome, OutcomeKind
+from liaison.records.models import OutcomeKind
 from liaison.web.command_fields import field_for
 from liaison.web.confirm_forms import ConfirmForm
 from liaison.web.forms import ActionForm, _date, _minutes, _time
@@ -37,10 +33,6 @@ from liaison.web.forms import ActionForm, _date, _minutes, _time
 # A name and an affiliation on one line, split at a dash with spaces around it
 # ("Kim Yong-chol — Reunification Front"); hyphenated names keep their hyphens.
 _DASH = re.compile(r"\s+[\u2014\u2013-]\s+|^[\u2014\u2013-]\s+")
-# A clause line: its number, an optional "." or ")", then the text ("1. Ease tension").
-# A number without a digit needs the "." or ")" ("a) …"), so a line that starts with a
-# word ("Preamble …") is not read as clause "Preamble".
-_CLAUSE = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z.()-]*?)([.)]?)\s+(\S.*)$")
 
 
 class SavedTextForm(ActionForm):
@@ -320,128 +312,3 @@ class SignForm(ConfirmForm):
 
 
 # Frameworks ---------------------------------------------------------------------------
-
-
-class FrameworkForm(SavedTextForm):
-    """A framework, the whole document at once; clauses one per line, "1. text"."""
-
-    form_id = "framework"
-
-    base_revision = _base()
-    key = field_for(
-        RecordFramework,
-        "key",
-        label="Key",
-        help_text="Lowercase letters, digits and hyphens, e.g. pyongyang-declaration. "
-        "Commitments cite its clauses as <key>/<number>.",
-    )
-    title = field_for(RecordFramework, "title", label="Title")
-    adopted_on = _date("Adopted on")
-    summary = field_for(
-        RecordFramework,
-        "summary",
-        label="Summary",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 70}),
-    )
-    clauses = forms.CharField(
-        label="Clauses",
-        help_text="One per line, each starting with its number: 1. Ease military tension.",
-        widget=forms.Textarea(attrs={"rows": 10, "cols": 70}),
-    )
-
-    def __init__(self, *args: Any, revising: bool = False, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if revising:  # a revision keeps its key: it names the framework revised
-            self.fields["key"].widget = forms.HiddenInput()
-
-    def clean_clauses(self) -> list[dict[str, str]]:
-        result = []
-        for number, line in enumerate(_lines(self.cleaned_data["clauses"]), start=1):
-            match = _CLAUSE.match(line)
-            if match is None or not (match[2] or any(ch.isdigit() for ch in match[1])):
-                raise forms.ValidationError(
-                    f"Line {number}: start the clause with its number, e.g. “1. …”."
-                )
-            result.append({"number": match[1], "text": match[3]})
-        return result
-
-
-def clauses_text(clauses: list[Clause]) -> str:
-    return "\n".join(f"{c.number}. {c.text}" for c in clauses)
-
-
-# Commitments --------------------------------------------------------------------------
-
-
-def _excerpt(text: str, length: int = 70) -> str:
-    return text if len(text) <= length else text[: length - 1].rstrip() + "…"
-
-
-def source_choices(outcomes: list[Outcome], clauses: list[Clause]) -> list[Any]:
-    """The outcomes and clauses a commitment can come from, grouped, as select choices."""
-    return [
-        ("", "None"),
-        (
-            "Outcomes of meetings",
-            [(f"outcome:{o.reference}", f"{o.reference}: {_excerpt(o.text)}") for o in outcomes],
-        ),
-        (
-            "Clauses of frameworks",
-            [(f"clause:{c.reference}", f"{c.reference}: {_excerpt(c.text)}") for c in clauses],
-        ),
-    ]
-
-
-class CommitmentForm(ActionForm):
-    form_id = "commitment"
-
-    key = field_for(
-        MakeCommitment,
-        "key",
-        label="Key",
-        help_text="Lowercase letters, digits and hyphens, e.g. rail-study.",
-    )
-    text = field_for(
-        MakeCommitment,
-        "text",
-        label="What was promised",
-        widget=forms.Textarea(attrs={"rows": 3, "cols": 50}),
-    )
-    owners = forms.MultipleChoiceField(
-        label="Promised by", widget=forms.CheckboxSelectMultiple, required=False
-    )
-    source = forms.ChoiceField(label="From", required=False)
-    due_on = _date("Due on", required=False)
-
-    def __init__(self, *args: Any, sides: list[Side], sources: list[Any], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.MultipleChoiceField, self.fields["owners"]).choices = [
-            (s.key, s.name) for s in sides
-        ]
-        cast(forms.ChoiceField, self.fields["source"]).choices = sources
-
-    def source_args(self) -> dict[str, str]:
-        kind, _, reference = self.cleaned_data["source"].partition(":")
-        return {
-            "source_outcome": reference if kind == "outcome" else "",
-            "source_clause": reference if kind == "clause" else "",
-        }
-
-
-class CommitmentStatusForm(ActionForm):
-    form_id = "commitment-status"
-
-    key = forms.ChoiceField(label="Commitment")
-    status = forms.ChoiceField(label="New status", choices=CommitmentStatus.choices)
-    reason = field_for(
-        ChangeCommitmentStatus,
-        "reason",
-        label="Reason",
-        help_text="Needed to dispute it, and to change a commitment that is done, lapsed "
-        "or disputed.",
-        widget=forms.Textarea(attrs={"rows": 2, "cols": 40}),
-    )
-
-    def __init__(self, *args: Any, keys: list[tuple[str, str]], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        cast(forms.ChoiceField, self.fields["key"]).choices = keys
