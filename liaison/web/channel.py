@@ -1,6 +1,7 @@
-"""The channel's pages: the inbox and the sent list (search, pages), a thread with its
-receipts, files and the forms to acknowledge and reply, a new message, file downloads,
-a side's private notes on any record, and how a member hears of new messages.
+"""The channel's message pages: the inbox and the sent list (search, pages), a thread
+with its receipts, files and the forms to acknowledge and reply, a new message, file
+downloads (a side's private notes and how a member hears of new messages:
+``channel_notes.py``).
 
 Each view looks up the address's message or note (``channel/lookups.py``: the object or
 the 404 page), checks access through ``offices.access``, reads its form from
@@ -18,22 +19,21 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, cast
 
-from django.contrib import messages as flash
 from django.core.paginator import Page
 from django.db.models import Prefetch, prefetch_related_objects
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from liaison.channel import lookups, notes, notify, overview, receipts
-from liaison.channel.commands import Acknowledge, AddNote, DeleteNote, SetDelivery
+from liaison.channel import lookups, notes, overview, receipts
+from liaison.channel.commands import Acknowledge
 from liaison.channel.fields import SUBJECT_MAX
 from liaison.channel.models import Message, Receipt, TargetKind
 from liaison.lib import clock
 from liaison.lib.errors import Refused
 from liaison.offices import access
-from liaison.offices.models import Member, Office, Role
+from liaison.offices.models import Member, Office
 from liaison.projects.models import Project
 from liaison.web import channel_forms as cf
 from liaison.web.forms import ActionForm
@@ -57,7 +57,7 @@ def _shown(member: Member, messages: list[Message], *, opened: bool) -> list[Mes
     return messages
 
 
-def _thread_url(office: Office, key: str) -> str:
+def thread_url(office: Office, key: str) -> str:
     return reverse("office-message", args=[office.slug, key])
 
 
@@ -132,7 +132,7 @@ class ThreadItem:
     project_url: str
 
 
-def _project_url(office: Office, key: str) -> str:
+def project_url(office: Office, key: str) -> str:
     """The project's page, once the web has one; "" otherwise (or for no project)."""
     if not key:
         return ""
@@ -185,7 +185,7 @@ def _thread_page(
             # A reply's parent is in its thread: no query to name it.
             parent=by_pk.get(m.in_reply_to_id or ""),
             project=projects.get(m.about_project, m.about_project),
-            project_url=_project_url(office, m.about_project),
+            project_url=project_url(office, m.about_project),
         )
         for m in thread
     ]
@@ -228,7 +228,7 @@ def office_message_acknowledge(
             raise Refused("the form is for another message: reload the page and try again")
         command = Acknowledge(message=key, note=data["note"])
         receipts.acknowledge(member=member, command=command, now=clock.now())
-        return f"{member.side} acknowledged the message.", _thread_url(office, key)
+        return f"{member.side} acknowledged the message.", thread_url(office, key)
 
     done = run_form(request, form, perform)
     if done:
@@ -294,148 +294,3 @@ def office_message_attachment(
     response["X-Content-Type-Options"] = "nosniff"
     # A streamed response; ``office_page`` is typed for the pages' HttpResponse.
     return cast(HttpResponse, response)
-
-
-# Private notes -------------------------------------------------------------------------
-
-
-def note_target_url(office: Office, kind: str, key: str) -> str:
-    """The page that shows a note's record, at its notes; the dashboard for a key no page
-    can have (a refused note's typed key is shown again with the way back)."""
-    try:
-        return _note_target_url(office, kind, key)
-    except NoReverseMatch:
-        return reverse("office-dashboard", args=[office.slug])
-
-
-def _note_target_url(office: Office, kind: str, key: str) -> str:
-    slug = office.slug
-    if kind == TargetKind.SESSION:
-        url = reverse("session-detail", args=[slug, key])
-    elif kind == TargetKind.RECORD:
-        url = reverse("session-record", args=[slug, key])
-    elif kind == TargetKind.MINUTES:
-        url = reverse("session-minutes", args=[slug, key])
-    elif kind == TargetKind.MESSAGE:
-        # Each message of a thread shows its own notes.
-        return f"{_thread_url(office, key)}#notes-{key}"
-    elif kind == TargetKind.COMMITMENT:
-        return f"{reverse('office-commitments', args=[slug])}#commitment-{key}"
-    else:
-        # No project page in this build: the dashboard.
-        url = _project_url(office, key) or reverse("office-dashboard", args=[slug])
-    return f"{url}#notes"
-
-
-def _note_page(
-    request: HttpRequest, office: Office, member: Member, form: Any, kind: str, key: str
-) -> HttpResponse:
-    """A refused note, with what was typed, and the way back to its record."""
-    return render(
-        request,
-        "web/messages_note.html",
-        {
-            "office": office,
-            "member": member,
-            "form": form if isinstance(form, cf.NoteForm) else None,
-            "errors": form.non_field_errors() if not isinstance(form, cf.NoteForm) else [],
-            "target_kind": kind,
-            "target_key": key,
-            "back": note_target_url(office, kind, key) if kind in TargetKind.values else "",
-        },
-        status=400,
-    )
-
-
-@require_POST
-@office_page
-def office_note_add(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
-    access.require_side_member(member)
-    form = cf.NoteForm(request.POST)
-
-    def perform(data: dict[str, Any]) -> tuple[str, str]:
-        command = AddNote(
-            target_kind=data["target_kind"], target_key=data["target_key"], body=data["body"]
-        )
-        notes.add_note(member=member, command=command, now=clock.now())
-        return (
-            f"Note kept; only {member.side} can see it.",
-            note_target_url(office, data["target_kind"], data["target_key"]),
-        )
-
-    done = run_form(request, form, perform)
-    if done:
-        return done
-    kind, key = form.data.get("target_kind", ""), form.data.get("target_key", "")
-    # Shown again as typed, and its notes looked up: a kind or key no record can have
-    # (a NUL, which PostgreSQL cannot even compare) is shown as no target at all.
-    if kind not in TargetKind.values:
-        kind = ""
-    if not key.isprintable():
-        key = ""
-    return _note_page(request, office, member, form, kind, key)
-
-
-@require_POST
-@office_page
-def office_note_delete(
-    request: HttpRequest, office: Office, member: Member, note: str
-) -> HttpResponse:
-    access.require_side_member(member)
-    # Another side's note is as unknown as a missing one (404), looked up before the form
-    # is read; another member's note of the same side is the action's 403.
-    lookups.own_note_for(member, note)
-    form = cf.NoteTargetForm(request.POST)
-    if not form.is_valid():
-        form.add_error(None, "Say which record the note is on.")
-        return _note_page(request, office, member, form, "", "")
-    notes.delete_note(member=member, command=DeleteNote(note=note), now=clock.now())
-    data = form.cleaned_data
-    flash.success(request, "Note removed.")
-    return redirect(note_target_url(office, data["target_kind"], data["target_key"]))
-
-
-# Notification settings -----------------------------------------------------------------
-
-
-def _notifications_page(
-    request: HttpRequest, office: Office, member: Member, form: cf.NotificationsForm, status: int
-) -> HttpResponse:
-    return render(
-        request,
-        "web/messages_notifications.html",
-        {
-            "office": office,
-            "member": member,
-            "form": form,
-            "receives": member.side_id is not None and member.role != Role.OBSERVER,
-            "nav": "messages",
-        },
-        status=status,
-    )
-
-
-@require_safe
-@office_page
-def office_notifications(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
-    form = cf.NotificationsForm(
-        initial={"delivery": notify.delivery_of(office.id, member.username)}
-    )
-    return _notifications_page(request, office, member, form, 200)
-
-
-@require_POST
-@office_page
-def office_notifications_save(request: HttpRequest, office: Office, member: Member) -> HttpResponse:
-    form = cf.NotificationsForm(request.POST)
-
-    def perform(data: dict[str, Any]) -> tuple[str, str]:
-        command = SetDelivery(delivery=data["delivery"])
-        preference = notify.set_delivery(member=member, command=command)
-        return (
-            f"Email about new messages: {preference.get_delivery_display().lower()}.",
-            reverse("office-notifications", args=[office.slug]),
-        )
-
-    done = run_form(request, form, perform)
-    return done or _notifications_page(request, office, member, form, 400)

@@ -35,7 +35,7 @@ from liaison.offices.models import Member, Office, Side
 from liaison.projects.models import Project
 from liaison.web import channel_forms as cf
 from liaison.web import outbox
-from liaison.web.channel import _new_page, _projects, _thread_page, _thread_url
+from liaison.web.channel import _new_page, _projects, _thread_page, thread_url
 from liaison.web.pages import office_page
 
 NOT_HELD = (
@@ -244,7 +244,7 @@ def _not_held(request: HttpRequest, office: Office, member: Member) -> HttpRespo
 def _back_to(office: Office, draft: outbox.Draft) -> str:
     if draft.context == NEW:
         return reverse("office-messages", args=[office.slug])
-    return _thread_url(office, draft.context.removeprefix("reply:"))
+    return thread_url(office, draft.context.removeprefix("reply:"))
 
 
 @require_POST
@@ -292,8 +292,8 @@ def office_message_send(request: HttpRequest, office: Office, member: Member) ->
     outbox.discard(request.session, draft)
     if draft.in_reply_to:
         flash.success(request, f"{member.side} replied: {message.subject}.")
-        return redirect(f"{_thread_url(office, message.key)}#message-{message.key}")
+        return redirect(f"{thread_url(office, message.key)}#message-{message.key}")
     flash.success(
         request, f"{message.get_kind_display()} sent to the other side: {message.subject}."
     )
-    return redirect(_thread_url(office, message.key))
+    return redirect(thread_url(office, message.key))

@@ -6,6 +6,7 @@ from django.urls import URLPattern, URLResolver, path
 from liaison.web import (
     accounts,
     channel,
+    channel_notes,
     channel_send,
     checkpoints,
     commitments,
@@ -167,20 +168,20 @@ urlpatterns: list[URLPattern | URLResolver] = [
         channel.office_message_attachment,
         name="office-message-attachment",
     ),
-    path("offices/<slug:slug>/notes/add/", channel.office_note_add, name="office-note-add"),
+    path("offices/<slug:slug>/notes/add/", channel_notes.office_note_add, name="office-note-add"),
     path(
         "offices/<slug:slug>/notes/<slug:note>/delete/",
-        channel.office_note_delete,
+        channel_notes.office_note_delete,
         name="office-note-delete",
     ),
     path(
         "offices/<slug:slug>/notifications/",
-        channel.office_notifications,
+        channel_notes.office_notifications,
         name="office-notifications",
     ),
     path(
         "offices/<slug:slug>/notifications/save/",
-        channel.office_notifications_save,
+        channel_notes.office_notifications_save,
         name="office-notifications-save",
     ),
     path(projects_, projects_board.office_projects, name="office-projects"),
