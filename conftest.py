@@ -6,7 +6,8 @@ from typing import Any
 import pytest
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-from liaison.testing import World, WorldRows
+from liaison.testing import World
+from liaison.world_rows import WorldRows
 
 # The slow proofs, marked ``slow`` so ``pytest -m "not slow"`` skips them while working;
 # ``make test`` and CI run them. A module, a test, or one parametrisation of a test.

@@ -21,12 +21,10 @@ from liaison.testing import (
     OPERATOR,
     T0,
     World,
-    WorldRows,
-    _reset_sequences,
-    _snapshot,
     make_world,
     weekly,
 )
+from liaison.world_rows import WorldRows, reset_sequences, snapshot
 
 # Differ between two builds by design: the salted password hashes and the accounts'
 # creation time.
@@ -155,10 +153,10 @@ def test_a_layer_puts_back_exactly_what_its_builder_writes(world, django_db_setu
     # its rows, and the rows it changed, as the builder itself writes them.
     with transaction.atomic():
         django_db_setup.with_layer(build, copy.deepcopy(world))
-        layered = _snapshot("default")
+        layered = snapshot("default")
         transaction.set_rollback(True)
     assert Member.objects.get(pk=world.south_staff.pk).title == "Staff"  # rolled back
-    _reset_sequences("default", list(layered))  # as they stood before the layer
+    reset_sequences("default", list(layered))  # as they stood before the layer
     build(world)
-    assert _snapshot("default") == layered
+    assert snapshot("default") == layered
     assert Cadence.objects.filter(key="weekly").exists()

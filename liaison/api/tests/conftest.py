@@ -46,7 +46,8 @@ from liaison.records.commands import (
     SaveReadoutDraft,
     SaveRecord,
 )
-from liaison.testing import T0, World, WorldRows, hold, weekly
+from liaison.testing import T0, World, hold, weekly
+from liaison.world_rows import WorldRows
 
 # The weekly cadence's first session: Friday 5 January 2024, 10:00 Seoul (01:00 UTC).
 FIRST = "weekly-20240105T1000"

@@ -14,7 +14,8 @@ import pytest
 from django.test import Client
 
 from liaison.offices.models import Member
-from liaison.testing import T0, World, WorldRows, weekly
+from liaison.testing import T0, World, weekly
+from liaison.world_rows import WorldRows
 
 KEY = "weekly-20240105T1000"
 START = dt.datetime(2024, 1, 5, 1, 0, tzinfo=dt.UTC)
