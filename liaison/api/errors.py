@@ -41,19 +41,9 @@ if TYPE_CHECKING:
     from ninja.openapi.schema import OpenAPISchema
 
 
-class SessionState(Refused):
-    """A refusal naming a session the caller found: it is not held, not begun, or has no
-    minutes yet. The records actions name the ``session`` field for these too; the session
-    exists, so they are 400s, not the 404 of an action that found no such session."""
-
-
 def status_for(exc: Refused) -> int:
     if isinstance(exc, NotAllowed):
         return 403
-    if isinstance(exc, SessionState):
-        return 400
-    if exc.field == "session":  # an action found no such session
-        return 404
     if exc.field:
         return 400
     return 409

@@ -11,8 +11,6 @@ side's draft, so the other side cannot ask for it.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from typing import Any
 
 from django.http import Http404, HttpRequest
@@ -20,7 +18,6 @@ from ninja import Router, Status
 
 from liaison.api.access import member_for
 from liaison.api.auth import require_recent_sign_in
-from liaison.api.errors import SessionState
 from liaison.api.record_schemas import (
     ConflictOut,
     DraftIn,
@@ -36,7 +33,6 @@ from liaison.api.record_schemas import (
 )
 from liaison.api.schemas import ErrorOut, aware
 from liaison.lib import clock
-from liaison.lib.errors import Conflict, NotAllowed, Refused
 from liaison.meetings.lookups import session_for
 from liaison.offices.models import Office
 from liaison.records import meeting_records
@@ -64,20 +60,6 @@ router = Router(tags=["records"])
 
 READ_ERRORS: dict[int, Any] = {404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ConflictOut}
-
-
-@contextmanager
-def on_session() -> Iterator[None]:
-    """Run a records action on a session ``session_for`` found: its refusals naming the
-    session are about its state (not held, no minutes yet), so they answer 400."""
-    try:
-        yield
-    except (NotAllowed, Conflict, SessionState):
-        raise
-    except Refused as exc:
-        if exc.field != "session":
-            raise
-        raise SessionState(exc.message, field="session") from exc
 
 
 def record_data(record: MeetingRecord) -> dict[str, Any]:
@@ -228,8 +210,7 @@ def save_record(request: HttpRequest, slug: str, key: str, payload: RecordIn) ->
         topics=payload.topics,
         outcomes=[{"kind": o.kind, "text": o.text, "key": o.key or ""} for o in payload.outcomes],
     )
-    with on_session():
-        meeting_records.save_record(member=member, command=command, now=clock.now())
+    meeting_records.save_record(member=member, command=command, now=clock.now())
     return _record(office, key)
 
 
@@ -286,8 +267,7 @@ def save_readout_draft(
     _office, member = member_for(request, slug)
     session_for(member, key)
     command = SaveReadoutDraft(session=key, **payload.model_dump())
-    with on_session():
-        draft = readouts_actions.save_readout_draft(member=member, command=command, now=clock.now())
+    draft = readouts_actions.save_readout_draft(member=member, command=command, now=clock.now())
     return draft_data(draft)
 
 
@@ -305,8 +285,7 @@ def publish_readout(
     command = PublishReadout(
         session=key, side=side, draft_revision=payload.draft_revision if payload else None
     )
-    with on_session():
-        readout = readouts_actions.publish_readout(member=member, command=command, now=clock.now())
+    readout = readouts_actions.publish_readout(member=member, command=command, now=clock.now())
     return Status(201, readout_data(readout))
 
 
@@ -329,8 +308,7 @@ def save_minutes(request: HttpRequest, slug: str, key: str, payload: MinutesIn) 
     office, member = member_for(request, slug)
     session_for(member, key)
     command = SaveMinutes(session=key, **payload.model_dump())
-    with on_session():
-        minutes_actions.save_minutes(member=member, command=command, now=clock.now())
+    minutes_actions.save_minutes(member=member, command=command, now=clock.now())
     return Status(201, _minutes(office, key))
 
 
@@ -343,8 +321,7 @@ def propose_minutes(request: HttpRequest, slug: str, key: str, version: int) -> 
     office, member = member_for(request, slug)
     session_for(member, key)
     command = ProposeMinutes(session=key, version=version)
-    with on_session():
-        minutes_actions.propose_minutes(member=member, command=command, now=clock.now())
+    minutes_actions.propose_minutes(member=member, command=command, now=clock.now())
     return _minutes(office, key)
 
 
@@ -368,6 +345,5 @@ def sign_minutes(
     command = SignMinutes(
         session=key, version=version, content_hash=payload.content_hash if payload else None
     )
-    with on_session():
-        minutes_actions.sign_minutes(member=member, command=command, now=clock.now())
+    minutes_actions.sign_minutes(member=member, command=command, now=clock.now())
     return _minutes(office, key)

@@ -12,9 +12,9 @@ from liaison.lib.errors import Refused
 from liaison.lib.timezones import parse_utc
 from liaison.meetings import notices
 from liaison.meetings.commands import AcceptProposal, DeclineProposal, WithdrawProposal
-from liaison.meetings.lookups import find_proposal
+from liaison.meetings.lookups import find_proposal, session_for
 from liaison.meetings.models import Cadence, Proposal, ProposalKind, ProposalState
-from liaison.meetings.shared import append, changeable, local, session_in, speaker
+from liaison.meetings.shared import append, changeable, local, speaker
 from liaison.offices.models import Member, Office
 
 
@@ -61,10 +61,10 @@ def accept_proposal(*, member: Member, command: AcceptProposal, now: dt.datetime
         proposal = _proposal(office, command.key)
         _answerable(member, proposal, office, now)
         if proposal.kind == ProposalKind.MOVE:
-            session = session_in(office, proposal.subject)
+            session = session_for(member, proposal.subject)
             changeable(session, office, now)
         elif proposal.kind == ProposalKind.SESSION:
-            session = session_in(office, proposal.subject)
+            session = session_for(member, proposal.subject)
             if session.start <= now:  # pragma: no cover - the deadline is the start at most
                 raise Refused("this session has started; it can no longer be agreed")
         elif proposal.kind == ProposalKind.CADENCE_END:

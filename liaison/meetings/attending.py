@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.conf import settings
-
 from liaison.ledger import log
 from liaison.lib.errors import Refused
 from liaison.meetings.commands import CheckInTo, NoticeOfAbsence
+from liaison.meetings.lookups import session_for
 from liaison.meetings.models import AbsenceNotice, CheckIn, Status
-from liaison.meetings.schedule import SessionInfo
-from liaison.meetings.shared import append, local, session_in, side_of, speaker
+from liaison.meetings.schedule import check_in_window
+from liaison.meetings.shared import append, local, side_of, speaker
 from liaison.offices.access import require_side_speaker
 from liaison.offices.models import Member, Office, Role
 
@@ -24,12 +23,6 @@ def _eligible(attendee: Member, level: str) -> bool:
     if level == "deputy":
         return attendee.role in (Role.HEAD, Role.DEPUTY)
     return attendee.role in (Role.HEAD, Role.DEPUTY, Role.STAFF)
-
-
-def check_in_window(session: SessionInfo) -> tuple[dt.datetime, dt.datetime]:
-    """When a side can check in: from shortly before the start until the grace ends."""
-    opens = session.start - dt.timedelta(minutes=settings.LIAISON_CHECK_IN_OPENS_MINUTES)
-    return opens, min(session.grace_end, session.end)
 
 
 def _attendee(member: Member, office: Office, username: str | None, now: dt.datetime) -> Member:
@@ -63,7 +56,7 @@ def check_in(*, member: Member, command: CheckInTo, now: dt.datetime) -> CheckIn
     key = command.key
     with log.writing(office.id):
         attendee = _attendee(member, office, command.attendee, now)
-        session = session_in(office, key)
+        session = session_for(member, key)
         if session.status == Status.CANCELLED:
             raise Refused("this session was cancelled; there is nothing to check in to")
         if session.status == Status.POSTPONED:
@@ -105,7 +98,7 @@ def give_notice_of_absence(
     side = side_of(member)
     key = command.key
     with log.writing(office.id):
-        session = session_in(office, key)
+        session = session_for(member, key)
         if not session.is_scheduled:
             raise Refused(f"this session is {session.status}; no notice is needed")
         if now >= session.start:

@@ -10,9 +10,10 @@ from liaison.ledger import log
 from liaison.lib.errors import Refused
 from liaison.meetings import notices
 from liaison.meetings.commands import CancelSession, PostponeSession
+from liaison.meetings.lookups import session_for
 from liaison.meetings.models import Status
 from liaison.meetings.schedule import SessionInfo
-from liaison.meetings.shared import append, changeable, session_in, speaker
+from liaison.meetings.shared import append, changeable, speaker
 from liaison.offices.models import Member
 
 
@@ -27,7 +28,7 @@ def _set_status(
     office = member.office
     speaker(member, now)
     with log.writing(office.id):
-        session = session_in(office, command.key)
+        session = session_for(member, command.key)
         changeable(session, office, now)
         if session.status == status:
             raise Refused(f"this session is already {verb}")
@@ -35,7 +36,7 @@ def _set_status(
             member, f"session.{verb}", {"session": command.key, "reason": command.reason}, now
         )
         notices.tell(member, event, now)
-    return session_in(office, command.key)
+    return session_for(member, command.key)
 
 
 def postpone_session(*, member: Member, command: PostponeSession, now: dt.datetime) -> SessionInfo:

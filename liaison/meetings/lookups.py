@@ -1,7 +1,7 @@
 """Finding a session or a proposal for a member: the object, or ``NotFound`` (logged
 here, once). Sessions and proposals are joint: every member of the office reaches them.
 Web pages and API operations look them up here before they read a form or a payload;
-the actions look again inside the office's lock (``shared.session_in``)."""
+the actions look again, with the same functions, inside the office's lock."""
 
 from __future__ import annotations
 

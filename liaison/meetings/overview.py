@@ -9,9 +9,8 @@ import datetime as dt
 from dataclasses import dataclass
 
 from liaison.meetings.attendance import Attendance, attendance
-from liaison.meetings.attending import check_in_window
 from liaison.meetings.models import AbsenceNotice, CheckIn, Status
-from liaison.meetings.schedule import SessionInfo, find_session
+from liaison.meetings.schedule import SessionInfo, check_in_window, find_session
 from liaison.meetings.standing import SessionOutcome, Standing, compute
 from liaison.offices.models import Member, Office, Side
 

@@ -19,6 +19,7 @@ from liaison.meetings.commands import (
     ProposeMove,
     ProposeSession,
 )
+from liaison.meetings.lookups import session_for
 from liaison.meetings.models import Cadence, Proposal, Session
 from liaison.meetings.schedule import ADHOC
 from liaison.meetings.shared import (
@@ -30,7 +31,6 @@ from liaison.meetings.shared import (
     default_deadline,
     latest_proposal,
     local,
-    session_in,
     speaker,
 )
 from liaison.offices.models import Member, Office
@@ -178,7 +178,7 @@ def propose_move(*, member: Member, command: ProposeMove, now: dt.datetime) -> P
         if start <= now:
             raise Refused("the new start must be in the future", field="start")
         check_notice(office, start, now, "start")
-        session = session_in(office, key)
+        session = session_for(member, key)
         changeable(session, office, now)
         if start == session.start and session.is_scheduled:
             raise Refused("the session already starts then", field="start")

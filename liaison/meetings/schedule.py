@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db.models import Q
 
 from liaison.meetings.cadence import CadenceSpec, expand, occurrence_at, split_key
@@ -163,6 +164,12 @@ def sessions_between(office: Office, start: dt.datetime, end: dt.datetime) -> li
             result.append(_from_row(row, its_cadence, notice))
     result.sort(key=lambda s: (s.start, s.key))
     return result
+
+
+def check_in_window(session: SessionInfo) -> tuple[dt.datetime, dt.datetime]:
+    """When a side can check in: from shortly before the start until the grace ends."""
+    opens = session.start - dt.timedelta(minutes=settings.LIAISON_CHECK_IN_OPENS_MINUTES)
+    return opens, min(session.grace_end, session.end)
 
 
 def find_session(office: Office, key: str) -> SessionInfo | None:

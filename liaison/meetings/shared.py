@@ -20,7 +20,7 @@ from liaison.ledger.models import Event
 from liaison.lib.errors import Refused
 from liaison.lib.timezones import localize
 from liaison.meetings.models import CheckIn, Proposal, Status
-from liaison.meetings.schedule import SessionInfo, find_session
+from liaison.meetings.schedule import SessionInfo
 from liaison.offices.access import require_active, require_side_speaker
 from liaison.offices.models import Member, Office
 
@@ -56,15 +56,6 @@ def local(value: dt.datetime, office: Office) -> str:
 def local_start(office: Office, day: dt.date, time: dt.time) -> dt.datetime:
     """A wall-clock time in the office's zone as UTC (for forms and commands)."""
     return localize(dt.datetime.combine(day, time), office.zone)
-
-
-def session_in(office: Office, key: str) -> SessionInfo:
-    """The session, looked up again inside the lock (the pages and the API found it
-    first with ``lookups.session_for``); a refusal naming the ``session`` field."""
-    session = find_session(office, key)
-    if session is None:
-        raise Refused(f"office {office.id} has no session {key!r}", field="session")
-    return session
 
 
 def latest_proposal(member: Member) -> Proposal:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import pytest
 
 from liaison.ledger.models import Event
-from liaison.lib.errors import NotAllowed, Refused
+from liaison.lib.errors import NotAllowed, NotFound, Refused
 from liaison.meetings import attending, calling_off
 from liaison.meetings.commands import CancelSession, CheckInTo, NoticeOfAbsence, PostponeSession
 from liaison.meetings.models import Cadence
@@ -139,7 +139,8 @@ def test_check_in_of_a_deputy_to_a_heads_meeting_is_refused(cadence):
 
 
 def test_check_in_to_a_time_the_cadence_does_not_have_is_refused(cadence):
-    with refused("has no session 'weekly-20240106T1000'"):
+    # The lookup's NotFound, as the pages and the API answer it: a 404.
+    with pytest.raises(NotFound, match="No such session"):
         attending.check_in(
             member=cadence.south_head, command=CheckInTo(key="weekly-20240106T1000"), now=START
         )
