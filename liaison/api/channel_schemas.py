@@ -13,6 +13,7 @@ from pydantic import StrictBool
 
 from liaison.api.schemas import UtcInstant
 from liaison.channel.fields import (
+    ATTACHMENT_NAME_MAX,
     ATTACHMENTS_MAX,
     BODY_MAX,
     SESSION_KEY_MAX,
@@ -91,7 +92,9 @@ class AwaitingOut(MessageOut):
 
 
 class AttachmentIn(Schema):
-    name: str = Field(max_length=200, description="its extension must match its content")
+    name: str = Field(
+        max_length=ATTACHMENT_NAME_MAX, description="its extension must match its content"
+    )
     content_base64: str = Field(description="the file's bytes, base64 (RFC 4648)")
 
 

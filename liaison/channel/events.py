@@ -6,6 +6,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from liaison.channel.fields import (
     ATTACHMENTS_MAX,
+    FileName,
     MessageKindName,
     MessageText,
     ProjectKey,
@@ -23,7 +24,7 @@ class _Part(BaseModel):
 
 
 class AttachmentBody(_Part):
-    name: Line = Field(min_length=1, max_length=200)
+    name: FileName
     content_type: Line = Field(min_length=3, max_length=100)
     size: int = Field(ge=1, le=2**53 - 1)
     sha256: str = Field(pattern=r"^[0-9a-f]{64}$")

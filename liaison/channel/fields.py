@@ -18,12 +18,15 @@ SESSION_KEY_MAX = 100
 # What a note may be on is named by a key a page or a caller gives.
 TARGET_KEY_MAX = 100
 ATTACHMENTS_MAX = 20
+# A file's name as the sender's system gave it (cleaned to one line).
+ATTACHMENT_NAME_MAX = 200
 
 MessageKindName = Literal["notice", "proposal", "reply", "protest", "other"]
 TargetKindName = Literal["session", "record", "minutes", "project", "message", "commitment"]
 DeliveryName = Literal["immediately", "daily", "none"]
 
 Subject = Annotated[Line, Field(min_length=1, max_length=SUBJECT_MAX)]
+FileName = Annotated[Line, Field(min_length=1, max_length=ATTACHMENT_NAME_MAX)]
 MessageText = Annotated[Text, Field(min_length=1, max_length=BODY_MAX)]
 NoteText = Annotated[Text, Field(min_length=1, max_length=BODY_MAX)]
 SessionKey = Annotated[Line, Field(max_length=SESSION_KEY_MAX)]

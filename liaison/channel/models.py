@@ -12,7 +12,12 @@ import secrets
 
 from django.db import models
 
-from liaison.channel.fields import SESSION_KEY_MAX, SUBJECT_MAX, TARGET_KEY_MAX
+from liaison.channel.fields import (
+    ATTACHMENT_NAME_MAX,
+    SESSION_KEY_MAX,
+    SUBJECT_MAX,
+    TARGET_KEY_MAX,
+)
 from liaison.ledger.projection import Projection, ProjectionQuerySet
 from liaison.lib.fields import KEY_MAX, text_problem
 from liaison.offices.models import Member, Office, Side
@@ -90,7 +95,7 @@ class Attachment(Projection):
     office = models.ForeignKey(Office, on_delete=models.PROTECT, related_name="+")
     message = models.ForeignKey(Message, on_delete=models.PROTECT, related_name="attachments")
     position = models.PositiveSmallIntegerField()
-    name = models.CharField(max_length=200)
+    name = models.CharField(max_length=ATTACHMENT_NAME_MAX)
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField()
     sha256 = models.CharField(max_length=64)
