@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
 
 from liaison.ledger.models import Event
-from liaison.lib.errors import Refused
+from liaison.lib.errors import NotFound, Refused
 from liaison.meetings import answering, attending, calling_off, proposing
 from liaison.meetings.attendance import Attendance
 from liaison.meetings.commands import (
@@ -111,11 +111,12 @@ class Consent(RuleBasedStateMachine):
         return self.world.members[actor]
 
     def attempt(self, act) -> None:
-        """Run ``act``; a refusal must leave the logs as they were."""
+        """Run ``act``; a refusal (or a session or proposal not found) must leave the
+        logs as they were."""
         before = Event.objects.count()
         try:
             result = act()
-        except Refused:
+        except (Refused, NotFound):
             assert Event.objects.count() == before
             return
         if isinstance(result, Proposal) and result.kind == "session":
