@@ -63,11 +63,7 @@ class WorldRows:
             for table in written:
                 model = by_table[table]
                 found = model._base_manager.using(alias).exclude(pk__in=seen[table])
-                # Bytes, not PostgreSQL's memoryviews, which cannot be copied.
-                values = [
-                    {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
-                    for row in found.order_by("pk").values()
-                ]
+                values = [plain(row) for row in found.order_by("pk").values()]
                 rows.append((model, values))
             transaction.set_rollback(True, using=alias)
         return cls(world=world, rows=rows)
@@ -100,7 +96,7 @@ class WorldRows:
         return world
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
+def plain(row: dict[str, Any]) -> dict[str, Any]:
     # Bytes, not PostgreSQL's memoryviews, which cannot be copied.
     return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
 
@@ -112,7 +108,7 @@ def snapshot(alias: str) -> dict[type[models.Model], dict[Any, dict[str, Any]]]:
             continue
         pk = model._meta.pk.attname
         rows = model._base_manager.using(alias).order_by("pk").values()
-        found[model] = {row[pk]: _plain(row) for row in rows}
+        found[model] = {row[pk]: plain(row) for row in rows}
     return found
 
 

@@ -24,20 +24,15 @@ from liaison.testing import (
     make_world,
     weekly,
 )
-from liaison.world_rows import WorldRows, reset_sequences, snapshot
+from liaison.world_rows import WorldRows, plain, reset_sequences, snapshot
 
 # Differ between two builds by design: the salted password hashes and the accounts'
 # creation time.
 UNSTABLE = {"password", "date_joined"}
 
 
-def _plain(row: dict[str, Any]) -> dict[str, Any]:
-    # PostgreSQL reads binary columns as memoryviews.
-    return {k: bytes(v) if isinstance(v, memoryview) else v for k, v in row.items()}
-
-
 def _comparable(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    kept = [{k: v for k, v in _plain(row).items() if k not in UNSTABLE} for row in rows]
+    kept = [{k: v for k, v in plain(row).items() if k not in UNSTABLE} for row in rows]
     return sorted(kept, key=repr)
 
 
@@ -75,7 +70,7 @@ def test_the_world_fixture_puts_back_every_row_as_built(world, scratch_allowed, 
     # Every column, the numbered keys, hashes and creation times included.
     for model, built in django_db_setup.rows:
         found = model._base_manager.order_by("pk").values()
-        assert [_plain(row) for row in found] == built
+        assert [plain(row) for row in found] == built
     assert verify(world.office.id) == []
 
 
